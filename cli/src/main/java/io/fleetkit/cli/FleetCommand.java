@@ -1,0 +1,45 @@
+package io.fleetkit.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code fleet} command: parses, wires the modules, renders events, maps failures to exit codes. */
+@Command(name = "fleet",
+        mixinStandardHelpOptions = true,
+        versionProvider = FleetVersion.class,
+        description = {
+            "Build, flash, netboot and update lean Linux images on fleets of ARM devices.",
+            "",
+            "Start with 'fleet packages resolve --arch arm64 busybox-static' or 'fleet kernel show --board rpi4'.",
+            "Every command has --help."
+        },
+        subcommands = {
+            VersionCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class FleetCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        // No subcommand: show what exists rather than failing.
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code; {@code System.exit} stays in {@link #main}. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new FleetCommand());
+        ErrorReporter reporter = new ErrorReporter();
+        cli.setExecutionExceptionHandler(reporter);
+        cli.setParameterExceptionHandler(reporter);
+        cli.setExitCodeExceptionMapper(reporter);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli.execute(args);
+    }
+}
