@@ -94,7 +94,7 @@ public record LockFile(List<Entry> entries) {
             if (f.length != 6) {
                 throw syntax(source, lineNo, "expected 6 fields 'name version arch sha256 size filename', got " + f.length);
             }
-            if (!f[0].matches("[a-z0-9][a-z0-9+.-]+")) {
+            if (!f[0].matches("[a-z0-9][a-z0-9+.-]*")) {
                 throw syntax(source, lineNo, "'" + f[0] + "' is not a package name");
             }
             DebianVersion v;
