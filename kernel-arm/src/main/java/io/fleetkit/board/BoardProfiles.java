@@ -1,0 +1,99 @@
+package io.fleetkit.board;
+
+import io.fleetkit.events.FleetkitException;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The boards Fleetkit knows. Names of device trees, firmware files and modules were checked against
+ * Debian bookworm's packages (linux-image-6.1.0-*-arm64/-cloud-arm64/-armmp-lpae, raspi-firmware
+ * 1.20220830, u-boot-qemu and u-boot-rpi 2023.01) by BoardFilesInDebianIntegrationTest.
+ *
+ * <p>Raspberry Pi 5 is not offered: bookworm's kernel ships no bcm2712 device tree and its
+ * raspi-firmware predates the Pi 5.
+ */
+public final class BoardProfiles {
+
+    /** Every image needs FAT (slots, boot) and ext4 (data); vfat mounts need the default codepages. */
+    private static final List<String> FILESYSTEM_MODULES = List.of("vfat", "nls_cp437", "nls_ascii", "ext4");
+
+    private static final Map<String, BoardProfile> PROFILES = new LinkedHashMap<>();
+
+    static {
+        add(new BoardProfile("qemu-arm64", "qemu virt, 64-bit, U-Boot from u-boot-qemu",
+                Architecture.ARM64, "cloud-arm64", List.of(), List.of(), "ttyAMA0,115200",
+                modules("virtio_mmio", "virtio_pci", "virtio_blk", "virtio_net", "virtio_rng"),
+                BootloaderKind.UBOOT_SCRIPT,
+                new QemuSettings("qemu-system-aarch64", "virt", "cortex-a57", 1024,
+                        "u-boot-qemu", "/usr/lib/u-boot/qemu_arm64/u-boot.bin"),
+                LayoutDefaults.ofMiB(16, 256, 64)));
+        // armmp-lpae rather than armmp: both have the virtio modules, but only an LPAE kernel can
+        // reach qemu virt's PCIe window and RAM above 4 GiB.
+        add(new BoardProfile("qemu-armhf", "qemu virt, 32-bit, U-Boot from u-boot-qemu",
+                Architecture.ARMHF, "armmp-lpae", List.of(), List.of(), "ttyAMA0,115200",
+                modules("virtio_mmio", "virtio_pci", "virtio_blk", "virtio_net", "virtio_rng"),
+                BootloaderKind.UBOOT_SCRIPT,
+                new QemuSettings("qemu-system-arm", "virt", "cortex-a15", 1024,
+                        "u-boot-qemu", "/usr/lib/u-boot/qemu_arm/u-boot.bin"),
+                LayoutDefaults.ofMiB(16, 256, 64)));
+        // Pi 3 has no tryboot in its boot ROM/bootcode.bin, so the firmware starts U-Boot, which
+        // runs boot.scr; everything the firmware reads sits on p1.
+        add(new BoardProfile("rpi3", "Raspberry Pi 3 B/B+/A+, CM3, Zero 2 W (64-bit), via U-Boot",
+                Architecture.ARM64, "arm64",
+                List.of("broadcom/bcm2837-rpi-3-b.dtb", "broadcom/bcm2837-rpi-3-b-plus.dtb",
+                        "broadcom/bcm2837-rpi-3-a-plus.dtb", "broadcom/bcm2837-rpi-cm3-io3.dtb",
+                        "broadcom/bcm2837-rpi-zero-2-w.dtb"),
+                List.of(FirmwareFile.raspi("bootcode.bin", true), FirmwareFile.raspi("start.elf", true),
+                        FirmwareFile.raspi("fixup.dat", true),
+                        new FirmwareFile("u-boot-rpi", "usr/lib/u-boot/rpi_arm64/u-boot.bin", "u-boot.bin", true)),
+                "ttyS1,115200",
+                modules("bcm2835", "sdhci_iproc", "dwc2", "smsc95xx", "lan78xx", "bcm2835_rng"),
+                BootloaderKind.UBOOT_SCRIPT, null, LayoutDefaults.ofMiB(64, 512, 256)));
+        add(new BoardProfile("rpi4", "Raspberry Pi 4 B, Pi 400, CM4 (64-bit), firmware tryboot A/B",
+                Architecture.ARM64, "arm64",
+                List.of("broadcom/bcm2711-rpi-4-b.dtb", "broadcom/bcm2711-rpi-400.dtb",
+                        "broadcom/bcm2711-rpi-cm4-io.dtb"),
+                List.of(FirmwareFile.raspi("start4.elf", false), FirmwareFile.raspi("fixup4.dat", false)),
+                "ttyS1,115200",
+                modules("sdhci_iproc", "genet", "mdio_bcm_unimac", "broadcom", "reset_raspberrypi",
+                        "xhci_pci", "iproc_rng200"),
+                BootloaderKind.RPI_TRYBOOT, null, LayoutDefaults.ofMiB(64, 512, 256)));
+    }
+
+    private BoardProfiles() {
+    }
+
+    private static List<String> modules(String... boardModules) {
+        List<String> all = new java.util.ArrayList<>(List.of(boardModules));
+        all.addAll(FILESYSTEM_MODULES);
+        return all;
+    }
+
+    private static void add(BoardProfile profile) {
+        PROFILES.put(profile.name(), profile);
+    }
+
+    /** The profile called {@code name}; a FleetkitException {@code board.unknown} lists the known names. */
+    public static BoardProfile get(String name) {
+        BoardProfile profile = PROFILES.get(name);
+        if (profile == null) {
+            String hint = "rpi5".equals(name)
+                    ? " (Raspberry Pi 5 is not supported: Debian bookworm's kernel has no bcm2712 device tree)"
+                    : "";
+            throw new FleetkitException("board.unknown", "unknown board '" + name + "'" + hint,
+                    "use one of: " + String.join(", ", names()));
+        }
+        return profile;
+    }
+
+    /** All profiles, in a fixed order. */
+    public static List<BoardProfile> all() {
+        return List.copyOf(PROFILES.values());
+    }
+
+    public static List<String> names() {
+        return List.copyOf(PROFILES.keySet());
+    }
+}
