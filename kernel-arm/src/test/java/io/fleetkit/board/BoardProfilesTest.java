@@ -1,0 +1,85 @@
+package io.fleetkit.board;
+
+import io.fleetkit.events.FleetkitException;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BoardProfilesTest {
+
+    @Test
+    void knowsTheFourBoardsInAFixedOrder() {
+        assertEquals(java.util.List.of("qemu-arm64", "qemu-armhf", "rpi3", "rpi4"), BoardProfiles.names());
+        assertEquals(4, BoardProfiles.all().size());
+    }
+
+    @Test
+    void qemuArm64BootsDebianCloudKernelUnderUBoot() {
+        BoardProfile board = BoardProfiles.get("qemu-arm64");
+        assertEquals(Architecture.ARM64, board.architecture());
+        assertEquals("linux-image-cloud-arm64", board.kernelPackage());
+        assertEquals(BootloaderKind.UBOOT_SCRIPT, board.bootloader());
+        assertTrue(board.deviceTrees().isEmpty(), "qemu virt supplies its own device tree");
+        QemuSettings qemu = board.qemu();
+        assertEquals("qemu-system-aarch64", qemu.system());
+        assertEquals("virt", qemu.machine());
+        assertEquals("/usr/lib/u-boot/qemu_arm64/u-boot.bin", qemu.biosPath());
+        assertTrue(board.modules().containsAll(java.util.List.of("virtio_blk", "virtio_net", "ext4", "vfat")));
+    }
+
+    @Test
+    void qemuArmhfUsesTheLpaeKernelAndThe32BitUBoot() {
+        BoardProfile board = BoardProfiles.get("qemu-armhf");
+        assertEquals(Architecture.ARMHF, board.architecture());
+        assertEquals("linux-image-armmp-lpae", board.kernelPackage());
+        assertEquals("qemu-system-arm", board.qemu().system());
+        assertEquals("/usr/lib/u-boot/qemu_arm/u-boot.bin", board.qemu().biosPath());
+    }
+
+    @Test
+    void raspberryPisHaveNoQemuSettingsButFirmwareAndDeviceTrees() {
+        BoardProfile rpi4 = BoardProfiles.get("rpi4");
+        assertNull(rpi4.qemu());
+        assertFalse(rpi4.emulated());
+        assertEquals(BootloaderKind.RPI_TRYBOOT, rpi4.bootloader());
+        assertTrue(rpi4.deviceTrees().contains("broadcom/bcm2711-rpi-4-b.dtb"));
+        assertEquals(java.util.Set.of("raspi-firmware"), rpi4.firmwarePackages());
+        BoardProfile rpi3 = BoardProfiles.get("rpi3");
+        assertTrue(rpi3.firmware().stream().anyMatch(f -> f.targetName().equals("bootcode.bin") && f.bootPartition()));
+        assertEquals(java.util.Set.of("raspi-firmware", "u-boot-rpi"), rpi3.firmwarePackages());
+    }
+
+    @Test
+    void unknownBoardNamesTheKnownOnes() {
+        FleetkitException e = assertThrows(FleetkitException.class, () -> BoardProfiles.get("beaglebone"));
+        assertEquals("board.unknown", e.code());
+        assertTrue(e.getMessage().contains("beaglebone"));
+        assertTrue(e.fix().contains("qemu-arm64, qemu-armhf, rpi3, rpi4"), e.fix());
+    }
+
+    @Test
+    void raspberryPi5IsRefusedWithTheReason() {
+        FleetkitException e = assertThrows(FleetkitException.class, () -> BoardProfiles.get("rpi5"));
+        assertTrue(e.getMessage().contains("bcm2712"), e.getMessage());
+    }
+
+    @Test
+    void layoutDefaultsAddUpBootTwoSlotsAndData() {
+        LayoutDefaults layout = LayoutDefaults.ofMiB(16, 256, 64);
+        assertEquals((16 + 512 + 64) * 1024L * 1024L, layout.totalBytes());
+        assertThrows(IllegalArgumentException.class, () -> LayoutDefaults.ofMiB(0, 1, 1));
+    }
+
+    @Test
+    void bootloaderKindsRoundTripTheirIds() {
+        for (BootloaderKind kind : BootloaderKind.values()) {
+            assertEquals(kind, BootloaderKind.fromId(kind.id()));
+        }
+        assertEquals("board.unknown-bootloader",
+                assertThrows(FleetkitException.class, () -> BootloaderKind.fromId("grub")).code());
+    }
+}
