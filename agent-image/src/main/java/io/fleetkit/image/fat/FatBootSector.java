@@ -87,7 +87,12 @@ final class FatBootSector {
         }
         long rootSectors = (roots * 32L + FatGeometry.SECTOR - 1) / FatGeometry.SECTOR;
         long clusters = (total - reserved - fats * fat - rootSectors) / spc;
-        FatType type = FatType.forClusterCount(clusters);
+        // Like Linux: a zero 16-bit FAT size means FAT32, whatever the cluster count.
+        FatType type = (b.getShort(22) & 0xFFFF) == 0 ? FatType.FAT32 : FatType.forClusterCount(clusters);
+        if (type == FatType.FAT16 && clusters < FatType.FAT16.minClusters) {
+            throw new FleetkitException("image.fat-unreadable", where + " is FAT12, which this reader does not handle",
+                    "use FAT16 or FAT32");
+        }
         boolean fat32 = type == FatType.FAT32;
         int labelAt = fat32 ? 71 : 43;
         String label = new String(sector, labelAt, 11, StandardCharsets.ISO_8859_1).stripTrailing();
