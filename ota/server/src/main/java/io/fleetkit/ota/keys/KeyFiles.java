@@ -1,0 +1,74 @@
+package io.fleetkit.ota.keys;
+
+import io.fleetkit.events.FleetkitException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Writes key files with their modes set from the start (a private key is never readable by
+ * others, not even for a moment) and puts them in place complete, never replacing a file.
+ */
+final class KeyFiles {
+
+    static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
+    static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
+    static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+
+    private KeyFiles() {
+    }
+
+    static boolean posix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    }
+
+    /** Creates {@code dir} with mode 0700 if it does not exist. */
+    static void createDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        if (posix()) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIRECTORY));
+            Files.setPosixFilePermissions(dir, DIRECTORY); // umask may have narrowed or widened nothing, but be sure
+        } else {
+            Files.createDirectories(dir);
+        }
+    }
+
+    static void write(Path target, String text, Set<PosixFilePermission> mode) throws IOException {
+        Path tmp = posix()
+                ? Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(PRIVATE))
+                : Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+            if (posix()) {
+                Files.setPosixFilePermissions(tmp, mode);
+            }
+            // link, not rename: rename would silently replace a key that appeared meanwhile
+            Files.createLink(target, tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Refuses a private key file that group or others can read, as ssh does. */
+    static void checkPrivate(Path file) throws IOException {
+        if (!posix()) {
+            return;
+        }
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+        perms.retainAll(Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE));
+        if (!perms.isEmpty()) {
+            throw new FleetkitException("keys.unsafe-mode", file + " is accessible by group or others ("
+                    + PosixFilePermissions.toString(Files.getPosixFilePermissions(file)) + ")",
+                    "chmod 600 " + file + " (and consider the key leaked if others could read it).");
+        }
+    }
+}
