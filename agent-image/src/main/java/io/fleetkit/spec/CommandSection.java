@@ -36,6 +36,13 @@ final class CommandSection {
             fields.requiredText("command");
             return null;
         }
+        if (value instanceof YamlValue.Scalar s) {
+            // A command is argv, not a shell line: show the list the user probably meant.
+            String argv = String.join(", ", java.util.Arrays.stream(s.text().trim().split("\\s+"))
+                    .map(word -> "\"" + word + "\"").toList());
+            fields.fail("command", "expected a list of arguments, got " + s.describe() + "; write [" + argv + "]");
+            return null;
+        }
         if (!(value instanceof YamlValue.Sequence)) {
             fields.list("command"); // reports the wrong kind
             return null;
@@ -70,7 +77,7 @@ final class CommandSection {
             SpecLocation here = fields.value(key).location();
             SpecLocation first = seen.putIfAbsent(name, here);
             if (first != null) {
-                problems.add(here, fields.path(key), "duplicate name '" + name + "' (first at " + first + ")");
+                problems.add(here, fields.path(key), "duplicate name '" + name + "' (first at " + first.seenFrom(here) + ")");
                 return null;
             }
             return name;

@@ -33,7 +33,7 @@ final class FileSection {
             SpecLocation first = seen.putIfAbsent(file.path(), here);
             if (first != null) {
                 parent.problems().add(here, fields.path("path"),
-                        "'" + file.path() + "' is listed twice (first at " + first + ")");
+                        "'" + file.path() + "' is listed twice (first at " + first.seenFrom(here) + ")");
             } else {
                 files.add(file);
             }

@@ -33,8 +33,7 @@ final class ScalarFormats {
     /** Semantic-version-like: 1.0.0, 2.1.0-rc1, 1.2.3+build.5. */
     static String version(String text) {
         if (!VERSION.matcher(text).matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a version like 1.0.0 or 2.1.0-rc1"
-                    + (text.chars().filter(c -> c == '.').count() == 1 ? " (write three numbers; quote it if YAML reads a number)" : ""));
+            throw new IllegalArgumentException("'" + text + "' is not a version like 1.0.0 or 2.1.0-rc1");
         }
         return text;
     }

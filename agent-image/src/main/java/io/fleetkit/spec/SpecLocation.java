@@ -9,6 +9,11 @@ import java.nio.file.Path;
  */
 public record SpecLocation(String file, int fileIndex, int line, int column, Path baseDir) {
 
+    /** How to point at this location from a message about {@code other}: short within one file. */
+    String seenFrom(SpecLocation other) {
+        return other.file().equals(file) ? "line " + line + ":" + column : toString();
+    }
+
     @Override
     public String toString() {
         return file + ":" + line + ":" + column;

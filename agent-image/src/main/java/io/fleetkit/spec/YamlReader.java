@@ -121,8 +121,8 @@ final class YamlReader {
             }
             YamlValue.Entry first = entries.get(key.getValue());
             if (first != null) {
-                problems.add(keyLocation, "", "duplicate key '" + key.getValue() + "' (first at line "
-                        + first.keyLocation().line() + ":" + first.keyLocation().column() + ")");
+                problems.add(keyLocation, "", "duplicate key '" + key.getValue() + "' (first at "
+                        + first.keyLocation().seenFrom(keyLocation) + ")");
                 continue;
             }
             YamlValue value = convert(tuple.getValueNode(), depth + 1);

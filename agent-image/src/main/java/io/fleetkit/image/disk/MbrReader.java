@@ -1,0 +1,52 @@
+package io.fleetkit.image.disk;
+
+import io.fleetkit.events.FleetkitException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the MBR partition table of a disk image or device (empty entries are skipped). */
+public final class MbrReader {
+
+    private MbrReader() {
+    }
+
+    public static PartitionTable read(SeekableByteChannel ch) throws IOException {
+        ByteBuffer sector = ByteBuffer.allocate(PartitionTable.SECTOR);
+        ch.position(0);
+        while (sector.hasRemaining()) {
+            if (ch.read(sector) < 0) {
+                throw new FleetkitException("image.mbr-missing", "the disk is shorter than one sector", null);
+            }
+        }
+        return parse(sector.array());
+    }
+
+    public static PartitionTable parse(byte[] sector) {
+        ByteBuffer b = ByteBuffer.wrap(sector).order(ByteOrder.LITTLE_ENDIAN);
+        if ((b.get(510) & 0xFF) != 0x55 || (b.get(511) & 0xFF) != 0xAA) {
+            throw new FleetkitException("image.mbr-missing", "sector 0 does not end in 55 AA; no MBR",
+                    "check that this is a whole-disk image");
+        }
+        List<MbrPartition> parts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int at = 446 + 16 * i;
+            int type = b.get(at + 4) & 0xFF;
+            long start = b.getInt(at + 8) & 0xFFFFFFFFL;
+            long size = b.getInt(at + 12) & 0xFFFFFFFFL;
+            if (type == 0 || size == 0) {
+                continue;
+            }
+            if (type == 0xEE) {
+                throw new FleetkitException("image.mbr-gpt", "the disk has a GPT protective MBR",
+                        "use an MBR-partitioned image");
+            }
+            parts.add(new MbrPartition(start, size, type, (b.get(at) & 0x80) != 0));
+        }
+        return new PartitionTable(b.getInt(440), parts);
+    }
+}
