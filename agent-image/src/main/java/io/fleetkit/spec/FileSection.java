@@ -25,24 +25,27 @@ final class FileSection {
         List<YamlValue> items = parent.list("files");
         for (int i = 0; i < items.size(); i++) {
             SpecFields fields = SpecFields.open(items.get(i), "files[" + i + "]", KEYS, parent.problems());
-            FileSpec file = file(fields);
-            if (file == null) {
-                continue;
+            String path = fields.has("path") ? fields.parsed("path", ScalarFormats::imagePath) : fields.requiredText("path");
+            boolean unique = true;
+            if (path != null) {
+                // Checked even when the entry has other problems: a duplicate is worth knowing at once.
+                SpecLocation here = fields.value("path").location();
+                SpecLocation first = seen.putIfAbsent(path, here);
+                if (first != null) {
+                    parent.problems().add(here, fields.path("path"),
+                            "'" + path + "' is listed twice (first at " + first.seenFrom(here) + ")");
+                    unique = false;
+                }
             }
-            SpecLocation here = fields.value("path").location();
-            SpecLocation first = seen.putIfAbsent(file.path(), here);
-            if (first != null) {
-                parent.problems().add(here, fields.path("path"),
-                        "'" + file.path() + "' is listed twice (first at " + first.seenFrom(here) + ")");
-            } else {
+            FileSpec file = file(fields, path);
+            if (file != null && unique) {
                 files.add(file);
             }
         }
         return files;
     }
 
-    private static FileSpec file(SpecFields fields) {
-        String path = fields.has("path") ? fields.parsed("path", ScalarFormats::imagePath) : fields.requiredText("path");
+    private static FileSpec file(SpecFields fields, String path) {
         FileSpec.Kind kind = kind(fields);
         Integer mode = mode(fields);
         Integer uid = fields.number("uid", 0, Integer.MAX_VALUE);
