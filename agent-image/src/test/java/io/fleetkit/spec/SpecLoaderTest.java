@@ -158,4 +158,25 @@ class SpecLoaderTest {
                 + "syntax.yml:3:1: YAML syntax: expected ',' or ']', but got <stream end> (while parsing a flow sequence)",
                 e.getMessage());
     }
+
+    @Test
+    void limitsAliasesToCollections() {
+        StringBuilder yaml = new StringBuilder("name: a\nversion: 1.0.0\nboard: b\nx: &l [a]\npackages: [");
+        for (int i = 0; i <= YamlReader.MAX_COLLECTION_ALIASES; i++) {
+            yaml.append(i == 0 ? "" : ", ").append("*l");
+        }
+        yaml.append("]\n");
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.loadString("aliases.yml", yaml.toString()));
+        assertEquals("invalid image spec (1 problem):\n"
+                + "aliases.yml:1:1: YAML: Number of aliases for non-scalar nodes exceeds the specified max=100", e.getMessage());
+    }
+
+    @Test
+    void refusesAFileLargerThanOneMebibyte(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.yml");
+        java.nio.file.Files.writeString(big, "name: a\n" + "#".repeat((int) SpecLoader.MAX_FILE_BYTES));
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.load(List.of(big)));
+        assertEquals("invalid image spec (1 problem):\n" + big + ":1:1: the file is larger than 1048576 bytes; is it really a spec?",
+                e.getMessage());
+    }
 }
