@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
             VersionCommand.class,
+            PackagesCommand.class,
+            KernelCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FleetCommand implements Runnable {

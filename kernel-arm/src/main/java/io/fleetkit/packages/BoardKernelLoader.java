@@ -1,0 +1,97 @@
+package io.fleetkit.packages;
+
+import io.fleetkit.board.BoardProfile;
+import io.fleetkit.board.FirmwareSelection;
+import io.fleetkit.debian.BinaryPackage;
+import io.fleetkit.debian.DebianVersion;
+import io.fleetkit.events.EventSink;
+import io.fleetkit.events.FleetkitException;
+import io.fleetkit.kernel.DeviceTreeSelection;
+import io.fleetkit.kernel.KernelPackages;
+import io.fleetkit.kernel.KernelTree;
+import io.fleetkit.kernel.ModuleClosure;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds, fetches and unpacks the kernel a board boots — the flavour's metapackage leads to the
+ * real {@code linux-image-<version>-<flavour>} package, or a pinned package/version — and picks
+ * the module closure, device trees and firmware files from it.
+ */
+public final class BoardKernelLoader {
+
+    private final PackageUniverse universe;
+    private final UnpackedDebs unpacked;
+    private final EventSink events;
+
+    public BoardKernelLoader(PackageUniverse universe, UnpackedDebs unpacked, EventSink events) {
+        this.universe = universe;
+        this.unpacked = unpacked;
+        this.events = events;
+    }
+
+    /**
+     * @param packageName  kernel package to use instead of the board's flavour, or null
+     * @param version      exact version of that package, or null for the newest
+     * @param extraModules modules the spec asks for on top of the board's
+     * @param extraDtbs    device trees the spec asks for on top of the board's
+     */
+    public BoardKernel load(BoardProfile board, String packageName, String version, List<String> extraModules,
+                            List<String> extraDtbs) throws IOException {
+        BinaryPackage image = realImagePackage(packageName != null ? packageName : KernelPackages.metapackage(board.kernelFlavour()),
+                version);
+        events.info("kernel", "kernel " + image.name() + " " + image.version());
+        Path root = unpacked.unpack(universe.fetch(image), image.sha256());
+        KernelTree tree = KernelTree.open(root);
+        List<String> modules = new ArrayList<>(board.modules());
+        modules.addAll(extraModules);
+        ModuleClosure closure = ModuleClosure.resolve(tree.loadModuleIndex(events), modules);
+        List<BinaryPackage> firmwarePackages = new ArrayList<>();
+        Map<String, Path> firmwareRoots = new LinkedHashMap<>();
+        for (String name : board.firmwarePackages()) {
+            BinaryPackage p = universe.index().latest(name).orElseThrow(() -> new FleetkitException("kernel.no-firmware-package",
+                    "package " + name + " (firmware for " + board.name() + ") is not in the archive",
+                    "Raspberry Pi firmware is in the non-free-firmware component: add --component main,non-free-firmware"));
+            firmwarePackages.add(p);
+            firmwareRoots.put(name, unpacked.unpack(universe.fetch(p), p.sha256()));
+        }
+        return new BoardKernel(board, image, tree, closure, DeviceTreeSelection.forBoard(board, tree, extraDtbs),
+                FirmwareSelection.forBoard(board, firmwareRoots), firmwarePackages);
+    }
+
+    private BinaryPackage realImagePackage(String name, String version) {
+        BinaryPackage p = find(name, version);
+        if (p.name().startsWith("linux-image-") && !hasKernelFile(p)) {
+            // A metapackage: follow its Depends to the versioned image package.
+            Optional<String> real = p.depends().stream()
+                    .flatMap(r -> r.alternatives().stream())
+                    .map(a -> a.name())
+                    .filter(n -> n.startsWith("linux-image-") && !n.equals(p.name()))
+                    .findFirst();
+            if (real.isPresent()) {
+                return find(real.get(), null);
+            }
+        }
+        return p;
+    }
+
+    /** Versioned image packages are named linux-image-<digit>...; metapackages name only the flavour. */
+    private static boolean hasKernelFile(BinaryPackage p) {
+        String rest = p.name().substring("linux-image-".length());
+        return !rest.isEmpty() && Character.isDigit(rest.charAt(0));
+    }
+
+    private BinaryPackage find(String name, String version) {
+        Optional<BinaryPackage> p = version == null ? universe.index().latest(name)
+                : universe.index().find(name, DebianVersion.parse(version));
+        return p.orElseThrow(() -> new FleetkitException("kernel.no-package",
+                "kernel package " + name + (version == null ? "" : " " + version) + " is not in the archive for "
+                        + universe.index().architecture(),
+                "check the name with 'fleet packages resolve --arch " + universe.index().architecture() + " " + name + "'"));
+    }
+}
