@@ -21,8 +21,12 @@ final class SpecFields {
     private final SpecLocation location;
     private final String path;
     private final SpecProblems problems;
+    /** Set when the value was not a mapping at all: then missing keys are echoes, not news. */
+    private final boolean wrongKind;
 
-    private SpecFields(YamlValue.Mapping mapping, SpecLocation location, String path, SpecProblems problems) {
+    private SpecFields(YamlValue.Mapping mapping, SpecLocation location, String path, SpecProblems problems,
+            boolean wrongKind) {
+        this.wrongKind = wrongKind;
         this.mapping = mapping;
         this.location = location;
         this.path = path;
@@ -33,7 +37,7 @@ final class SpecFields {
     static SpecFields open(YamlValue value, String path, Set<String> known, SpecProblems problems) {
         if (!(value instanceof YamlValue.Mapping mapping)) {
             problems.add(value.location(), path, "expected a mapping (key: value lines), got " + value.describe());
-            return new SpecFields(new YamlValue.Mapping(value.location(), Map.of()), value.location(), path, problems);
+            return new SpecFields(new YamlValue.Mapping(value.location(), Map.of()), value.location(), path, problems, true);
         }
         for (YamlValue.Entry entry : mapping.entries().values()) {
             if (!known.contains(entry.key())) {
@@ -43,7 +47,7 @@ final class SpecFields {
                 problems.add(entry.keyLocation(), join(path, entry.key()), "unknown key" + hint);
             }
         }
-        return new SpecFields(mapping, mapping.location(), path, problems);
+        return new SpecFields(mapping, mapping.location(), path, problems, false);
     }
 
     static String join(String path, String key) {
@@ -93,7 +97,9 @@ final class SpecFields {
 
     String requiredText(String key) {
         String text = text(key);
-        if (text == null && !mapping.entries().containsKey(key)) {
+        if (text == null && wrongKind) {
+            return null;
+        } else if (text == null && !mapping.entries().containsKey(key)) {
             problems.add(location, path(key), "required key is missing");
         } else if (text == null && value(key) == null) {
             fail(key, "must not be empty");
