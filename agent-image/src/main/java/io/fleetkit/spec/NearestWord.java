@@ -15,7 +15,7 @@ final class NearestWord {
         int budget = Math.max(1, Math.min(3, lower.length() / 3));
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : known) {
+        for (String candidate : known.stream().sorted().toList()) { // sorted: ties resolve the same way every run
             int distance = distance(lower, candidate);
             if (distance < bestDistance) {
                 best = candidate;

@@ -31,17 +31,10 @@ final class SystemSections {
                     Optional.empty(), false, List.of(), Optional.empty());
         }
         String suite = fields.parsed("suite", text -> matching(text, "[a-z0-9-]+", "a suite name like bookworm"));
-        List<String> components = fields.has("components") ? fields.texts("components") : List.of("main");
+        List<String> components = fields.has("components") ? words(fields, "components", "[a-z0-9-]+", "an archive component like main") : List.of("main");
         URI mirror = fields.parsed("mirror", text -> uri(text, Set.of("http", "https", "file"),
                 "a mirror URL like http://deb.debian.org/debian"));
-        List<String> exclude = new ArrayList<>();
-        for (String name : fields.texts("exclude")) {
-            if (name.matches(PACKAGE_NAME)) {
-                exclude.add(name);
-            } else {
-                fields.fail("exclude", "'" + name + "' is not a Debian package name");
-            }
-        }
+        List<String> exclude = words(fields, "exclude", PACKAGE_NAME, "a Debian package name");
         return new DebianSpec(suite == null ? DebianSpec.DEFAULT_SUITE : suite, components,
                 mirror == null ? DebianSpec.DEFAULT_MIRROR : mirror, fields.hostPath("keyring", true),
                 fields.bool("security", false), exclude, fields.hostPath("lock", false));
@@ -65,7 +58,8 @@ final class SystemSections {
             fields.fail("modules_dir", "modules_dir belongs to a user-supplied kernel; add image, or remove modules_dir");
         }
         return new KernelSpec(packageName, version, Optional.ofNullable(fields.text("cmdline")),
-                fields.texts("modules"), image, modulesDir, fields.texts("dtbs"));
+                words(fields, "modules", "[A-Za-z0-9_-]+", "a module name like virtio_net"), image, modulesDir,
+                words(fields, "dtbs", "[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*\\.dtb", "a device tree file like broadcom/bcm2711-rpi-4-b.dtb"));
     }
 
     /** {@code name} or {@code name=version}; the same name twice must carry the same pin. */
@@ -105,6 +99,22 @@ final class SystemSections {
     private static OptionalLong size(SpecFields fields, String key) {
         Long size = fields.parsed(key, ScalarFormats::size);
         return size == null ? OptionalLong.empty() : OptionalLong.of(size);
+    }
+
+    /** A list of words that must each match {@code regex}; bad ones are reported and left out. */
+    private static List<String> words(SpecFields fields, String key, String regex, String what) {
+        List<String> words = new ArrayList<>();
+        List<YamlValue> items = fields.list(key);
+        for (int i = 0; i < items.size(); i++) {
+            String path = fields.path(key) + "[" + i + "]";
+            String text = SpecFields.text(items.get(i), path, fields.problems());
+            if (text != null && text.matches(regex) && !text.contains("..")) {
+                words.add(text);
+            } else if (text != null) {
+                fields.problems().add(items.get(i).location(), path, "'" + text + "' is not " + what);
+            }
+        }
+        return words;
     }
 
     static String matching(String text, String regex, String what) {
