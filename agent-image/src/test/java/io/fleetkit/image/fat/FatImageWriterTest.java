@@ -214,4 +214,45 @@ class FatImageWriterTest {
         return new FatTree().addFile("boot.scr", text("echo hi")).addFile("overlays/a.dtbo", pattern(5000, 5))
                 .addFile("Image", pattern(70_000, 6)).addDirectory("empty");
     }
+
+    @Test
+    void growsTheFat16RootDirectoryPastFiveHundredTwelveEntries() throws Exception {
+        FatTree tree = new FatTree();
+        for (int i = 0; i < 600; i++) {
+            tree.addFile("F" + i + ".BIN", pattern(3, i));
+        }
+        Path img = tmp.resolve("root.img");
+        FatWriteResult r = new FatImageWriter(spec(32L << 20, FatType.FAT16)).write(tree, img);
+        assertEquals(608, r.geometry().rootEntries());
+        FatChecks.fsckClean(img);
+        assertEquals(600, FatChecks.mdirNames(img, "/").size());
+        FatChecks.assertMcopy(img, "/F599.BIN", pattern(3, 599));
+    }
+
+    @Test
+    void streamsLargeFilesFromDisk() throws Exception {
+        Path kernel = tmp.resolve("vmlinuz");
+        byte[] data = pattern(30 << 20, 7);
+        Files.write(kernel, data);
+        FatTree tree = new FatTree().addFile("vmlinuz", kernel);
+        Path img = tmp.resolve("stream.img");
+        new FatImageWriter(spec(256L << 20, FatType.FAT32)).write(tree, img);
+        FatChecks.fsckClean(img);
+        FatChecks.assertMcopy(img, "/vmlinuz", data);
+        try (FatImageReader reader = new FatImageReader(img)) {
+            FatFileInfo info = reader.find("vmlinuz").orElseThrow();
+            List<Long> chain = reader.chain(info.firstCluster());
+            assertEquals(chain.get(0) + chain.size() - 1, chain.get(chain.size() - 1), "file is contiguous");
+        }
+    }
+
+    @Test
+    void refusesNamesFatCannotStore() {
+        for (String bad : List.of("a:b", "what?", "trailing.", "x\\y", "tab\tname")) {
+            FleetkitException e = assertThrows(FleetkitException.class, () -> new FatTree().addFile(bad, text("x")));
+            assertEquals("image.fat-bad-name", e.code(), bad);
+        }
+        assertEquals("image.fat-bad-label", assertThrows(FleetkitException.class,
+                () -> new FatVolumeSpec(1 << 24, null, "label-too-long", 0, 0, 0)).code());
+    }
 }
