@@ -90,6 +90,9 @@ public final class PackageIndex {
     public static final class Builder {
         private final String architecture;
         private final Map<String, List<BinaryPackage>> byName = new HashMap<>();
+        // many packages share relations such as "libc6 (>= 2.34)": keep one copy of each
+        private final Map<Relation, Relation> relations = new HashMap<>();
+        private final Map<List<Relation>, List<Relation>> relationLists = new HashMap<>();
         private int size;
 
         private Builder(String architecture) {
@@ -129,9 +132,23 @@ public final class PackageIndex {
                     return this;
                 }
             }
-            list.add(p);
+            list.add(shareRelations(p));
             size++;
             return this;
+        }
+
+        private BinaryPackage shareRelations(BinaryPackage p) {
+            return new BinaryPackage(p.name(), p.version(), p.architecture(), share(p.depends()), share(p.preDepends()),
+                    share(p.provides()), share(p.conflicts()), share(p.breaks()), p.filename(), p.size(), p.sha256(),
+                    p.installedSize(), p.priority(), p.essential(), p.source());
+        }
+
+        private List<Relation> share(List<Relation> list) {
+            if (list.isEmpty()) {
+                return List.of();
+            }
+            List<Relation> shared = list.stream().map(r -> relations.computeIfAbsent(r, k -> k)).toList();
+            return relationLists.computeIfAbsent(shared, k -> List.copyOf(k));
         }
 
         public PackageIndex build() {

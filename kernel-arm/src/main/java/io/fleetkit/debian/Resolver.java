@@ -121,6 +121,11 @@ public final class Resolver {
                 BinaryPackage p = index.find(name, pin).orElseThrow(() -> new FleetkitException("debian.unresolvable",
                         name + " (= " + pin + ") : no such version (available: " + available(name) + ")",
                         "pin a version that the archive holds"));
+                BinaryPackage other = chosen.get(name);
+                if (other != null && !other.version().equals(pin)) {
+                    throw new FleetkitException("debian.bad-request", "package " + name + " is pinned to " + pin
+                            + " but another request already chose " + other.version(), "pin that request too");
+                }
                 choose(p, Resolution.REQUESTED);
                 return;
             }
