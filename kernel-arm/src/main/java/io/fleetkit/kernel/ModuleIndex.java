@@ -70,6 +70,12 @@ public final class ModuleIndex {
         return aliases.size();
     }
 
+    /** The alias patterns a loadable module declares, in index order. */
+    public List<String> aliasesOf(String module) {
+        String name = ModuleNames.normalize(module);
+        return aliases.stream().filter(a -> a.module().equals(name)).map(Alias::pattern).toList();
+    }
+
     /** Loadable modules whose alias patterns match {@code alias}, in first-seen order. */
     public Set<String> modulesForAlias(String alias) {
         return match(aliases, alias);

@@ -63,6 +63,10 @@ class BookwormKernelIntegrationTest {
         }
         ModuleClosure board = ModuleClosure.resolve(index, BoardProfiles.get("qemu-arm64").modules());
         assertDependenciesFirst(index, board);
+        // The very line depmod 30 writes for this kernel.
+        assertTrue(DepmodText.forClosure(index, closure).get("modules.dep").contains(
+                "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko kernel/net/core/failover.ko"
+                        + " kernel/drivers/virtio/virtio_ring.ko kernel/drivers/virtio/virtio.ko\n"));
     }
 
     @Test
