@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -221,64 +220,6 @@ public final class FatImageReader implements Closeable {
     public void close() throws IOException {
         if (owned) {
             ch.close();
-        }
-    }
-
-    /** Folds long-name slots into the short entry that follows them. */
-    private static final class DirectoryScanner {
-        private final StringBuilder[] parts = new StringBuilder[21];
-        private int expected;
-        private int checksum = -1;
-        private int firstSlot = -1;
-
-        RawEntry accept(byte[] slot, int index, long[] slots, String prefix) {
-            int attr = slot[11] & 0xFF;
-            if ((slot[0] & 0xFF) == 0xE5) {
-                expected = 0;
-                return null;
-            }
-            if (attr == DirectoryRecords.ATTR_LONG_NAME) {
-                int ord = slot[0] & 0x1F;
-                if ((slot[0] & 0x40) != 0) {
-                    expected = ord;
-                    checksum = slot[13] & 0xFF;
-                    firstSlot = index;
-                    java.util.Arrays.fill(parts, null);
-                }
-                if (ord >= 1 && ord <= 20 && (slot[13] & 0xFF) == checksum) {
-                    parts[ord] = new StringBuilder(DirectoryRecords.longEntryChars(slot, 0));
-                }
-                return null;
-            }
-            byte[] name11 = java.util.Arrays.copyOf(slot, 11);
-            String shortName = FatNames.display(name11, slot[12] & 0xFF);
-            String longName = longName(name11);
-            int first = longName != null ? firstSlot : index;
-            expected = 0;
-            if ((attr & DirectoryRecords.ATTR_VOLUME_ID) != 0 || shortName.equals(".") || shortName.equals("..")) {
-                return null;
-            }
-            ByteBuffer b = ByteBuffer.wrap(slot).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            long cluster = ((b.getShort(20) & 0xFFFFL) << 16) | (b.getShort(26) & 0xFFFF);
-            String name = longName != null ? longName : shortName;
-            long[] offsets = java.util.Arrays.copyOfRange(slots, first, index + 1);
-            return new RawEntry(new FatFileInfo(prefix + name, name, shortName.toUpperCase(Locale.ROOT),
-                    (attr & DirectoryRecords.ATTR_DIRECTORY) != 0, b.getInt(28) & 0xFFFFFFFFL, cluster),
-                    name11, offsets);
-        }
-
-        private String longName(byte[] name11) {
-            if (expected == 0 || FatNames.checksum(name11) != checksum) {
-                return null;
-            }
-            StringBuilder s = new StringBuilder();
-            for (int i = 1; i <= expected; i++) {
-                if (parts[i] == null) {
-                    return null;
-                }
-                s.append(parts[i]);
-            }
-            return s.toString();
         }
     }
 }

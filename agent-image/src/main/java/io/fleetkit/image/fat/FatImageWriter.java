@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,16 +38,25 @@ public final class FatImageWriter {
         this.sink = sink;
     }
 
-    /** Creates or replaces {@code file} as a sparse file of exactly the volume's size. */
+    /**
+     * Creates or replaces {@code file} as a sparse file of exactly the volume's size, written
+     * beside it first and moved into place, so a failed build leaves no half image.
+     */
     public FatWriteResult write(FatTree tree, Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        FatWriteResult result;
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            FatWriteResult result = write(tree, ch, 0);
+            result = write(tree, ch, 0);
             if (ch.size() < spec.sizeBytes()) {
                 ch.write(ByteBuffer.allocate(1), spec.sizeBytes() - 1);
             }
-            return result;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
         }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return result;
     }
 
     /** Writes the volume into {@code ch} starting at byte {@code offset} (a partition's start). */
@@ -101,14 +113,14 @@ public final class FatImageWriter {
     private byte[] directory(FatLayout.Dir d, int bytes, DosTimestamp ts) {
         ByteBuffer b = ByteBuffer.allocate(bytes);
         if (d.isRoot() && spec.hasLabel()) {
-            b.put(DirectoryRecords.shortEntry(spec.label11().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            b.put(DirectoryRecords.shortEntry(spec.label11().getBytes(StandardCharsets.US_ASCII),
                     DirectoryRecords.ATTR_VOLUME_ID, 0, 0, 0, ts));
         }
         if (!d.isRoot()) {
             long parent = d.parent.isRoot() ? 0 : d.parent.firstCluster;
-            b.put(DirectoryRecords.shortEntry(".          ".getBytes(), DirectoryRecords.ATTR_DIRECTORY, 0,
+            b.put(DirectoryRecords.shortEntry(".          ".getBytes(StandardCharsets.US_ASCII), DirectoryRecords.ATTR_DIRECTORY, 0,
                     d.firstCluster, 0, ts));
-            b.put(DirectoryRecords.shortEntry("..         ".getBytes(), DirectoryRecords.ATTR_DIRECTORY, 0,
+            b.put(DirectoryRecords.shortEntry("..         ".getBytes(StandardCharsets.US_ASCII), DirectoryRecords.ATTR_DIRECTORY, 0,
                     parent, 0, ts));
         }
         for (FatLayout.Item item : d.items) {
