@@ -124,6 +124,36 @@ class ModuleClosureTest {
     }
 
     @Test
+    void readsXzZstdAndGzipCompressedModules() throws IOException {
+        Path fs = dir.resolve("kernel/fs");
+        Files.createDirectories(fs);
+        Files.write(fs.resolve("fat.ko.xz"), compress(out -> new org.tukaani.xz.XZOutputStream(out,
+                new org.tukaani.xz.LZMA2Options()), ElfFixture.module64("name=fat\0depends=\0")));
+        Files.write(fs.resolve("vfat.ko.zst"), compress(com.github.luben.zstd.ZstdOutputStream::new,
+                ElfFixture.module64("name=vfat\0depends=fat\0")));
+        Files.write(fs.resolve("msdos.ko.gz"), compress(java.util.zip.GZIPOutputStream::new,
+                ElfFixture.module64("name=msdos\0depends=fat\0")));
+
+        ModuleClosure closure = ModuleClosure.resolve(ModuleIndexLoader.load(dir, EventSink.NONE), List.of("vfat", "msdos"));
+
+        assertEquals(List.of("kernel/fs/fat.ko.xz", "kernel/fs/vfat.ko.zst", "kernel/fs/msdos.ko.gz"),
+                closure.modules().stream().map(KernelModule::path).toList());
+        assertEquals(Files.size(fs.resolve("vfat.ko.zst")), closure.modules().get(1).size(), "size as stored");
+    }
+
+    private interface Compressor {
+        java.io.OutputStream wrap(java.io.OutputStream out) throws IOException;
+    }
+
+    private static byte[] compress(Compressor compressor, byte[] data) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream out = compressor.wrap(bytes)) {
+            out.write(data);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
     void refusesAFileThatIsNotElf() throws IOException {
         Path fat = dir.resolve("kernel/fs/fat");
         Files.createDirectories(fat);
