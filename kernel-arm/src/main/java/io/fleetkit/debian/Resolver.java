@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -275,53 +274,5 @@ public final class Resolver {
     private String available(String name) {
         List<BinaryPackage> v = index.versions(name);
         return v.isEmpty() ? "none" : v.stream().map(p -> p.version().toString()).collect(Collectors.joining(", "));
-    }
-
-    /** Fails when two chosen packages Conflict or Break each other. */
-    private record ConflictCheck(Collection<BinaryPackage> chosen, java.util.function.Function<String, String> chain) {
-
-        void check() {
-            Map<String, BinaryPackage> byName = new TreeMap<>();
-            Map<String, List<PackageIndex.Provider>> provided = new HashMap<>();
-            for (BinaryPackage p : chosen) {
-                byName.put(p.name(), p);
-                for (Relation r : p.provides()) {
-                    for (RelationAlternative a : r.alternatives()) {
-                        provided.computeIfAbsent(a.name(), k -> new ArrayList<>())
-                                .add(new PackageIndex.Provider(p, a.op() == VersionOp.EQUAL ? a.version() : null));
-                    }
-                }
-            }
-            for (BinaryPackage p : byName.values()) {
-                check(p, "Conflicts", p.conflicts(), byName, provided);
-                check(p, "Breaks", p.breaks(), byName, provided);
-            }
-        }
-
-        private void check(BinaryPackage p, String field, List<Relation> relations, Map<String, BinaryPackage> byName,
-                           Map<String, List<PackageIndex.Provider>> provided) {
-            for (Relation r : relations) {
-                for (RelationAlternative a : r.alternatives()) {
-                    BinaryPackage q = byName.get(a.name());
-                    if (q != null && q != p && a.satisfiedBy(q.version())) {
-                        throw conflict(p, field, a, q);
-                    }
-                    Set<String> names = new TreeSet<>();
-                    for (PackageIndex.Provider pr : provided.getOrDefault(a.name(), List.of())) {
-                        boolean hit = !a.isVersioned() || (pr.providedVersion() != null && a.satisfiedBy(pr.providedVersion()));
-                        if (pr.pkg() != p && hit && names.add(pr.pkg().name())) {
-                            throw conflict(p, field, a, pr.pkg());
-                        }
-                    }
-                }
-            }
-        }
-
-        private FleetkitException conflict(BinaryPackage p, String field, RelationAlternative a, BinaryPackage q) {
-            return new FleetkitException("debian.conflict",
-                    p.name() + " " + p.version() + " " + field + ": " + a + ", but " + q.name() + " " + q.version()
-                            + " is chosen too (" + chain.apply(p.name()) + "; " + chain.apply(q.name()) + ")",
-                    "exclude one of the two, or pin versions that fit together");
-        }
     }
 }
