@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CpioNewcWriterTest {
 
-    static final long EPOCH = 1_767_225_600L; // 2026-01-01T00:00:00Z
+    /** 2020-01-01T00:00:00Z: far enough back that cpio -tv always prints the year, not the time. */
+    static final long EPOCH = 1_577_836_800L;
 
     @TempDir
     Path tmp;
@@ -58,19 +59,19 @@ class CpioNewcWriterTest {
         List<String> lines = Arrays.stream(r.out().split("\n"))
                 .map(l -> l.replaceAll("\\s+", " ")).collect(Collectors.toList());
         assertEquals(List.of(
-                "drwxr-xr-x 2 0 0 0 Jan 1 2026 bin",
-                "-rwxr-xr-x 1 0 0 10 Jan 1 2026 bin/busybox",
-                "lrwxrwxrwx 1 0 0 7 Jan 1 2026 bin/sh -> busybox",
-                "drwxr-xr-x 2 0 0 0 Jan 1 2026 dev",
-                "crw------- 1 0 5 5, 1 Jan 1 2026 dev/console",
-                "brw-rw---- 1 0 6 254, 0 Jan 1 2026 dev/vda",
-                "drwxr-xr-x 2 0 0 0 Jan 1 2026 etc",
-                "-rw-r--r-- 2 0 0 0 Jan 1 2026 etc/a",
-                "-rw-r--r-- 2 0 0 6 Jan 1 2026 etc/b",
-                "-rwx------ 1 0 0 3 Jan 1 2026 init",
-                "drwxr-x--- 2 1000 1000 0 Jan 1 2026 home",
-                "-rw-r----- 1 1000 1000 5 Jan 1 2026 home/odd-size.txt",
-                "-rw------- 1 1000 1000 0 Jan 1 2026 home/empty"), lines);
+                "drwxr-xr-x 2 0 0 0 Jan 1 2020 bin",
+                "-rwxr-xr-x 1 0 0 10 Jan 1 2020 bin/busybox",
+                "lrwxrwxrwx 1 0 0 7 Jan 1 2020 bin/sh -> busybox",
+                "drwxr-xr-x 2 0 0 0 Jan 1 2020 dev",
+                "crw------- 1 0 5 5, 1 Jan 1 2020 dev/console",
+                "brw-rw---- 1 0 6 254, 0 Jan 1 2020 dev/vda",
+                "drwxr-xr-x 2 0 0 0 Jan 1 2020 etc",
+                "-rw-r--r-- 2 0 0 0 Jan 1 2020 etc/a",
+                "-rw-r--r-- 2 0 0 6 Jan 1 2020 etc/b",
+                "-rwx------ 1 0 0 3 Jan 1 2020 init",
+                "drwxr-x--- 2 1000 1000 0 Jan 1 2020 home",
+                "-rw-r----- 1 1000 1000 5 Jan 1 2020 home/odd-size.txt",
+                "-rw------- 1 1000 1000 0 Jan 1 2020 home/empty"), lines);
     }
 
     @Test
