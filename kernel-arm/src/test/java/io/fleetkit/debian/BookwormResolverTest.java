@@ -65,6 +65,16 @@ class BookwormResolverTest {
     }
 
     @Test
+    void realConflictIsReportedNamingBothPackages() throws Exception {
+        PackageIndex index = BookwormFixture.arm64Index();
+        io.fleetkit.events.FleetkitException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.fleetkit.events.FleetkitException.class,
+                () -> new Resolver(index, ev -> { }).resolve(List.of("busybox", "busybox-static"), Set.of()));
+        assertEquals("debian.conflict", e.code());
+        assertTrue(e.getMessage().contains("busybox ") && e.getMessage().contains("busybox-static "), e.getMessage());
+    }
+
+    @Test
     void resolvesPackagesWithVirtualAndAlternativeDependencies() throws Exception {
         PackageIndex index = BookwormFixture.arm64Index();
         // openssh-server and iproute2 bring alternatives, virtual names and Pre-Depends
