@@ -1,0 +1,42 @@
+package io.fleetkit.ota.protocol;
+
+import java.util.Map;
+
+/** A device asks for its bundle's signed header ({@code index} 0) or for payload chunk {@code index}. */
+public record ChunkRequest(String bundle, ChunkPart part, int index) {
+
+    public ChunkRequest {
+        if (bundle == null || !JsonFields.SHA256.matcher(bundle).matches()) {
+            throw new IllegalArgumentException("bundle must be a sha256");
+        }
+        if (part == null || index < 0 || (part == ChunkPart.HEADER && index != 0)) {
+            throw new IllegalArgumentException("bad part/index " + part + "/" + index);
+        }
+    }
+
+    public static ChunkRequest header(String bundle) {
+        return new ChunkRequest(bundle, ChunkPart.HEADER, 0);
+    }
+
+    public static ChunkRequest payload(String bundle, int index) {
+        return new ChunkRequest(bundle, ChunkPart.PAYLOAD, index);
+    }
+
+    public byte[] encode() {
+        Map<String, Object> m = Messages.start();
+        m.put("bundle", bundle);
+        m.put("part", part.wire());
+        if (part == ChunkPart.PAYLOAD) {
+            m.put("index", index);
+        }
+        return Messages.bytes(m);
+    }
+
+    public static ChunkRequest decode(byte[] payload) {
+        JsonFields f = JsonFields.parse(payload, "chunk request", 1024);
+        String bundle = f.requiredSha256("bundle");
+        ChunkPart part = ChunkPart.parse(f.requiredString("part", 16), "chunk request");
+        int index = part == ChunkPart.PAYLOAD ? f.requiredInt("index", 0, Integer.MAX_VALUE) : 0;
+        return new ChunkRequest(bundle, part, index);
+    }
+}

@@ -1,0 +1,91 @@
+package io.fleetkit.ota.protocol;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a device says about itself on its retained {@code state} topic: identity, running version
+ * and slot, each slot's version (null when empty), its update's progress, free space, uptime,
+ * agent version and optional provisioned tags.
+ */
+public record DeviceReport(
+        String id,
+        String board,
+        String version,
+        long versionNumber,
+        String slot,
+        Map<String, String> slotVersions,
+        UpdateStatus update,
+        long freeBytes,
+        long uptimeSeconds,
+        String agent,
+        List<String> tags) {
+
+    public static final int MAX_SLOTS = 8;
+    public static final int MAX_TAGS = 32;
+
+    public DeviceReport {
+        DeviceIds.require(id);
+        slotVersions = slotVersions == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(slotVersions));
+        update = update == null ? UpdateStatus.IDLE : update;
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    public byte[] encode() {
+        Map<String, Object> m = Messages.start();
+        m.put("id", id);
+        m.put("board", board);
+        m.put("version", version);
+        m.put("versionNumber", versionNumber);
+        m.put("slot", slot);
+        Map<String, Object> slots = new LinkedHashMap<>();
+        slotVersions.forEach((name, v) -> {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("version", v);
+            slots.put(name, s);
+        });
+        m.put("slots", slots);
+        m.put("update", update.toMap());
+        m.put("freeBytes", freeBytes);
+        m.put("uptimeSeconds", uptimeSeconds);
+        m.put("agent", agent);
+        if (!tags.isEmpty()) {
+            m.put("tags", tags);
+        }
+        return Messages.bytes(m);
+    }
+
+    public static DeviceReport decode(byte[] payload) {
+        JsonFields f = JsonFields.parse(payload, "device report", Schema.MAX_JSON_BYTES);
+        String id = f.requiredString("id", 64);
+        if (!DeviceIds.isValid(id)) {
+            throw new ProtocolException("protocol.bad-device-id", "device report names device '" + Text.shorten(id) + "', not a valid device id");
+        }
+        Map<String, String> slots = new LinkedHashMap<>();
+        JsonFields slotsField = f.optionalObject("slots");
+        if (slotsField != null) {
+            if (slotsField.raw().size() > MAX_SLOTS) {
+                throw ProtocolException.malformed("device report", "more than " + MAX_SLOTS + " slots");
+            }
+            for (String name : slotsField.raw().keySet()) {
+                if (!JsonFields.NAME.matcher(name).matches() || name.length() > 16) {
+                    throw ProtocolException.malformed("device report", "slot name '" + Text.shorten(name) + "' is not a short name");
+                }
+                JsonFields slot = slotsField.optionalObject(name);
+                slots.put(name, slot == null ? null : slot.optionalName("version"));
+            }
+        }
+        List<String> tags = new ArrayList<>();
+        for (Object t : f.optionalList("tags", MAX_TAGS)) {
+            if (!(t instanceof String s) || !JsonFields.NAME.matcher(s).matches()) {
+                throw ProtocolException.malformed("device report", "tags must be names of [A-Za-z0-9._+~-]");
+            }
+            tags.add(s);
+        }
+        return new DeviceReport(id, f.requiredName("board"), f.optionalName("version"), f.optionalLong("versionNumber", 0),
+                f.optionalName("slot"), slots, UpdateStatus.from(f.optionalObject("update")),
+                f.optionalLong("freeBytes", -1), f.optionalLong("uptimeSeconds", -1), f.optionalString("agent", Schema.MAX_NAME), tags);
+    }
+}
