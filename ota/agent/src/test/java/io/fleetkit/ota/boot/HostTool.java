@@ -5,15 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Runs a host tool and returns its output; a missing tool fails the test naming its Debian package. */
-final class HostTool {
+public final class HostTool {
 
     private HostTool() {
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
-    static Result run(String debianPackage, String... command) throws IOException, InterruptedException {
+    public static Result run(String debianPackage, String... command) throws IOException, InterruptedException {
         Process p;
         try {
             p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
@@ -25,7 +25,7 @@ final class HostTool {
         return new Result(p.waitFor(), out);
     }
 
-    static String ok(String debianPackage, String... command) throws IOException, InterruptedException {
+    public static String ok(String debianPackage, String... command) throws IOException, InterruptedException {
         Result r = run(debianPackage, command);
         if (r.exitCode() != 0) {
             throw new AssertionError(String.join(" ", command) + " exited " + r.exitCode() + ": " + r.output());
