@@ -1,0 +1,134 @@
+package io.fleetkit.ota.agent;
+
+import io.fleetkit.events.FleetkitException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The agent's configuration, a Java properties file (normally {@code /etc/fleetkit/agent.properties},
+ * written by the image builder). Unknown keys are refused so a typo is not silently ignored.
+ * Paths under {@code proc.*} and {@code machineId} exist so tests can point the agent at files.
+ * Commands are run with {@code /bin/sh -c}.
+ */
+public record AgentConfig(
+        String deviceId,
+        String board,
+        String version,
+        long versionNumber,
+        String agentVersion,
+        String brokerUrl,
+        String topicPrefix,
+        Path signingPublicKey,
+        Path disk,
+        String backend,
+        Path fwEnvConfig,
+        Path dataDir,
+        Path tlsCa,
+        Path tlsCert,
+        Path tlsKey,
+        String healthServices,
+        Map<String, String> healthChecks,
+        Duration healthDeadline,
+        List<String> rebootCommand,
+        List<String> trybootCommand,
+        int downloadWindow,
+        Duration chunkTimeout,
+        Path procCmdline,
+        Path procBootId,
+        Path procUptime,
+        Path deviceTree,
+        Path machineId) {
+
+    public static final List<String> BACKENDS = List.of("uboot-script", "rpi-tryboot", "uboot-env");
+
+    private static final Set<String> KEYS = Set.of("device.id", "board", "version", "versionNumber", "agent.version",
+            "broker.url", "topic.prefix", "signing.publicKey", "disk.device", "boot.backend", "boot.fwEnvConfig", "data.dir",
+            "tls.ca", "tls.cert", "tls.key", "health.services", "health.deadlineSeconds", "reboot.command",
+            "reboot.trybootCommand", "download.window", "download.timeoutSeconds", "proc.cmdline", "proc.bootId",
+            "proc.uptime", "proc.deviceTree", "machineId");
+
+    public static AgentConfig load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        Map<String, String> m = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).strip()));
+        return parse(m, file.toString());
+    }
+
+    public static AgentConfig parse(Map<String, String> m, String source) {
+        Map<String, String> checks = new LinkedHashMap<>();
+        for (String k : new TreeMap<>(m).keySet()) {
+            if (k.startsWith("health.check.")) {
+                checks.put(k.substring("health.check.".length()), m.get(k));
+            } else if (!KEYS.contains(k)) {
+                throw bad(source, k, "is not a known key (known: " + new java.util.TreeSet<>(KEYS) + ", health.check.<name>)");
+            }
+        }
+        String backend = m.getOrDefault("boot.backend", "uboot-script");
+        if (!BACKENDS.contains(backend)) {
+            throw bad(source, "boot.backend", "must be one of " + BACKENDS + ", is " + backend);
+        }
+        String board = required(m, "board", source);
+        return new AgentConfig(
+                m.get("device.id"), board, required(m, "version", source), number(m, "versionNumber", null, source),
+                m.getOrDefault("agent.version", "0.1.0"), required(m, "broker.url", source),
+                m.getOrDefault("topic.prefix", "fleet/v1"), path(m, "signing.publicKey", "/etc/fleetkit/signing.pub"),
+                path(m, "disk.device", "/dev/mmcblk0"), backend, path(m, "boot.fwEnvConfig", "/etc/fw_env.config"),
+                path(m, "data.dir", "/data/fleetkit"), path(m, "tls.ca", null), path(m, "tls.cert", null), path(m, "tls.key", null),
+                m.getOrDefault("health.services", "test -z \"$(ls /run/fleetkit/failed 2>/dev/null)\""), checks,
+                Duration.ofSeconds(number(m, "health.deadlineSeconds", "120", source)),
+                List.of("/bin/sh", "-c", m.getOrDefault("reboot.command", "reboot")),
+                List.of("/bin/sh", "-c", m.getOrDefault("reboot.trybootCommand", "/bin/fleetkit-reboot tryboot")),
+                (int) number(m, "download.window", "4", source), Duration.ofSeconds(number(m, "download.timeoutSeconds", "30", source)),
+                path(m, "proc.cmdline", "/proc/cmdline"), path(m, "proc.bootId", "/proc/sys/kernel/random/boot_id"),
+                path(m, "proc.uptime", "/proc/uptime"), path(m, "proc.deviceTree", "/proc/device-tree"),
+                path(m, "machineId", "/etc/machine-id"));
+    }
+
+    private static String required(Map<String, String> m, String key, String source) {
+        String v = m.get(key);
+        if (v == null || v.isEmpty()) {
+            throw bad(source, key, "is required");
+        }
+        return v;
+    }
+
+    private static long number(Map<String, String> m, String key, String dflt, String source) {
+        String v = m.getOrDefault(key, dflt);
+        if (v == null) {
+            throw bad(source, key, "is required");
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) {
+                throw bad(source, key, "must not be negative, is " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw bad(source, key, "must be a whole number, is " + v);
+        }
+    }
+
+    private static Path path(Map<String, String> m, String key, String dflt) {
+        String v = m.getOrDefault(key, dflt);
+        return v == null || v.isEmpty() ? null : Path.of(v);
+    }
+
+    private static FleetkitException bad(String source, String key, String why) {
+        return new FleetkitException("agent.bad-config", source + ": " + key + " " + why,
+                "Fix the agent configuration (see docs/agent.md); the image builder writes it from the spec.");
+    }
+}

@@ -1,0 +1,132 @@
+package io.fleetkit.ota.agent;
+
+import io.fleetkit.events.FleetkitException;
+import io.fleetkit.json.JsonParser;
+import io.fleetkit.json.JsonWriter;
+import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.ota.protocol.BundleRef;
+import io.fleetkit.ota.protocol.UpdateEvent;
+import io.fleetkit.ota.protocol.UpdateState;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Keeps {@link AgentState} in {@code <data>/agent-state.json} with atomic replacement: write a
+ * temp file, fsync it, rename over the old file, fsync the directory. A power cut leaves either
+ * the old or the new file, never a mix.
+ */
+public final class AgentStateStore {
+
+    public static final String FILE = "agent-state.json";
+    private static final int MAX_CHARS = 4 * 1024 * 1024;
+
+    private final Path dir;
+
+    public AgentStateStore(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path file() {
+        return dir.resolve(FILE);
+    }
+
+    public Optional<AgentState> load() throws IOException {
+        Path f = file();
+        if (!Files.exists(f)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(decode(JsonParser.parseObject(Files.readString(f, StandardCharsets.UTF_8), MAX_CHARS)));
+        } catch (RuntimeException e) {
+            throw new FleetkitException("agent.bad-state", f + " cannot be read: " + e.getMessage(),
+                    "Remove it to start from IDLE; the boot state on p1 still decides which slot runs.");
+        }
+    }
+
+    public void save(AgentState s) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(FILE + ".tmp");
+        byte[] bytes = JsonWriter.writePretty(encode(s)).getBytes(StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // some file systems refuse to open directories for fsync; the rename is still atomic
+        }
+    }
+
+    static Map<String, Object> encode(AgentState s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", 1);
+        m.put("state", s.state().name());
+        m.put("targetVersion", s.targetVersion());
+        if (s.bundle() != null) {
+            BundleRef b = s.bundle();
+            m.put("bundle", Map.of("sha256", b.sha256(), "size", b.size(), "headerSize", b.headerSize(),
+                    "chunkSize", b.chunkSize(), "chunks", b.chunks()));
+        }
+        m.put("url", s.url());
+        m.put("targetSlot", s.targetSlot() == null ? null : s.targetSlot().name());
+        m.put("manifest", s.manifest() == null ? null : Base64.getEncoder().encodeToString(s.manifest()));
+        m.put("signature", s.signature() == null ? null : Base64.getEncoder().encodeToString(s.signature()));
+        m.put("chunksDone", s.chunksDone());
+        m.put("reason", s.reason());
+        m.put("message", s.message());
+        m.put("bootId", s.bootId());
+        m.put("since", s.since() == null ? null : s.since().toString());
+        m.put("committedVersionNumber", s.committedVersionNumber());
+        m.put("eventSeq", s.eventSeq());
+        List<Object> out = new ArrayList<>();
+        for (UpdateEvent e : s.outbox()) {
+            out.add(new String(e.encode(), StandardCharsets.UTF_8));
+        }
+        m.put("outbox", out);
+        return m;
+    }
+
+    static AgentState decode(Map<String, Object> m) {
+        BundleRef ref = null;
+        if (m.get("bundle") instanceof Map<?, ?> b) {
+            ref = new BundleRef((String) b.get("sha256"), (Long) b.get("size"), (Long) b.get("headerSize"),
+                    ((Long) b.get("chunkSize")).intValue(), ((Long) b.get("chunks")).intValue());
+        }
+        List<UpdateEvent> outbox = new ArrayList<>();
+        if (m.get("outbox") instanceof List<?> l) {
+            for (Object o : l) {
+                outbox.add(UpdateEvent.decode(((String) o).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        return new AgentState(UpdateState.valueOf((String) m.get("state")), (String) m.get("targetVersion"), ref,
+                (String) m.get("url"), Slot.parseOrNull((String) m.get("targetSlot")), bytes(m.get("manifest")),
+                bytes(m.get("signature")), ((Long) m.get("chunksDone")).intValue(), (String) m.get("reason"),
+                (String) m.get("message"), (String) m.get("bootId"),
+                m.get("since") == null ? null : Instant.parse((String) m.get("since")),
+                (Long) m.get("committedVersionNumber"), (Long) m.get("eventSeq"), outbox);
+    }
+
+    private static byte[] bytes(Object o) {
+        return o == null ? null : Base64.getDecoder().decode((String) o);
+    }
+}

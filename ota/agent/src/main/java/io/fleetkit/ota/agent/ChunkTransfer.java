@@ -1,0 +1,105 @@
+package io.fleetkit.ota.agent;
+
+import io.fleetkit.ota.bundle.BundleManifest;
+import io.fleetkit.ota.bundle.ChunkVerifier;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The payload side of a download, independent of the transport: which chunks to ask for (a
+ * window ahead of the next chunk to write, asking again for any not answered within the
+ * timeout), and which verified chunks are ready to write, strictly in order, so the slot always
+ * holds a contiguous verified prefix. Chunks are verified on arrival; a mismatch throws the
+ * bundle refusal. Not thread-safe: the agent drives it from one thread.
+ */
+public final class ChunkTransfer {
+
+    /** A verified chunk ready to write. */
+    public record Ready(int index, byte[] data) {
+    }
+
+    private final BundleManifest manifest;
+    private final ChunkVerifier verifier;
+    private final int window;
+    private final Duration timeout;
+    private final Clock clock;
+    private final Map<Integer, Instant> asked = new HashMap<>();
+    private final TreeMap<Integer, byte[]> held = new TreeMap<>();
+    private int next;
+
+    public ChunkTransfer(BundleManifest manifest, ChunkVerifier verifier, int firstChunk, int window, Duration timeout, Clock clock) {
+        this.manifest = manifest;
+        this.verifier = verifier;
+        this.next = firstChunk;
+        this.window = Math.max(1, window);
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    public int next() {
+        return next;
+    }
+
+    public boolean done() {
+        return next >= manifest.chunkCount();
+    }
+
+    /** Chunk indexes to request now; each is then considered asked until it arrives or times out. */
+    public List<Integer> due() {
+        Instant now = clock.instant();
+        List<Integer> out = new ArrayList<>();
+        for (int i = next; i < Math.min(manifest.chunkCount(), next + window); i++) {
+            if (held.containsKey(i)) {
+                continue;
+            }
+            Instant at = asked.get(i);
+            if (at == null || !now.isBefore(at.plus(timeout))) {
+                asked.put(i, now);
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Forgets outstanding requests (after a reconnect), so {@link #due()} asks for them again at once. */
+    public void forgetRequests() {
+        asked.clear();
+    }
+
+    /**
+     * Takes an arriving chunk: verified (throws on mismatch), then held until every chunk before
+     * it is written. Repeats and chunks outside the window are ignored. Returns the chunks that
+     * are now ready to write, in order; call {@link #written(int)} after writing each.
+     */
+    public List<Ready> accept(int index, byte[] data) {
+        if (index < next || index >= next + window || index >= manifest.chunkCount() || held.containsKey(index)) {
+            return List.of();
+        }
+        verifier.verify(index, data);
+        held.put(index, data);
+        asked.remove(index);
+        List<Ready> ready = new ArrayList<>();
+        int i = next;
+        while (held.containsKey(i)) {
+            ready.add(new Ready(i, held.get(i)));
+            i++;
+        }
+        return ready;
+    }
+
+    /** Marks chunk {@code index} written and durable; the window moves on. */
+    public void written(int index) {
+        if (index != next) {
+            throw new IllegalStateException("chunk " + index + " written out of order, expected " + next);
+        }
+        held.remove(index);
+        next++;
+    }
+}

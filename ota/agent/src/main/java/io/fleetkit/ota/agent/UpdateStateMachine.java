@@ -1,0 +1,326 @@
+package io.fleetkit.ota.agent;
+
+import io.fleetkit.events.EventSink;
+import io.fleetkit.events.FleetkitException;
+import io.fleetkit.ota.boot.BootBackend;
+import io.fleetkit.ota.boot.MbrPartitions;
+import io.fleetkit.ota.boot.RebootKind;
+import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.ota.bundle.BundleHeader;
+import io.fleetkit.ota.bundle.BundleReader;
+import io.fleetkit.ota.bundle.BundleRefusal;
+import io.fleetkit.ota.bundle.BundleRefusedException;
+import io.fleetkit.ota.bundle.DeviceFacts;
+import io.fleetkit.ota.bundle.UpdatePolicy;
+import io.fleetkit.ota.bundle.VerifiedManifest;
+import io.fleetkit.ota.protocol.DesiredUpdate;
+import io.fleetkit.ota.protocol.UpdateEvent;
+import io.fleetkit.ota.protocol.UpdateState;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The persisted update state machine: IDLE → DOWNLOADING → INSTALLING → REBOOTING → TRIAL →
+ * COMMITTED, or ROLLED_BACK / FAILED with a reason. Every transition is saved atomically before
+ * the action it announces (arming a trial, rebooting), and {@link #resume()} reconciles the
+ * saved state with what the bootloader actually did, so a power cut at any instant resumes or
+ * fails safe. See {@link #resume()} for the rules.
+ */
+public final class UpdateStateMachine {
+
+    /** What the agent should do after {@link #resume()}. */
+    public enum Next { NOTHING, DOWNLOAD, INSTALL, HEALTH_CHECK, REBOOTED }
+
+    private final String deviceId;
+    private final String board;
+    private final List<PublicKey> trusted;
+    private final AgentStateStore store;
+    private final BootBackend boot;
+    private final Path disk;
+    private final Rebooter rebooter;
+    private final Clock clock;
+    private final String bootId;
+    private final long runningVersionNumber;
+    private final EventSink sink;
+    private AgentState state;
+    private VerifiedManifest verified;
+
+    public UpdateStateMachine(String deviceId, String board, List<PublicKey> trusted, AgentStateStore store, BootBackend boot,
+                              Path disk, Rebooter rebooter, Clock clock, String bootId, long runningVersionNumber, EventSink sink)
+            throws IOException {
+        this.deviceId = deviceId;
+        this.board = board;
+        this.trusted = List.copyOf(trusted);
+        this.store = store;
+        this.boot = boot;
+        this.disk = disk;
+        this.rebooter = rebooter;
+        this.clock = clock;
+        this.bootId = bootId;
+        this.runningVersionNumber = runningVersionNumber;
+        this.sink = sink;
+        this.state = store.load().orElse(AgentState.initial(runningVersionNumber));
+    }
+
+    public AgentState state() {
+        return state;
+    }
+
+    public BootBackend boot() {
+        return boot;
+    }
+
+    /**
+     * Reconciles the saved state with the boot facts after a start (power cut, crash, reboot):
+     * <ul>
+     * <li>running the committed slot: the committed version number is the running one;</li>
+     * <li>DOWNLOADING/INSTALLING: cancel any trial armed for the target (it is about to be
+     *     written), re-verify the saved header and the written chunks by reading them back, and
+     *     continue from the first chunk that does not verify;</li>
+     * <li>REBOOTING: on the target slot ⇒ TRIAL; same boot (the agent restarted, the device did
+     *     not) ⇒ arm again and reboot; another boot on the old slot ⇒ ROLLED_BACK
+     *     ({@code boot.trial-failed} when the bootloader recorded it, else {@code boot.trial-not-booted});</li>
+     * <li>TRIAL: on the target and the bootloader already committed it ⇒ COMMITTED (power cut
+     *     between commit and save); on the target ⇒ run health checks; on the old slot ⇒
+     *     ROLLED_BACK {@code boot.trial-reset};</li>
+     * <li>ROLLED_BACK while still on the target or with a trial armed ⇒ cancel it and reboot;</li>
+     * <li>anything else: nothing to do.</li>
+     * </ul>
+     */
+    public Next resume() throws IOException {
+        Slot running = boot.currentSlot();
+        Slot committed = boot.committedSlot();
+        if (running == committed && state.committedVersionNumber() != runningVersionNumber) {
+            state = state.withCommittedVersionNumber(runningVersionNumber);
+            store.save(state);
+        }
+        Slot target = state.targetSlot();
+        switch (state.state()) {
+            case DOWNLOADING, INSTALLING -> {
+                if (target == running || target == committed) {
+                    fail("agent.inconsistent-state", "saved " + state.state() + " targets slot " + target + ", which is running or committed");
+                    return Next.NOTHING;
+                }
+                if (boot.trialSlot().orElse(null) == target) {
+                    boot.rollBack();
+                }
+                return resumeDownload();
+            }
+            case REBOOTING -> {
+                if (running == target) {
+                    move(UpdateState.TRIAL, null, "booted slot " + target + " on trial");
+                    return resumeTrial(committed);
+                }
+                if (bootId.equals(state.bootId())) {
+                    boot.startTrial(target);
+                    rebooter.reboot(boot.trialReboot());
+                    return Next.REBOOTED;
+                }
+                boolean failed = boot.failedSlot().orElse(null) == target;
+                boot.rollBack();
+                move(UpdateState.ROLLED_BACK, failed ? "boot.trial-failed" : "boot.trial-not-booted",
+                        "slot " + target + (failed ? " failed its trial boot" : " was not booted") + "; running " + running);
+                return Next.NOTHING;
+            }
+            case TRIAL -> {
+                if (running == target) {
+                    return resumeTrial(committed);
+                }
+                boot.rollBack();
+                move(UpdateState.ROLLED_BACK, "boot.trial-reset", "the trial of slot " + target
+                        + " ended in a reset before it was committed; running " + running);
+                return Next.NOTHING;
+            }
+            case ROLLED_BACK -> {
+                if (running != committed) {
+                    // saved ROLLED_BACK, then the power went before the reboot: finish it
+                    boot.rollBack();
+                    rebooter.reboot(RebootKind.NORMAL);
+                    return Next.REBOOTED;
+                }
+                if (target != null && boot.trialSlot().orElse(null) == target) {
+                    boot.rollBack();
+                }
+                return Next.NOTHING;
+            }
+            default -> {
+                return Next.NOTHING;
+            }
+        }
+    }
+
+    private Next resumeTrial(Slot committed) throws IOException {
+        if (committed == state.targetSlot()) {
+            committedNow();
+            return Next.NOTHING;
+        }
+        return Next.HEALTH_CHECK;
+    }
+
+    private Next resumeDownload() throws IOException {
+        if (!state.hasHeader()) {
+            return Next.DOWNLOAD;
+        }
+        try {
+            VerifiedManifest v = verifiedManifest();
+            SlotWriter w = slotWriter();
+            int good = w.verifiedPrefix(v.manifest(), v.chunkVerifier(), v.manifest().chunkCount());
+            if (good != state.chunksDone()) {
+                sink.info("agent", "slot " + state.targetSlot() + " holds " + good + " verified chunks (state said " + state.chunksDone() + ")");
+                state = state.withChunksDone(good);
+                store.save(state);
+            }
+            return good == v.manifest().chunkCount() ? Next.INSTALL : Next.DOWNLOAD;
+        } catch (BundleRefusedException e) {
+            fail(e.code(), e.getMessage());
+            return Next.NOTHING;
+        }
+    }
+
+    /**
+     * Decides whether {@code desired} starts a new update. Repeats of the current or a finished
+     * target change nothing; a target already running and committed is done; a new target
+     * replaces an unfinished download but never a reboot or trial in progress.
+     */
+    public boolean offer(DesiredUpdate desired) throws IOException {
+        if (desired.isNone()) {
+            return false;
+        }
+        if (state.bundle() != null && state.bundle().sha256().equals(desired.bundle().sha256())) {
+            return false;
+        }
+        if (state.state() == UpdateState.REBOOTING || state.state() == UpdateState.TRIAL) {
+            return false;
+        }
+        Slot running = boot.currentSlot();
+        Slot committed = boot.committedSlot();
+        if (running == committed && desired.versionNumber() == runningVersionNumber) {
+            return false;
+        }
+        if (running != committed) {
+            return false;
+        }
+        state = state.startUpdate(desired.version(), desired.bundle(), desired.url(), running.other(), bootId, clock.instant());
+        verified = null;
+        if (boot.trialSlot().orElse(null) == running.other()) {
+            boot.rollBack();
+        }
+        move(UpdateState.DOWNLOADING, null, "downloading " + desired.version() + " into slot " + running.other());
+        return true;
+    }
+
+    /** Verifies the bundle header (signature, board, expiry, anti-rollback, slot size) and saves it; refusals move to FAILED and rethrow. */
+    public VerifiedManifest acceptHeader(byte[] headerBytes) throws IOException {
+        try {
+            BundleHeader header = BundleReader.readHeader(new ByteArrayInputStream(headerBytes));
+            if (header.payloadOffset() != headerBytes.length) {
+                throw new BundleRefusedException(BundleRefusal.MALFORMED, "bundle header is " + headerBytes.length
+                        + " bytes but describes " + header.payloadOffset());
+            }
+            VerifiedManifest v = check(header);
+            if (v.manifest().chunkCount() != state.bundle().chunks() || v.manifest().chunkSize() != state.bundle().chunkSize()
+                    || v.payloadOffset() != state.bundle().headerSize()) {
+                throw new BundleRefusedException(BundleRefusal.MALFORMED, "the desired update's chunk layout ("
+                        + state.bundle().chunks() + " x " + state.bundle().chunkSize() + ") is not the signed manifest's ("
+                        + v.manifest().chunkCount() + " x " + v.manifest().chunkSize() + ")");
+            }
+            verified = v;
+            state = state.withHeader(header.manifestBytes(), header.signature()).withChunksDone(0);
+            store.save(state);
+            return v;
+        } catch (BundleRefusedException e) {
+            fail(e.code(), e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The saved header, verified again (signature and policy) on first use after a start. */
+    public VerifiedManifest verifiedManifest() {
+        if (verified == null) {
+            if (!state.hasHeader()) {
+                throw new IllegalStateException("no bundle header yet");
+            }
+            verified = check(new BundleHeader(state.manifest(), state.signature()));
+        }
+        return verified;
+    }
+
+    private VerifiedManifest check(BundleHeader header) {
+        VerifiedManifest v = BundleReader.verify(header, trusted);
+        try {
+            new UpdatePolicy(clock).check(v, new DeviceFacts(board, state.committedVersionNumber(), slotWriter().capacity()));
+        } catch (IOException e) {
+            throw new FleetkitException("agent.disk", "cannot read the partition table of " + disk + ": " + e.getMessage(), null, e);
+        }
+        return v;
+    }
+
+    /** A writer for the target slot; refuses the running and the committed slot. */
+    public SlotWriter slotWriter() throws IOException {
+        return new SlotWriter(disk, MbrPartitions.read(disk), state.targetSlot(), boot.currentSlot(), boot.committedSlot());
+    }
+
+    /** Records that chunks {@code 0..n-1} are written, fsynced and verified. */
+    public void chunksDone(int n) throws IOException {
+        state = state.withChunksDone(n);
+        store.save(state);
+    }
+
+    /** All chunks written: read the slot back, then arm the trial and reboot into it. */
+    public void install() throws IOException {
+        move(UpdateState.INSTALLING, null, "verifying slot " + state.targetSlot());
+        try {
+            slotWriter().verifySlot(verifiedManifest().manifest());
+        } catch (BundleRefusedException e) {
+            fail(e.code(), e.getMessage());
+            return;
+        }
+        move(UpdateState.REBOOTING, null, "rebooting into slot " + state.targetSlot() + " on trial");
+        boot.startTrial(state.targetSlot());
+        rebooter.reboot(boot.trialReboot());
+    }
+
+    /** The trial passed its health checks: commit it in the bootloader, then record it. */
+    public void healthy() throws IOException {
+        boot.commit();
+        committedNow();
+    }
+
+    private void committedNow() throws IOException {
+        state = state.withCommittedVersionNumber(verifiedManifest().manifest().versionNumber());
+        move(UpdateState.COMMITTED, null, "slot " + state.targetSlot() + " committed");
+    }
+
+    /** The trial failed its health checks: record why, cancel the trial, reboot into the committed slot. */
+    public void unhealthy(String reason, String message) throws IOException {
+        move(UpdateState.ROLLED_BACK, reason, message);
+        boot.rollBack();
+        rebooter.reboot(RebootKind.NORMAL);
+    }
+
+    /** Refuses or abandons the update: FAILED with a reason; the running system is untouched. */
+    public void fail(String reason, String message) throws IOException {
+        sink.warn("agent", reason + ": " + message);
+        move(UpdateState.FAILED, reason, message);
+    }
+
+    public List<UpdateEvent> outbox() {
+        return state.outbox();
+    }
+
+    public void delivered(long seq) throws IOException {
+        state = state.delivered(seq);
+        store.save(state);
+    }
+
+    private void move(UpdateState next, String reason, String message) throws IOException {
+        state = state.moveTo(next, reason, message, deviceId, bootId, clock.instant());
+        store.save(state);
+        sink.info("agent", next + (reason == null ? "" : " (" + reason + ")") + ": " + message);
+    }
+}
