@@ -1,0 +1,103 @@
+package io.fleetkit.netboot;
+
+import io.fleetkit.events.FleetkitException;
+import io.fleetkit.json.JsonException;
+import io.fleetkit.json.JsonParser;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One built image's netboot tree ({@code out/<name>-<version>.netboot/}) as {@code fleet build}
+ * writes it: kernel, initramfs, command line, device trees and, for Pi boards, the firmware.
+ *
+ * @param root        the tree's real path; every served file must stay inside it
+ * @param kernel      kernel file name relative to root
+ * @param initrd      initramfs file name relative to root
+ * @param bootCommand {@code booti} (arm64 Image) or {@code bootz} (armhf zImage)
+ * @param dtbs        device tree paths relative to root, sorted; empty for qemu boards
+ */
+public record NetbootImage(String name, String version, String board, Path root, String kernel, String initrd,
+                           String cmdline, String bootCommand, List<String> dtbs) {
+
+    private static final int MAX_JSON_CHARS = 64 * 1024;
+
+    public NetbootImage {
+        dtbs = List.copyOf(dtbs);
+    }
+
+    /** Raspberry Pi boards boot through the firmware (start4.elf, config.txt), not U-Boot's pxe. */
+    public boolean raspberryPi() {
+        return board.startsWith("rpi");
+    }
+
+    /** Reads {@code dir/netboot.json} and checks that the files it names are inside the tree. */
+    public static NetbootImage load(Path dir) throws IOException {
+        Path meta = dir.resolve("netboot.json");
+        if (!Files.isRegularFile(meta)) {
+            throw new FleetkitException("netboot.not-a-tree", "'" + dir + "' has no netboot.json",
+                    "pass a .netboot directory written by 'fleet build', e.g. out/gateway-1.0.0.netboot");
+        }
+        Map<String, Object> doc;
+        try {
+            doc = JsonParser.parseObject(Files.readString(meta, StandardCharsets.UTF_8), MAX_JSON_CHARS);
+        } catch (JsonException e) {
+            throw new FleetkitException("netboot.bad-metadata", meta + ": " + e.getMessage(),
+                    "rebuild the image with 'fleet build'", e);
+        }
+        Path root = dir.toRealPath();
+        ServedTree tree = new ServedTree(root);
+        String kernel = text(doc, "kernel", meta, "vmlinuz");
+        String initrd = text(doc, "initrd", meta, "initrd.img");
+        for (String file : List.of(kernel, initrd)) {
+            if (tree.resolve(file).isEmpty()) {
+                throw new FleetkitException("netboot.missing-file", meta + " names '" + file
+                        + "', which is not a file inside " + root, "rebuild the image with 'fleet build'");
+            }
+        }
+        String cmdline = doc.containsKey("cmdline") ? text(doc, "cmdline", meta, "")
+                : readCmdline(root.resolve("cmdline.txt"));
+        String boot = text(doc, "bootCommand", meta, "booti");
+        if (!boot.equals("booti") && !boot.equals("bootz")) {
+            throw new FleetkitException("netboot.bad-metadata", meta + ": bootCommand '" + boot
+                    + "' is neither booti nor bootz", "rebuild the image with 'fleet build'");
+        }
+        return new NetbootImage(text(doc, "name", meta, null), text(doc, "version", meta, null),
+                text(doc, "board", meta, null), root, kernel, initrd, cmdline.strip(), boot, dtbs(root));
+    }
+
+    private static String readCmdline(Path file) throws IOException {
+        return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    }
+
+    private static List<String> dtbs(Path root) throws IOException {
+        Path dir = root.resolve("dtbs");
+        List<String> out = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.filter(p -> Files.isRegularFile(p) && p.toString().endsWith(".dtb"))
+                        .forEach(p -> out.add(root.relativize(p).toString().replace('\\', '/')));
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static String text(Map<String, Object> doc, String key, Path meta, String fallback) {
+        Object v = doc.get(key);
+        if (v == null && fallback != null) {
+            return fallback;
+        }
+        if (!(v instanceof String s) || s.isEmpty() && fallback == null) {
+            throw new FleetkitException("netboot.bad-metadata", meta + ": '" + key + "' must be a non-empty string",
+                    "rebuild the image with 'fleet build'");
+        }
+        return s;
+    }
+}
