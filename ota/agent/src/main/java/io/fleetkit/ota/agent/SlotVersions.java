@@ -1,0 +1,42 @@
+package io.fleetkit.ota.agent;
+
+import io.fleetkit.json.JsonParser;
+import io.fleetkit.ota.boot.FatFileInPlace;
+import io.fleetkit.ota.boot.MbrPartitions;
+import io.fleetkit.ota.boot.Slot;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Each slot's version, from the {@code version} field of {@code slot.json} in the slot's FAT; null for an empty or unreadable slot. */
+public final class SlotVersions {
+
+    private SlotVersions() {
+    }
+
+    public static Map<String, String> read(Path disk) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Slot s : Slot.values()) {
+            out.put(s.name(), version(disk, s).orElse(null));
+        }
+        return out;
+    }
+
+    static Optional<String> version(Path disk, Slot slot) {
+        try {
+            MbrPartitions.Partition p = MbrPartitions.read(disk).require(slot.partition(), "slot " + slot);
+            Optional<byte[]> json = new FatFileInPlace(disk, p.offset()).read("slot.json");
+            if (json.isEmpty()) {
+                return Optional.empty();
+            }
+            Object v = JsonParser.parseObject(new String(json.get(), StandardCharsets.UTF_8), 1024 * 1024).get("version");
+            return v instanceof String s ? Optional.of(s) : Optional.empty();
+        } catch (Exception e) {
+            // an empty slot has no FAT at all; a damaged one reports no version
+            return Optional.empty();
+        }
+    }
+}

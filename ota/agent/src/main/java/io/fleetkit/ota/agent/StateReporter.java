@@ -1,0 +1,80 @@
+package io.fleetkit.ota.agent;
+
+import io.fleetkit.ota.boot.BootBackend;
+import io.fleetkit.ota.protocol.DeviceReport;
+import io.fleetkit.ota.protocol.UpdateState;
+import io.fleetkit.ota.protocol.UpdateStatus;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds the device report (docs/protocol.md) and says when it changed enough to send again:
+ * any field but uptime and free space, with download progress counted in whole percent.
+ */
+final class StateReporter {
+
+    private final AgentConfig config;
+    private final String deviceId;
+    private final BootBackend boot;
+    private List<Object> lastKey;
+
+    StateReporter(AgentConfig config, String deviceId, BootBackend boot) {
+        this.config = config;
+        this.deviceId = deviceId;
+        this.boot = boot;
+    }
+
+    /** Forget what was sent (after a reconnect), so the next call reports. */
+    void forget() {
+        lastKey = null;
+    }
+
+    Optional<byte[]> changed(AgentState s, ChunkTransfer transfer) throws IOException {
+        DeviceReport r = report(s, transfer);
+        List<Object> key = List.of(Objects.toString(r.slot()), r.slotVersions().toString(), r.update().state(),
+                Objects.toString(r.update().target()), (int) (r.update().progress() * 100), Objects.toString(r.update().reason()));
+        if (key.equals(lastKey)) {
+            return Optional.empty();
+        }
+        lastKey = key;
+        return Optional.of(r.encode());
+    }
+
+    DeviceReport report(AgentState s, ChunkTransfer transfer) throws IOException {
+        double progress = 0;
+        if (s.state() == UpdateState.DOWNLOADING && s.bundle() != null) {
+            progress = Math.min(1.0, (double) s.chunksDone() / s.bundle().chunks());
+        } else if (s.state() != UpdateState.IDLE && s.state() != UpdateState.FAILED) {
+            progress = 1.0;
+        }
+        UpdateStatus status = new UpdateStatus(s.state(), s.targetVersion(), progress, s.reason());
+        Map<String, String> slots = SlotVersions.read(config.disk());
+        return new DeviceReport(deviceId, config.board(), config.version(), config.versionNumber(), boot.currentSlot().name(),
+                slots, status, freeBytes(), uptimeSeconds(), config.agentVersion(), List.of());
+    }
+
+    private long freeBytes() {
+        try {
+            Path dir = config.dataDir();
+            Files.createDirectories(dir);
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private long uptimeSeconds() {
+        try {
+            String text = Files.readString(config.procUptime()).strip();
+            return (long) Double.parseDouble(text.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+}
