@@ -1,0 +1,69 @@
+package io.fleetkit.ota.server.broker;
+
+import io.fleetkit.events.EventSink;
+import io.fleetkit.ota.protocol.Topics;
+import io.fleetkit.ota.server.db.Database;
+import io.fleetkit.ota.server.db.DeviceStore;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttException;
+
+/**
+ * Sends the desired-state outbox ({@link DeviceStore#pendingDesired}) as retained messages and
+ * marks each one published once the broker acknowledged it. Whatever fails stays pending and is
+ * sent on the next flush.
+ */
+public final class DesiredPublisher {
+
+    private static final int BATCH = 2000;
+
+    private final Database db;
+    private final BrokerLink link;
+    private final Topics topics;
+    private final EventSink sink;
+    private final DeviceStore devices = new DeviceStore();
+
+    public DesiredPublisher(Database db, BrokerLink link, Topics topics, EventSink sink) {
+        this.db = db;
+        this.link = link;
+        this.topics = topics;
+        this.sink = sink;
+    }
+
+    /** Returns how many desired messages the broker acknowledged. */
+    public int flush() throws SQLException, InterruptedException {
+        if (!link.isConnected()) {
+            return 0;
+        }
+        List<DeviceStore.PendingDesired> pending = db.transaction(c -> devices.pendingDesired(c, BATCH));
+        List<IMqttToken> tokens = new ArrayList<>();
+        List<DeviceStore.PendingDesired> sent = new ArrayList<>();
+        for (DeviceStore.PendingDesired p : pending) {
+            try {
+                tokens.add(link.publish(topics.desired(p.deviceId()), p.payload(), true));
+                sent.add(p);
+            } catch (MqttException e) {
+                sink.debug("mqtt", "desired for " + p.deviceId() + " not sent yet: " + e);
+                break;
+            }
+        }
+        List<DeviceStore.PendingDesired> acked = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            try {
+                tokens.get(i).waitForCompletion(30_000);
+                acked.add(sent.get(i));
+            } catch (MqttException e) {
+                sink.debug("mqtt", "desired for " + sent.get(i).deviceId() + " not acknowledged: " + e);
+            }
+        }
+        db.transaction(c -> {
+            for (DeviceStore.PendingDesired p : acked) {
+                devices.markPublished(c, p.deviceId(), p.rev());
+            }
+            return null;
+        });
+        return acked.size();
+    }
+}

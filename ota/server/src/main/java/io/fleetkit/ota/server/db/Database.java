@@ -1,0 +1,107 @@
+package io.fleetkit.ota.server.db;
+
+import io.fleetkit.events.FleetkitException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/**
+ * The fleet's database: one JDBC connection, used by one unit of work at a time, each in its
+ * own transaction. H2 (embedded, file in the data dir, {@code AUTO_SERVER} so the CLI can open it
+ * while the server runs) or any JDBC URL whose driver is on the class path (PostgreSQL is).
+ * The SQL is portable: no upserts, no vendor types.
+ */
+public final class Database implements AutoCloseable {
+
+    /** One piece of work in a transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final String url;
+    private Connection connection;
+
+    private Database(String url) {
+        this.url = url;
+    }
+
+    /** The embedded default: {@code <dataDir>/fleet.mv.db}, shared with other processes through H2's AUTO_SERVER mode. */
+    public static String h2Url(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";AUTO_SERVER=TRUE";
+    }
+
+    /** Opens {@code url} and brings its schema up to date. */
+    public static Database open(String url) throws SQLException {
+        Database db = new Database(url);
+        try {
+            db.connect();
+            SchemaMigrations.apply(db);
+            return db;
+        } catch (SQLException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** Runs {@code work} in a transaction: committed when it returns, rolled back when it throws. */
+    public synchronized <T> T transaction(Work<T> work) throws SQLException {
+        Connection c = connection();
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+                dropConnection();
+            }
+            throw e;
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || !connection.isValid(5)) {
+            dropConnection();
+            connect();
+        }
+        return connection;
+    }
+
+    private void connect() throws SQLException {
+        try {
+            connection = DriverManager.getConnection(url);
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("No suitable driver")) {
+                throw new FleetkitException("server.no-jdbc-driver", "no JDBC driver for " + url,
+                        "Use a jdbc:h2: or jdbc:postgresql: URL.", e);
+            }
+            throw e;
+        }
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    }
+
+    private void dropConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // a broken connection is replaced either way
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        dropConnection();
+    }
+}

@@ -1,0 +1,28 @@
+package io.fleetkit.ota.server.db;
+
+import io.fleetkit.ota.protocol.DesiredUpdate;
+import io.fleetkit.ota.protocol.UpdateState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A device as the database knows it: its last report, liveness, tags, and the desired update it is being sent. */
+public record DeviceRecord(
+        String id,
+        String board,
+        String version,
+        long versionNumber,
+        String slot,
+        Map<String, String> slotVersions,
+        UpdateState updateState,
+        String updateTarget,
+        double updateProgress,
+        String updateReason,
+        long freeBytes,
+        long uptimeSeconds,
+        String agent,
+        List<String> tags,
+        boolean online,
+        Instant lastSeen,
+        DesiredUpdate desired) {
+}

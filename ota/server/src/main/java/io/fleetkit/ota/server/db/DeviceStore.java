@@ -1,0 +1,117 @@
+package io.fleetkit.ota.server.db;
+
+import io.fleetkit.json.JsonParser;
+import io.fleetkit.json.JsonWriter;
+import io.fleetkit.ota.protocol.DesiredUpdate;
+import io.fleetkit.ota.protocol.DeviceReport;
+import io.fleetkit.ota.protocol.UpdateState;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code devices} table. Writes are idempotent (the same report twice leaves the same row).
+ * The desired update per device is an outbox: {@code desired_rev} counts changes,
+ * {@code desired_published_rev} what the broker has got, so whoever holds the broker connection
+ * publishes what is missing, also after its own or the broker's restart.
+ */
+public final class DeviceStore {
+
+    private static final String COLUMNS = "id, board, version, version_number, slot, slots_json, update_state, update_target,"
+            + " update_progress, update_reason, free_bytes, uptime_seconds, agent, tags, online, last_seen, desired_json";
+
+    /** A desired message the broker has not got yet. */
+    public record PendingDesired(String deviceId, long rev, byte[] payload) {}
+
+    public void applyReport(Connection c, DeviceReport r, Instant now) throws SQLException {
+        ensureExists(c, r.id());
+        String slots = JsonWriter.write(r.slotVersions());
+        Sql.update(c, "UPDATE devices SET board = ?, version = ?, version_number = ?, slot = ?, slots_json = ?, update_state = ?,"
+                        + " update_target = ?, update_progress = ?, update_reason = ?, free_bytes = ?, uptime_seconds = ?, agent = ?,"
+                        + " last_seen = ? WHERE id = ?",
+                r.board(), r.version(), r.versionNumber(), r.slot(), slots, r.update().state(), r.update().target(),
+                r.update().progress(), r.update().reason(), r.freeBytes(), r.uptimeSeconds(), r.agent(), now.toEpochMilli(), r.id());
+        if (!r.tags().isEmpty()) {
+            setTags(c, r.id(), r.tags());
+        }
+    }
+
+    public void setOnline(Connection c, String id, boolean online, Instant now) throws SQLException {
+        ensureExists(c, id);
+        Sql.update(c, "UPDATE devices SET online = ?, last_seen = ? WHERE id = ?", online, now.toEpochMilli(), id);
+    }
+
+    /** Notes that the device was heard from. */
+    public void touch(Connection c, String id, Instant now) throws SQLException {
+        ensureExists(c, id);
+        Sql.update(c, "UPDATE devices SET last_seen = ? WHERE id = ?", now.toEpochMilli(), id);
+    }
+
+    public void setTags(Connection c, String id, List<String> tags) throws SQLException {
+        Sql.update(c, "UPDATE devices SET tags = ? WHERE id = ?", tags.isEmpty() ? "" : "," + String.join(",", tags) + ",", id);
+    }
+
+    public Optional<DeviceRecord> find(Connection c, String id) throws SQLException {
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM devices WHERE id = ?", DeviceStore::record, id);
+    }
+
+    public List<DeviceRecord> list(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT " + COLUMNS + " FROM devices ORDER BY id", DeviceStore::record);
+    }
+
+    /** Sets what the device should run; {@link DesiredUpdate#none()} cancels. Unchanged desired states are not re-sent. */
+    public void setDesired(Connection c, String id, DesiredUpdate desired) throws SQLException {
+        String json = new String(desired.encode(), StandardCharsets.UTF_8);
+        Sql.update(c, "UPDATE devices SET desired_json = ?, desired_rev = desired_rev + 1 WHERE id = ?"
+                + " AND (desired_json IS NULL OR desired_json <> ?)", json, id, json);
+    }
+
+    public List<PendingDesired> pendingDesired(Connection c, int limit) throws SQLException {
+        List<PendingDesired> all = Sql.list(c, "SELECT id, desired_rev, desired_json FROM devices"
+                        + " WHERE desired_json IS NOT NULL AND desired_rev > desired_published_rev ORDER BY id",
+                rs -> new PendingDesired(rs.getString(1), rs.getLong(2), rs.getString(3).getBytes(StandardCharsets.UTF_8)));
+        return all.size() > limit ? all.subList(0, limit) : all;
+    }
+
+    public void markPublished(Connection c, String id, long rev) throws SQLException {
+        Sql.update(c, "UPDATE devices SET desired_published_rev = ? WHERE id = ? AND desired_published_rev < ?", rev, id, rev);
+    }
+
+    /** After a (re)connect to a broker that may have lost its retained messages: send every desired state again. */
+    public void republishAll(Connection c) throws SQLException {
+        Sql.update(c, "UPDATE devices SET desired_published_rev = 0 WHERE desired_json IS NOT NULL");
+    }
+
+    private static void ensureExists(Connection c, String id) throws SQLException {
+        if (Sql.count(c, "SELECT COUNT(*) FROM devices WHERE id = ?", id) == 0) {
+            Sql.update(c, "INSERT INTO devices (id) VALUES (?)", id);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static DeviceRecord record(ResultSet rs) throws SQLException {
+        Map<String, String> slots = new LinkedHashMap<>();
+        String slotsJson = rs.getString("slots_json");
+        if (slotsJson != null) {
+            ((Map<String, Object>) JsonParser.parseObject(slotsJson, 8192)).forEach((k, v) -> slots.put(k, (String) v));
+        }
+        String state = rs.getString("update_state");
+        String tags = rs.getString("tags");
+        String desired = rs.getString("desired_json");
+        Long lastSeen = Sql.longOrNull(rs, "last_seen");
+        return new DeviceRecord(rs.getString("id"), rs.getString("board"), rs.getString("version"), rs.getLong("version_number"),
+                rs.getString("slot"), slots, state == null ? UpdateState.IDLE : UpdateState.valueOf(state), rs.getString("update_target"),
+                rs.getDouble("update_progress"), rs.getString("update_reason"), rs.getLong("free_bytes"), rs.getLong("uptime_seconds"),
+                rs.getString("agent"),
+                tags == null || tags.isEmpty() ? List.of() : Arrays.stream(tags.split(",")).filter(t -> !t.isEmpty()).toList(),
+                rs.getBoolean("online"), lastSeen == null ? null : Instant.ofEpochMilli(lastSeen),
+                desired == null ? null : DesiredUpdate.decode(desired.getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,83 @@
+package io.fleetkit.ota.server.db;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The schema, as numbered steps; {@code schema_version} records the last one applied, so an
+ * older database is brought forward on open and a newer one is refused. Times are epoch
+ * milliseconds (BIGINT), JSON is text: portable between H2 and PostgreSQL.
+ */
+final class SchemaMigrations {
+
+    static final List<List<String>> STEPS = List.of(List.of(
+            "CREATE TABLE devices (id VARCHAR(64) PRIMARY KEY, board VARCHAR(128), version VARCHAR(128),"
+                    + " version_number BIGINT NOT NULL DEFAULT 0, slot VARCHAR(16), slots_json VARCHAR(4096),"
+                    + " update_state VARCHAR(16), update_target VARCHAR(128), update_progress DOUBLE PRECISION,"
+                    + " update_reason VARCHAR(1024), free_bytes BIGINT, uptime_seconds BIGINT, agent VARCHAR(128),"
+                    + " tags VARCHAR(4200) NOT NULL DEFAULT '', online BOOLEAN NOT NULL DEFAULT FALSE, last_seen BIGINT,"
+                    + " desired_json VARCHAR(4096), desired_rev BIGINT NOT NULL DEFAULT 0, desired_published_rev BIGINT NOT NULL DEFAULT 0)",
+            "CREATE TABLE bundles (sha256 VARCHAR(64) PRIMARY KEY, name VARCHAR(128) NOT NULL, version VARCHAR(128) NOT NULL,"
+                    + " version_number BIGINT NOT NULL, board VARCHAR(128) NOT NULL, size BIGINT NOT NULL,"
+                    + " header_size BIGINT NOT NULL, chunk_size INT NOT NULL, chunks INT NOT NULL, path VARCHAR(1024) NOT NULL,"
+                    + " manifest_json VARCHAR(1000000) NOT NULL, published_at BIGINT NOT NULL, UNIQUE (name, board))",
+            "CREATE TABLE rollouts (id VARCHAR(32) PRIMARY KEY, seq BIGINT NOT NULL UNIQUE, target VARCHAR(128) NOT NULL,"
+                    + " selector VARCHAR(1024) NOT NULL, phases VARCHAR(512) NOT NULL, max_failures DOUBLE PRECISION NOT NULL,"
+                    + " timeout_ms BIGINT NOT NULL, state VARCHAR(16) NOT NULL, current_phase INT NOT NULL,"
+                    + " phase_count INT NOT NULL, accepted_failures INT NOT NULL DEFAULT 0, reason VARCHAR(1024),"
+                    + " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)",
+            "CREATE TABLE rollout_devices (rollout_id VARCHAR(32) NOT NULL, device_id VARCHAR(64) NOT NULL, phase INT NOT NULL,"
+                    + " bundle_sha256 VARCHAR(64) NOT NULL, state VARCHAR(16) NOT NULL, reason VARCHAR(1024),"
+                    + " offered_at BIGINT, updated_at BIGINT NOT NULL, PRIMARY KEY (rollout_id, device_id))",
+            "CREATE INDEX rollout_devices_device ON rollout_devices (device_id)",
+            "CREATE TABLE events (device_id VARCHAR(64) NOT NULL, seq BIGINT NOT NULL, state VARCHAR(16) NOT NULL,"
+                    + " target VARCHAR(128), reason VARCHAR(1024), message VARCHAR(1024), ts BIGINT, received_at BIGINT NOT NULL,"
+                    + " PRIMARY KEY (device_id, seq))"));
+
+    private SchemaMigrations() {
+    }
+
+    static void apply(Database db) throws SQLException {
+        db.transaction(c -> {
+            int current = currentVersion(c);
+            if (current > STEPS.size()) {
+                throw new SQLException("database schema version " + current + " is newer than this server (" + STEPS.size()
+                        + "); use a newer fleet release");
+            }
+            try (Statement s = c.createStatement()) {
+                for (int v = current; v < STEPS.size(); v++) {
+                    for (String sql : STEPS.get(v)) {
+                        s.execute(sql);
+                    }
+                }
+                s.executeUpdate("UPDATE schema_version SET version = " + STEPS.size());
+            }
+            return null;
+        });
+    }
+
+    private static int currentVersion(Connection c) throws SQLException {
+        boolean exists;
+        try (ResultSet rs = c.getMetaData().getTables(null, null, null, new String[] {"TABLE"})) {
+            exists = false;
+            while (rs.next()) {
+                if (rs.getString("TABLE_NAME").equalsIgnoreCase("schema_version")) {
+                    exists = true;
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            if (!exists) {
+                s.execute("CREATE TABLE schema_version (version INT NOT NULL)");
+                s.executeUpdate("INSERT INTO schema_version (version) VALUES (0)");
+                return 0;
+            }
+            try (ResultSet rs = s.executeQuery("SELECT version FROM schema_version")) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+}

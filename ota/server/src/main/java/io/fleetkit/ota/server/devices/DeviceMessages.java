@@ -1,0 +1,98 @@
+package io.fleetkit.ota.server.devices;
+
+import io.fleetkit.events.EventSink;
+import io.fleetkit.ota.protocol.DeviceReport;
+import io.fleetkit.ota.protocol.OnlineStatus;
+import io.fleetkit.ota.protocol.ProtocolException;
+import io.fleetkit.ota.protocol.UpdateEvent;
+import io.fleetkit.ota.server.db.Database;
+import io.fleetkit.ota.server.db.DeviceStore;
+import io.fleetkit.ota.server.db.EventStore;
+import io.fleetkit.ota.server.rollout.RolloutEngine;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Applies what devices say (online, state, events) to the database, each message in one
+ * transaction, idempotently: a repeated report rewrites the same row, a repeated event (same
+ * device and seq) is dropped. A payload that breaks the protocol, or names another device than
+ * its topic, is dropped with a warning.
+ */
+public final class DeviceMessages {
+
+    private final Database db;
+    private final RolloutEngine engine;
+    private final Clock clock;
+    private final EventSink sink;
+    private final DeviceStore devices = new DeviceStore();
+    private final EventStore events = new EventStore();
+
+    public DeviceMessages(Database db, RolloutEngine engine, Clock clock, EventSink sink) {
+        this.db = db;
+        this.engine = engine;
+        this.clock = clock;
+        this.sink = sink;
+    }
+
+    public void onOnline(String deviceId, byte[] payload) throws SQLException {
+        OnlineStatus status = decode(deviceId, "online", () -> OnlineStatus.decode(payload));
+        if (status == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        db.transaction(c -> {
+            devices.setOnline(c, deviceId, status.online(), now);
+            return null;
+        });
+    }
+
+    public void onState(String deviceId, byte[] payload) throws SQLException {
+        DeviceReport report = decode(deviceId, "state", () -> DeviceReport.decode(payload));
+        if (report == null) {
+            return;
+        }
+        if (!report.id().equals(deviceId)) {
+            sink.warn("devices", "dropped a report for " + report.id() + " sent on " + deviceId + "'s topic");
+            return;
+        }
+        Instant now = clock.instant();
+        db.transaction(c -> {
+            devices.applyReport(c, report, now);
+            engine.onReport(c, report, now);
+            return null;
+        });
+    }
+
+    public void onEvent(String deviceId, byte[] payload) throws SQLException {
+        UpdateEvent event = decode(deviceId, "event", () -> UpdateEvent.decode(payload));
+        if (event == null) {
+            return;
+        }
+        if (!event.id().equals(deviceId)) {
+            sink.warn("devices", "dropped an event of " + event.id() + " sent on " + deviceId + "'s topic");
+            return;
+        }
+        Instant now = clock.instant();
+        db.transaction(c -> {
+            devices.touch(c, deviceId, now);
+            if (events.add(c, event, now)) {
+                engine.onEvent(c, event, now);
+            }
+            return null;
+        });
+    }
+
+    private interface Decoder<T> {
+        T decode();
+    }
+
+    private <T> T decode(String deviceId, String what, Decoder<T> decoder) {
+        try {
+            return decoder.decode();
+        } catch (ProtocolException e) {
+            sink.warn("devices", "dropped " + what + " message from " + deviceId + ": " + e.code() + ": " + e.getMessage());
+            return null;
+        }
+    }
+}
