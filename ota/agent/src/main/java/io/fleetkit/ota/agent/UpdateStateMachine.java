@@ -222,7 +222,7 @@ public final class UpdateStateMachine {
                 throw new BundleRefusedException(BundleRefusal.MALFORMED, "bundle header is " + headerBytes.length
                         + " bytes but describes " + header.payloadOffset());
             }
-            VerifiedManifest v = check(header);
+            VerifiedManifest v = check(header, true);
             if (v.manifest().chunkCount() != state.bundle().chunks() || v.manifest().chunkSize() != state.bundle().chunkSize()
                     || v.payloadOffset() != state.bundle().headerSize()) {
                 throw new BundleRefusedException(BundleRefusal.MALFORMED, "the desired update's chunk layout ("
@@ -239,23 +239,31 @@ public final class UpdateStateMachine {
         }
     }
 
-    /** The saved header, verified again (signature and policy) on first use after a start. */
+    /**
+     * The saved header, verified again on first use after a start: signature always, policy
+     * (board, expiry, anti-rollback, size) while the slot is still being written. After that the
+     * slot is complete and checked; a bundle expiring during its own trial must not break the commit.
+     */
     public VerifiedManifest verifiedManifest() {
         if (verified == null) {
             if (!state.hasHeader()) {
                 throw new IllegalStateException("no bundle header yet");
             }
-            verified = check(new BundleHeader(state.manifest(), state.signature()));
+            boolean writing = state.state() == UpdateState.DOWNLOADING || state.state() == UpdateState.INSTALLING;
+            verified = check(new BundleHeader(state.manifest(), state.signature()), writing);
         }
         return verified;
     }
 
-    private VerifiedManifest check(BundleHeader header) {
+    private VerifiedManifest check(BundleHeader header, boolean policy) {
         VerifiedManifest v = BundleReader.verify(header, trusted);
-        try {
-            new UpdatePolicy(clock).check(v, new DeviceFacts(board, state.committedVersionNumber(), slotWriter().capacity()));
-        } catch (IOException e) {
-            throw new FleetkitException("agent.disk", "cannot read the partition table of " + disk + ": " + e.getMessage(), null, e);
+        if (policy) {
+            try {
+                long capacity = MbrPartitions.read(disk).require(state.targetSlot().partition(), "slot " + state.targetSlot()).size();
+                new UpdatePolicy(clock).check(v, new DeviceFacts(board, state.committedVersionNumber(), capacity));
+            } catch (IOException e) {
+                throw new FleetkitException("agent.disk", "cannot read the partition table of " + disk + ": " + e.getMessage(), null, e);
+            }
         }
         return v;
     }
