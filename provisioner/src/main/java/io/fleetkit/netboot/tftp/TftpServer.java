@@ -131,6 +131,8 @@ public final class TftpServer implements AutoCloseable {
             } else {
                 sink.warn(TASK, line + " failed: " + o.failure());
             }
+        } catch (java.net.PortUnreachableException e) {
+            sink.warn(TASK, client + " " + req.filename() + " failed: the client's port is closed (it gave up)");
         } catch (IOException | RuntimeException e) {
             sink.warn(TASK, client + " " + req.filename() + " failed: " + e);
         }
