@@ -1,0 +1,318 @@
+package io.fleetkit.ota.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetkit.events.EventSink;
+import io.fleetkit.events.FleetkitException;
+import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.ota.protocol.DesiredUpdate;
+import io.fleetkit.ota.protocol.OnlineStatus;
+import io.fleetkit.ota.protocol.UpdateEvent;
+import io.fleetkit.ota.protocol.UpdateState;
+import io.fleetkit.ota.server.bundles.BundleStore;
+import io.fleetkit.ota.server.bundles.PublishedBundle;
+import io.fleetkit.ota.server.db.Database;
+import io.fleetkit.ota.server.db.DeviceStore;
+import io.fleetkit.ota.server.devices.DeviceMessages;
+import io.fleetkit.ota.server.rollout.DeviceRolloutState;
+import io.fleetkit.ota.server.rollout.DeviceSelector;
+import io.fleetkit.ota.server.rollout.PhasePlan;
+import io.fleetkit.ota.server.rollout.Rollout;
+import io.fleetkit.ota.server.rollout.RolloutDevice;
+import io.fleetkit.ota.server.rollout.RolloutEngine;
+import io.fleetkit.ota.server.rollout.RolloutRequest;
+import io.fleetkit.ota.server.rollout.RolloutState;
+import io.fleetkit.ota.server.rollout.RolloutStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RolloutEngineTest {
+
+    @TempDir
+    Path tmp;
+
+    TestFleet.TestClock clock = new TestFleet.TestClock();
+    Database db;
+    FleetKeys keys;
+    RolloutEngine engine;
+    DeviceMessages messages;
+    PublishedBundle v2;
+    long seq;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        keys = TestFleet.keys(tmp);
+        open(TestFleet.memoryDb());
+        v2 = new BundleStore(db, tmp.resolve("data"), keys.signingKey().publicKey(), clock, EventSink.NONE)
+                .publish(TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 20_000, 4096), Optional.empty());
+    }
+
+    void open(String url) throws Exception {
+        db = Database.open(url);
+        engine = new RolloutEngine(db, clock, EventSink.NONE);
+        messages = new DeviceMessages(db, engine, clock, EventSink.NONE);
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    void devices(int n, String version) throws Exception {
+        for (int i = 0; i < n; i++) {
+            String id = String.format("gw-%03d", i);
+            messages.onOnline(id, OnlineStatus.online(clock.instant()).encode());
+            messages.onState(id, TestFleet.report(id, version, UpdateState.IDLE, null).encode());
+        }
+    }
+
+    void succeed(String id) throws Exception {
+        messages.onState(id, TestFleet.report(id, "2.0.0", UpdateState.COMMITTED, "2.0.0").encode());
+    }
+
+    void rollBack(String id) throws Exception {
+        messages.onEvent(id, new UpdateEvent(id, ++seq, UpdateState.ROLLED_BACK, "2.0.0", "health.check-failed",
+                "check 'http' exited 1", clock.instant()).encode());
+    }
+
+    List<String> offered(RolloutStatus s) {
+        return s.devices().stream().filter(d -> d.state() == DeviceRolloutState.OFFERED).map(RolloutDevice::deviceId).toList();
+    }
+
+    DesiredUpdate desired(String id) throws Exception {
+        return db.transaction(c -> new DeviceStore().find(c, id).orElseThrow().desired());
+    }
+
+    @Test
+    void phasesAdvanceAsTheirDevicesSucceed() throws Exception {
+        devices(20, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0"));
+        assertEquals(RolloutState.CREATED, r.state());
+        assertEquals(4, r.phaseCount());
+        assertNull(desired("gw-000"));
+
+        engine.tick();
+        RolloutStatus s = engine.status(r.id());
+        assertEquals(RolloutState.RUNNING, s.rollout().state());
+        assertEquals(List.of("gw-000"), offered(s));
+        DesiredUpdate d = desired("gw-000");
+        assertEquals("2.0.0", d.version());
+        assertEquals(r.id(), d.rollout());
+        assertEquals(v2.ref(), d.bundle());
+        assertNull(desired("gw-001"));
+
+        succeed("gw-000");
+        engine.tick();
+        s = engine.status(r.id());
+        assertEquals(1, s.rollout().currentPhase());
+        assertEquals(List.of("gw-001"), offered(s)); // 10% of 20 = 2 devices in total
+
+        succeed("gw-001");
+        engine.tick();
+        s = engine.status(r.id());
+        assertEquals(2, s.rollout().currentPhase());
+        assertEquals(8, offered(s).size()); // 50% = 10 in total
+
+        for (String id : offered(s)) {
+            succeed(id);
+        }
+        engine.tick();
+        s = engine.status(r.id());
+        assertEquals(3, s.rollout().currentPhase());
+        assertEquals(10, offered(s).size());
+        for (String id : offered(s)) {
+            succeed(id);
+        }
+        engine.tick();
+        s = engine.status(r.id());
+        assertEquals(RolloutState.FINISHED, s.rollout().state());
+        assertEquals(20, s.totals().succeeded());
+    }
+
+    @Test
+    void pausesWhenAPhasesFailureSharePassesTheLimit() throws Exception {
+        devices(10, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("50%,100%")).withMaxFailures(0.2));
+        engine.tick();
+        List<String> phase1 = offered(engine.status(r.id()));
+        assertEquals(5, phase1.size());
+
+        rollBack(phase1.get(0)); // 1 of 5 = 20%: not more than allowed
+        engine.tick();
+        assertEquals(RolloutState.RUNNING, engine.status(r.id()).rollout().state());
+
+        rollBack(phase1.get(1)); // 2 of 5 = 40%
+        engine.tick();
+        RolloutStatus s = engine.status(r.id());
+        assertEquals(RolloutState.PAUSED, s.rollout().state());
+        assertTrue(s.rollout().reason().contains("2 of 5"), s.rollout().reason());
+        assertEquals("ROLLED_BACK: health.check-failed", s.devices().stream()
+                .filter(d -> d.deviceId().equals(phase1.get(1))).findFirst().orElseThrow().reason());
+
+        // paused: the others finish, but no new phase starts
+        for (String id : phase1.subList(2, 5)) {
+            succeed(id);
+        }
+        engine.tick();
+        assertEquals(0, engine.status(r.id()).rollout().currentPhase());
+
+        engine.resume(r.id());
+        engine.tick();
+        s = engine.status(r.id());
+        assertEquals(RolloutState.RUNNING, s.rollout().state());
+        assertEquals(1, s.rollout().currentPhase());
+        assertEquals(5, offered(s).size());
+    }
+
+    @Test
+    void aRepeatedFailureEventCountsOnce() throws Exception {
+        devices(10, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("50%,100%")).withMaxFailures(0.2));
+        engine.tick();
+        String first = offered(engine.status(r.id())).get(0);
+        UpdateEvent e = new UpdateEvent(first, 7, UpdateState.FAILED, "2.0.0", "bundle.chunk-mismatch", "chunk 3", clock.instant());
+        messages.onEvent(first, e.encode());
+        messages.onEvent(first, e.encode());
+        engine.tick();
+        RolloutStatus s = engine.status(r.id());
+        assertEquals(1, s.phases().get(0).failures());
+        assertEquals(RolloutState.RUNNING, s.rollout().state());
+        assertEquals(1, new io.fleetkit.ota.server.db.EventStore().forDevice(db.transaction(c -> c), first, 10).size());
+    }
+
+    @Test
+    void silentDevicesTimeOutAndCountAsFailures() throws Exception {
+        devices(5, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withTimeout(Duration.ofMinutes(10)));
+        engine.tick();
+        clock.advance(Duration.ofMinutes(9));
+        engine.tick();
+        assertEquals(RolloutState.RUNNING, engine.status(r.id()).rollout().state());
+        clock.advance(Duration.ofMinutes(1));
+        engine.tick();
+        RolloutStatus s = engine.status(r.id());
+        assertEquals(DeviceRolloutState.TIMED_OUT, s.devices().get(0).state());
+        assertEquals(RolloutState.PAUSED, s.rollout().state());
+    }
+
+    @Test
+    void progressReportsRestartTheTimeout() throws Exception {
+        devices(5, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withTimeout(Duration.ofMinutes(10)));
+        engine.tick();
+        clock.advance(Duration.ofMinutes(8));
+        messages.onState("gw-000", TestFleet.report("gw-000", "1.0.0", UpdateState.DOWNLOADING, "2.0.0").encode());
+        clock.advance(Duration.ofMinutes(8));
+        engine.tick();
+        assertEquals(DeviceRolloutState.OFFERED, engine.status(r.id()).devices().get(0).state());
+    }
+
+    @Test
+    void devicesAlreadyOnTheTargetCountAsSucceededAtOnce() throws Exception {
+        devices(3, "2.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0"));
+        assertEquals(3, engine.status(r.id()).totals().succeeded());
+        engine.tick();
+        assertEquals(RolloutState.FINISHED, engine.status(r.id()).rollout().state());
+        assertNull(desired("gw-000"));
+    }
+
+    @Test
+    void devicesNeedingTheUpdateGoFirst() throws Exception {
+        devices(4, "2.0.0");
+        messages.onState("gw-009", TestFleet.report("gw-009", "1.0.0", UpdateState.IDLE, null).encode());
+        Rollout r = engine.create(RolloutRequest.of("2.0.0"));
+        engine.tick();
+        assertEquals(List.of("gw-009"), offered(engine.status(r.id())));
+    }
+
+    @Test
+    void abortTakesTheDesiredUpdateBack() throws Exception {
+        devices(10, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("50%,100%")));
+        engine.tick();
+        List<String> phase1 = offered(engine.status(r.id()));
+        succeed(phase1.get(0));
+        engine.abort(r.id());
+        assertEquals(RolloutState.ABORTED, engine.status(r.id()).rollout().state());
+        assertTrue(desired(phase1.get(1)).isNone());
+        assertEquals("2.0.0", desired(phase1.get(0)).version());
+        engine.tick();
+        assertEquals(RolloutState.ABORTED, engine.status(r.id()).rollout().state());
+        assertThrows(FleetkitException.class, () -> engine.resume(r.id()));
+    }
+
+    @Test
+    void pauseStopsPhaseAdvanceUntilResumed() throws Exception {
+        devices(4, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0"));
+        engine.tick();
+        engine.pause(r.id());
+        succeed("gw-000");
+        engine.tick();
+        assertEquals(0, engine.status(r.id()).rollout().currentPhase());
+        engine.resume(r.id());
+        engine.tick();
+        assertEquals(1, engine.status(r.id()).rollout().currentPhase());
+    }
+
+    @Test
+    void selectsByBoardVersionAndTagAndRefusesOverlappingRollouts() throws Exception {
+        devices(6, "1.0.0");
+        messages.onState("gw-100", TestFleet.report("gw-100", "1.5.0", UpdateState.IDLE, null).encode());
+        db.transaction(c -> {
+            new DeviceStore().setTags(c, "gw-001", List.of("lab"));
+            new DeviceStore().setTags(c, "gw-100", List.of("lab"));
+            return null;
+        });
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withSelector(DeviceSelector.parse("version=1.0.0,tag=lab")));
+        assertEquals(List.of("gw-001"), engine.status(r.id()).devices().stream().map(RolloutDevice::deviceId).toList());
+        FleetkitException busy = assertThrows(FleetkitException.class, () -> engine.create(RolloutRequest.of("2.0.0")));
+        assertEquals("rollout.busy", busy.code());
+        assertEquals("rollout.unknown-version", assertThrows(FleetkitException.class,
+                () -> engine.create(RolloutRequest.of("9.9.9"))).code());
+        assertEquals("rollout.no-devices", assertThrows(FleetkitException.class,
+                () -> engine.create(RolloutRequest.of("2.0.0").withSelector(DeviceSelector.parse("board=rpi4")))).code());
+    }
+
+    @Test
+    void aRestartedEngineOnTheSameDatabaseCarriesOn() throws Exception {
+        String url = "jdbc:h2:file:" + tmp.resolve("restart/fleet");
+        db.close();
+        open(url);
+        new BundleStore(db, tmp.resolve("data2"), keys.signingKey().publicKey(), clock, EventSink.NONE)
+                .publish(TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 20_000, 4096), Optional.empty());
+        devices(10, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0"));
+        engine.tick();
+        succeed("gw-000");
+        db.close();
+
+        open(url); // a new server process: nothing carried over but the database
+        engine.tick();
+        RolloutStatus s = engine.status(r.id());
+        assertEquals(1, s.rollout().currentPhase());
+        assertEquals(List.of("gw-001", "gw-002", "gw-003", "gw-004"), offered(s)); // 10% of 10 adds nobody: next is 50%
+        assertEquals("2.0.0", desired("gw-001").version());
+    }
+
+    @Test
+    void phasePlansSplitTheFleet() {
+        assertEquals(List.of(1, 1, 8, 10), PhasePlan.DEFAULT.sizes(20));
+        assertEquals(List.of(1, 99, 400, 500), PhasePlan.DEFAULT.sizes(1000));
+        assertEquals(List.of(1, 1, 1), PhasePlan.DEFAULT.sizes(3));
+        assertEquals(List.of(1), PhasePlan.DEFAULT.sizes(1));
+        assertEquals(List.of(2, 3), PhasePlan.parse("2,50%").sizes(5));
+        assertThrows(FleetkitException.class, () -> PhasePlan.parse("0,50%"));
+        assertThrows(FleetkitException.class, () -> PhasePlan.parse("1,150%"));
+    }
+}

@@ -1,0 +1,87 @@
+package io.fleetkit.ota.server;
+
+import io.fleetkit.ota.bundle.BundleRelease;
+import io.fleetkit.ota.bundle.BundleWriter;
+import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.ota.protocol.DeviceReport;
+import io.fleetkit.ota.protocol.UpdateState;
+import io.fleetkit.ota.protocol.UpdateStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Keys, bundles, reports and a hand-driven clock for the server tests. */
+final class TestFleet {
+
+    static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
+    static final String BOARD = "qemu-arm64";
+    static final AtomicLong DB_COUNTER = new AtomicLong();
+
+    private TestFleet() {
+    }
+
+    static FleetKeys keys(Path dir) throws IOException {
+        return FleetKeys.init(dir.resolve("keys"), Clock.fixed(T0.minus(Duration.ofDays(1)), ZoneOffset.UTC));
+    }
+
+    static String memoryDb() {
+        return "jdbc:h2:mem:fleet" + DB_COUNTER.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
+    }
+
+    /** A bundle of {@code version} for {@code board} with a slot of {@code slotBytes} seeded random bytes in 4 KiB chunks. */
+    static Path bundle(Path dir, FleetKeys keys, String version, long versionNumber, String board, int slotBytes, int chunkSize) throws IOException {
+        Path slot = dir.resolve("slot-" + version + "-" + board + ".img");
+        byte[] data = new byte[slotBytes];
+        new Random(versionNumber * 31 + board.hashCode()).nextBytes(data);
+        Files.write(slot, data);
+        BundleRelease release = BundleRelease.of("gateway", version, board, versionNumber, T0.minus(Duration.ofHours(1)))
+                .withChunkSize(chunkSize);
+        return BundleWriter.writeFile(release, slot, keys.signingKey(), dir.resolve("out-" + board));
+    }
+
+    static DeviceReport report(String id, String version, UpdateState state, String target) {
+        Map<String, String> slots = new LinkedHashMap<>();
+        slots.put("A", version);
+        slots.put("B", null);
+        return new DeviceReport(id, BOARD, version, versionNumber(version), "A", slots,
+                new UpdateStatus(state, target, 0.0, state.isFailure() ? "health.check-failed" : null), 1 << 30, 10, "0.1.0", List.of());
+    }
+
+    static long versionNumber(String version) {
+        String[] p = version.split("\\.");
+        return Long.parseLong(p[0]) * 1_000_000 + Long.parseLong(p[1]) * 1000 + Long.parseLong(p[2]);
+    }
+
+    /** A clock the test moves by hand. */
+    static final class TestClock extends Clock {
+        private Instant now = T0;
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
