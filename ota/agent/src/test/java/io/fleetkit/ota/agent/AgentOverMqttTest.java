@@ -1,0 +1,105 @@
+package io.fleetkit.ota.agent;
+
+import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.ota.bundle.SigningKey;
+import io.fleetkit.ota.protocol.DeviceReport;
+import io.fleetkit.ota.protocol.UpdateEvent;
+import io.fleetkit.ota.protocol.UpdateState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real agent on a file-backed device against a real Mosquitto, with the server played by a raw Paho client. */
+class AgentOverMqttTest {
+
+    @TempDir
+    Path dir;
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("gave up waiting for " + what);
+    }
+
+    private static int chunksDone(SimulatedDevice d) {
+        try {
+            return d.store().load().map(AgentState::chunksDone).orElse(-1);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void updatesOverChunksResumesAfterPowerCutAndCommitsAfterHealthyTrial() throws Exception {
+        SigningKey key = TestSlots.newKey();
+        SimulatedDevice device = new SimulatedDevice(dir.resolve("dev"), key, 2, "1.0.0");
+        Path v2 = TestSlots.slotImage(dir.resolve("v2"), "2.0.0", TestSlots.CHUNK * 12 + 333);
+        TestSlots.Bundle bundle = TestSlots.bundle(TestSlots.release("2.0.0", 2000000), v2, key);
+        int chunks = bundle.manifest().chunkCount();
+        try (MosquittoBroker broker = new MosquittoBroker(dir);
+             TestBundleServer server = new TestBundleServer(broker.url(), bundle)) {
+            device.settings.put("broker.url", broker.url());
+            server.answers = i -> i < 5;
+            server.desire("gw-00001", bundle.desired());
+
+            device.powerOn();
+            FleetAgent agent = device.agent(Clock.systemUTC());
+            agent.start();
+            await("5 chunks written", () -> chunksDone(device) == 5);
+            agent.powerCut();
+            int before = server.payloadRequests().size();
+
+            // power back on: same slot, the download resumes from chunk 5
+            assertEquals(Slot.A, device.powerOn());
+            server.answers = i -> true;
+            agent = device.agent(Clock.systemUTC());
+            agent.start();
+            FleetAgent first = agent;
+            await("reboot into the trial", () -> !device.reboots.isEmpty());
+            List<Integer> after = server.payloadRequests().subList(before, server.payloadRequests().size());
+            assertTrue(after.stream().allMatch(i -> i >= 5), "no verified chunk is fetched again: " + after);
+            assertTrue(server.requests.stream().filter(r -> r.part() == io.fleetkit.ota.protocol.ChunkPart.HEADER).count() == 1,
+                    "the header is kept across the power cut");
+            first.powerCut();
+            assertArrayEquals(java.util.Arrays.copyOf(TestSlots.readSlot(device.disk, Slot.B), (int) bundle.manifest().slotSize()),
+                    java.util.Arrays.copyOfRange(bundle.bytes(), (int) bundle.headerSize(), bundle.bytes().length));
+
+            // the new slot boots with its own configuration (version 2.0.0)
+            assertEquals(Slot.B, device.powerOn());
+            device.settings.put("version", "2.0.0");
+            device.settings.put("versionNumber", "2000000");
+            FleetAgent trial = device.agent(Clock.systemUTC());
+            trial.start();
+            await("COMMITTED event", () -> server.events.stream().anyMatch(e -> e.state() == UpdateState.COMMITTED));
+            await("report of the committed state", () -> server.reports.stream()
+                    .anyMatch(r -> r.update().state() == UpdateState.COMMITTED && "B".equals(r.slot())));
+            trial.powerCut();
+
+            assertEquals(Slot.B, device.bootState().active());
+            assertEquals(Slot.B, device.powerOn());
+            List<UpdateState> states = server.events.stream().map(UpdateEvent::state).distinct().toList();
+            assertEquals(List.of(UpdateState.DOWNLOADING, UpdateState.INSTALLING, UpdateState.REBOOTING, UpdateState.TRIAL,
+                    UpdateState.COMMITTED), states);
+            List<Long> seqs = server.events.stream().map(UpdateEvent::seq).distinct().sorted().toList();
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs, "seq survives the reboots");
+            DeviceReport last = server.reports.get(server.reports.size() - 1);
+            assertEquals("2.0.0", last.slotVersions().get("B"));
+            assertEquals("1.0.0", last.slotVersions().get("A"));
+            assertEquals("gw-00001", last.id());
+            assertEquals(42, last.uptimeSeconds());
+            assertEquals(chunks, device.store().load().orElseThrow().chunksDone());
+        }
+    }
+}
