@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             VersionCommand.class,
             PackagesCommand.class,
             KernelCommand.class,
+            BuildCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FleetCommand implements Runnable {

@@ -1,0 +1,130 @@
+package io.fleetkit.build;
+
+import io.fleetkit.debian.BinaryPackage;
+import io.fleetkit.events.Event;
+import io.fleetkit.json.JsonWriter;
+import io.fleetkit.kernel.KernelModule;
+import io.fleetkit.spec.FileSpec;
+import io.fleetkit.spec.ServiceSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the root filesystem in memory: the userland packages (kernel and firmware packages
+ * excluded), the module closure, the generated init and service sandboxes, and the spec's files
+ * last, so the spec can override anything.
+ */
+final class AssembleRootfsStep implements BuildStep {
+
+    static final String SERVICES_DIR = InitScripts.DIR + "/services";
+
+    @Override
+    public String name() {
+        return "rootfs";
+    }
+
+    @Override
+    public void run(BuildContext c) throws IOException {
+        RootTree root = new RootTree();
+        for (String d : List.of("proc", "sys", "dev", "run", "tmp", "var", "data", "newroot", "root", "etc")) {
+            root.directory(d, 0755);
+        }
+        root.replace("root", new RootEntry.Directory(0700, 0, 0));
+        root.put("dev/console", new RootEntry.CharDevice(0600, 0, 0, 5, 1));
+        root.put("dev/null", new RootEntry.CharDevice(0666, 0, 0, 1, 3));
+
+        PackageUnpacker unpacker = new PackageUnpacker(root);
+        int n = 0;
+        for (BinaryPackage p : c.resolution.packages()) {
+            if (p.name().startsWith("linux-image-") || c.board.firmwarePackages().contains(p.name())) {
+                continue;
+            }
+            c.events.progress("unpack", ++n, c.resolution.packages().size(), Event.Unit.ITEMS);
+            unpacker.unpack(c.debs.get(p.id()));
+        }
+        c.events.debug("rootfs", "left out " + unpacker.droppedBytes() + " bytes of documentation and unused files");
+
+        List<String> modulePaths = new ArrayList<>();
+        for (KernelModule m : c.kernel.modules().modules()) {
+            byte[] bytes = Files.readAllBytes(c.kernel.tree().modulesDir().resolve(m.path()));
+            root.file("lib/modules/" + c.kernel.tree().version() + "/" + m.path(), 0644, bytes);
+            modulePaths.add(m.path());
+        }
+
+        if (!root.contains("bin/sh")) {
+            root.symlink("bin/sh", "busybox");   // the generated scripts are /bin/sh scripts
+        }
+        systemFiles(c, root);
+        init(c, root, modulePaths);
+        services(c, root);
+        for (FileSpec f : c.spec.files()) {
+            specFile(root, f);
+        }
+        c.root = root;
+        c.report.put("rootfsBytes", root.contentBytes());
+        c.report.put("rootfsEntries", root.entries().size());
+    }
+
+    private static void systemFiles(BuildContext c, RootTree root) throws IOException {
+        root.file("etc/passwd", 0644, utf8("root:x:0:0:root:/root:/bin/sh\n"));
+        root.file("etc/group", 0644, utf8("root:x:0:\n"));
+        root.file("etc/hostname", 0644, utf8(c.spec.name() + "\n"));
+        root.replace("etc/resolv.conf", new RootEntry.Symlink("/run/fleetkit/resolv.conf", 0, 0));
+        root.file("etc/os-release", 0644, utf8("NAME=Fleetkit\nID=fleetkit\nVERSION_ID=" + c.spec.version()
+                + "\nPRETTY_NAME=\"" + c.spec.name() + " " + c.spec.version() + " (Fleetkit)\"\n"));
+        Map<String, Object> release = new LinkedHashMap<>();
+        release.put("name", c.spec.name());
+        release.put("version", c.spec.version());
+        release.put("board", c.board.name());
+        release.put("kernel", c.kernel.tree().version());
+        root.file(InitScripts.DIR + "/release.json", 0644, utf8(JsonWriter.writePretty(release)));
+        if (c.spec.update().isPresent()) {
+            // The agent trusts bundles signed by this key only.
+            root.file(InitScripts.DIR + "/signing.pub", 0644, Files.readAllBytes(UpdateKeys.publicKey(c.spec.update().get().keys())));
+        }
+    }
+
+    private static void init(BuildContext c, RootTree root, List<String> modulePaths) {
+        root.file("init", 0755, utf8(InitScripts.stageOne()));
+        root.file("etc/inittab", 0644, utf8(InitScripts.inittab(c.spec)));
+        root.file(InitScripts.DIR + "/rc.boot", 0755, utf8(InitScripts.rcBoot(c.spec, c.kernel.tree().version(), modulePaths)));
+        root.file(InitScripts.DIR + "/supervise", 0755, utf8(InitScripts.supervise()));
+        root.file(InitScripts.DIR + "/ready", 0755, utf8(InitScripts.ready(c.spec)));
+        root.file(InitScripts.DIR + "/rc.shutdown", 0755, utf8(InitScripts.rcShutdown(c.spec)));
+        root.file(InitScripts.DIR + "/udhcpc.script", 0755, utf8(InitScripts.udhcpcScript()));
+    }
+
+    private static void services(BuildContext c, RootTree root) throws IOException {
+        for (ServiceSpec s : c.spec.services()) {
+            String rootPath;
+            if (s.image().isPresent()) {
+                String dir = "usr/lib/fleetkit/images/" + s.name() + "/rootfs";
+                new OciImageUnpacker(root, dir).unpack(s.image().get());
+                rootPath = "/" + dir;
+            } else {
+                rootPath = "/run/fleetkit/svc/" + s.name() + "/rootfs";
+            }
+            String bundle = SERVICES_DIR + "/" + s.name();
+            root.file(bundle + "/config.json", 0644, utf8(JsonWriter.writePretty(OciRuntimeConfig.forService(s, rootPath))));
+            root.file(bundle + "/root", 0644, utf8(rootPath + "\n"));
+        }
+    }
+
+    private static void specFile(RootTree root, FileSpec f) throws IOException {
+        switch (f.kind()) {
+            case CONTENTS -> root.replace(f.path(), new RootEntry.File(f.mode(), f.uid(), f.gid(), utf8(f.contents().orElseThrow())));
+            case SOURCE -> root.replace(f.path(), new RootEntry.File(f.mode(), f.uid(), f.gid(), Files.readAllBytes(f.source().orElseThrow())));
+            case DIRECTORY -> root.replace(f.path(), new RootEntry.Directory(f.mode(), f.uid(), f.gid()));
+            case SYMLINK -> root.replace(f.path(), new RootEntry.Symlink(f.symlinkTarget().orElseThrow(), f.uid(), f.gid()));
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

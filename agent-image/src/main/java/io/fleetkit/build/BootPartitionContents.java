@@ -1,0 +1,57 @@
+package io.fleetkit.build;
+
+import io.fleetkit.board.Architecture;
+import io.fleetkit.board.BootConfigText;
+import io.fleetkit.board.BootloaderKind;
+import io.fleetkit.board.FirmwareSelection;
+import io.fleetkit.board.PiConfigTxt;
+import io.fleetkit.boot.UBootAbScript;
+import io.fleetkit.image.fat.FatContent;
+import io.fleetkit.image.fat.FatTree;
+import io.fleetkit.image.uboot.UBootLegacyImage;
+import io.fleetkit.kernel.DeviceTreeFile;
+import io.fleetkit.ota.boot.AutobootTxt;
+import io.fleetkit.ota.boot.ScriptBootState;
+import io.fleetkit.ota.boot.Slot;
+import java.io.IOException;
+
+/**
+ * p1, the boot partition: the glue that picks a slot. U-Boot boards get {@code boot.scr} and the
+ * two boot-state copies (both say slot A; copy 1 is older and is the first one rewritten); the Pi 3 also gets its firmware, U-Boot and device trees, which its firmware reads
+ * from p1. Pi 4/5 get {@code autoboot.txt}, fixed at 512 bytes so the agent rewrites it in place.
+ */
+final class BootPartitionContents {
+
+    private BootPartitionContents() {
+    }
+
+    static FatTree tree(BuildContext c) throws IOException {
+        FatTree t = new FatTree();
+        if (c.board.bootloader() == BootloaderKind.RPI_TRYBOOT) {
+            t.addFile(AutobootTxt.FILE, new AutobootTxt(Slot.A, Slot.B).encode());
+            return t;
+        }
+        UBootAbScript.Parameters params = c.board.architecture() == Architecture.ARM64
+                ? UBootAbScript.Parameters.arm64() : UBootAbScript.Parameters.armhf();
+        byte[] script = UBootAbScript.render(params).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        UBootLegacyImage.Arch arch = c.board.architecture() == Architecture.ARM64 ? UBootLegacyImage.Arch.ARM64
+                : UBootLegacyImage.Arch.ARM;
+        t.addFile("boot.scr", UBootLegacyImage.script("fleetkit A/B", script, arch, c.epoch.getEpochSecond()));
+        t.addFile(ScriptBootState.FILES[0], ScriptBootState.encode(ScriptBootState.initial(Slot.A)));
+        // Both copies valid from the start (copy 1 older), so the first boot reads no bad CRC.
+        t.addFile(ScriptBootState.FILES[1], ScriptBootState.encode(new ScriptBootState.State(0, Slot.A, null, 0, null)));
+        if (!c.board.emulated()) {
+            // Raspberry Pi 3: the firmware starts U-Boot from p1 and hands it the device tree.
+            for (FirmwareSelection.Resolved f : c.kernel.firmware()) {
+                if (f.file().bootPartition()) {
+                    t.addFile(f.file().targetName(), FatContent.of(f.source()));
+                }
+            }
+            t.addFile("config.txt", AssembleRootfsStep.utf8(BootConfigText.configTxt(PiConfigTxt.standard("u-boot.bin", null))));
+            for (DeviceTreeFile d : c.kernel.deviceTrees()) {
+                t.addFile(d.targetName(), FatContent.of(d.source()));
+            }
+        }
+        return t;
+    }
+}

@@ -1,0 +1,43 @@
+package io.fleetkit.build;
+
+import io.fleetkit.board.BoardProfile;
+import io.fleetkit.image.disk.MbrPartition;
+import io.fleetkit.image.disk.PartitionTable;
+import io.fleetkit.spec.LayoutSpec;
+import java.util.List;
+
+/**
+ * The A/B disk: p1 boot, p2 slot A, p3 slot B, p4 data, each starting on a 4 MiB boundary
+ * (DESIGN.md). Sizes come from the spec, else the board's defaults.
+ */
+record DiskLayout(long bootBytes, long slotBytes, long dataBytes) {
+
+    static final int BOOT = 0;
+    static final int SLOT_A = 1;
+    static final int SLOT_B = 2;
+    static final int DATA = 3;
+
+    static DiskLayout of(LayoutSpec spec, BoardProfile board) {
+        return new DiskLayout(
+                PartitionTable.alignUp(spec.bootSize().orElse(board.layout().bootBytes())),
+                PartitionTable.alignUp(spec.slotSize().orElse(board.layout().slotBytes())),
+                PartitionTable.alignUp(spec.dataSize().orElse(board.layout().dataBytes())));
+    }
+
+    PartitionTable table(int diskSignature) {
+        long sector = PartitionTable.SECTOR;
+        long start = PartitionTable.ALIGNMENT_BYTES / sector;
+        long boot = bootBytes / sector;
+        long slot = slotBytes / sector;
+        long data = dataBytes / sector;
+        return new PartitionTable(diskSignature, List.of(
+                new MbrPartition(start, boot, MbrPartition.TYPE_FAT32_LBA, true),
+                new MbrPartition(start + boot, slot, MbrPartition.TYPE_FAT32_LBA, false),
+                new MbrPartition(start + boot + slot, slot, MbrPartition.TYPE_FAT32_LBA, false),
+                new MbrPartition(start + boot + 2 * slot, data, MbrPartition.TYPE_LINUX, false)));
+    }
+
+    long diskBytes() {
+        return PartitionTable.ALIGNMENT_BYTES + bootBytes + 2 * slotBytes + dataBytes;
+    }
+}

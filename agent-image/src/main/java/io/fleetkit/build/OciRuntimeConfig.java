@@ -1,0 +1,86 @@
+package io.fleetkit.build;
+
+import io.fleetkit.spec.BindSpec;
+import io.fleetkit.spec.NetMode;
+import io.fleetkit.spec.ServiceSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OCI runtime {@code config.json} for one service, as crun reads it: its own mount, pid, ipc
+ * and uts namespaces (and network, unless {@code net: host}), exactly the declared capabilities
+ * in every set (so a non-root user really holds them and nothing else), {@code noNewPrivileges},
+ * the declared user, and a read-only root when asked.
+ */
+final class OciRuntimeConfig {
+
+    private OciRuntimeConfig() {
+    }
+
+    /** @param rootPath absolute path of the service's root on the device */
+    static Map<String, Object> forService(ServiceSpec s, String rootPath) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("ociVersion", "1.0.2");
+        Map<String, Object> process = new LinkedHashMap<>();
+        process.put("terminal", false);
+        process.put("user", Map.of("uid", s.uid(), "gid", s.gid()));
+        process.put("args", s.command());
+        List<String> env = new ArrayList<>();
+        env.add("PATH=" + InitScripts.PATH);
+        s.env().forEach((k, v) -> env.add(k + "=" + v));
+        process.put("env", env);
+        process.put("cwd", "/");
+        Map<String, Object> caps = new LinkedHashMap<>();
+        for (String set : List.of("bounding", "effective", "permitted", "inheritable", "ambient")) {
+            caps.put(set, s.capabilities());
+        }
+        process.put("capabilities", caps);
+        process.put("noNewPrivileges", true);
+        process.put("rlimits", List.of(Map.of("type", "RLIMIT_NOFILE", "hard", 1024, "soft", 1024)));
+        config.put("process", process);
+        config.put("root", Map.of("path", rootPath, "readonly", s.readonly()));
+        config.put("hostname", s.name());
+        config.put("mounts", mounts(s));
+        Map<String, Object> linux = new LinkedHashMap<>();
+        List<Map<String, Object>> namespaces = new ArrayList<>();
+        for (String ns : List.of("pid", "mount", "ipc", "uts")) {
+            namespaces.add(Map.of("type", ns));
+        }
+        if (s.net() == NetMode.NONE) {
+            namespaces.add(Map.of("type", "network"));
+        }
+        linux.put("namespaces", namespaces);
+        linux.put("maskedPaths", List.of("/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"));
+        linux.put("readonlyPaths", List.of("/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+                "/proc/sysrq-trigger"));
+        config.put("linux", linux);
+        return config;
+    }
+
+    private static List<Map<String, Object>> mounts(ServiceSpec s) {
+        List<Map<String, Object>> m = new ArrayList<>();
+        m.add(mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")));
+        m.add(mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")));
+        m.add(mount("/dev/pts", "devpts", "devpts", List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620")));
+        m.add(mount("/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")));
+        m.add(mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")));
+        m.add(mount("/tmp", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=1777")));
+        m.add(mount("/run", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=755")));
+        for (BindSpec b : s.binds()) {
+            m.add(mount(b.target(), "bind", b.source(), List.of("rbind", b.readOnly() ? "ro" : "rw")));
+        }
+        return m;
+    }
+
+    private static Map<String, Object> mount(String destination, String type, String source, List<String> options) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("destination", destination);
+        m.put("type", type);
+        m.put("source", source);
+        m.put("options", options);
+        return m;
+    }
+}

@@ -1,0 +1,65 @@
+package io.fleetkit.build;
+
+import io.fleetkit.board.Architecture;
+import io.fleetkit.json.JsonWriter;
+import io.fleetkit.kernel.DeviceTreeFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The netboot tree: what a board needs to boot with no disk — kernel, initramfs, device trees,
+ * command line, and {@code netboot.json} describing them for {@code fleet netboot serve}.
+ */
+final class WriteNetbootStep implements BuildStep {
+
+    @Override
+    public String name() {
+        return "netboot";
+    }
+
+    @Override
+    public boolean needed(BuildContext c) {
+        return c.request.wants(OutputFormat.NETBOOT);
+    }
+
+    @Override
+    public void run(BuildContext c) throws IOException {
+        Path dir = c.outputs.path(OutputFormat.NETBOOT);
+        deleteTree(dir);
+        Files.createDirectories(dir.resolve("dtbs"));
+        Files.write(dir.resolve(SlotContents.KERNEL), c.kernelImage);
+        Files.write(dir.resolve(SlotContents.INITRD), c.initramfs);
+        // Booted from the network there is no slot and no disk to name.
+        String cmdline = c.kernelCmdline.replaceAll(" fleetkit\\.disk=\\S+", "") + " fleetkit.slot=net";
+        Files.writeString(dir.resolve("cmdline.txt"), cmdline + "\n");
+        for (DeviceTreeFile d : c.kernel.deviceTrees()) {
+            Files.copy(d.source(), dir.resolve("dtbs").resolve(d.targetName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.spec.name());
+        m.put("version", c.spec.version());
+        m.put("board", c.board.name());
+        m.put("kernel", SlotContents.KERNEL);
+        m.put("initrd", SlotContents.INITRD);
+        m.put("cmdline", cmdline);
+        m.put("bootCommand", c.board.architecture() == Architecture.ARM64 ? "booti" : "bootz");
+        Files.writeString(dir.resolve("netboot.json"), JsonWriter.writePretty(m));
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
