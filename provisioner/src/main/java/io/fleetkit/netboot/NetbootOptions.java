@@ -37,7 +37,11 @@ public final class NetbootOptions {
     public int httpPort = 80;
     /** Start full DHCP even when another server answers. */
     public boolean force;
-    public Duration probeWait = Duration.ofSeconds(2);
+    /**
+     * How long to listen for another server's OFFER. Servers check that an address is unused
+     * before offering it (busybox udhcpd ARP-pings for 2 s, dnsmasq pings), so 2 s is too short.
+     */
+    public Duration probeWait = Duration.ofSeconds(4);
     public TftpServer.Settings tftp = TftpServer.Settings.DEFAULT;
     /** Where generated boot.img files go; null = a temporary directory. */
     public Path cacheDir;
