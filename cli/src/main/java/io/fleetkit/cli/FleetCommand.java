@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
             VersionCommand.class,
             PackagesCommand.class,
             KernelCommand.class,
+            NetbootCommand.class,
             BuildCommand.class,
+            RunCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FleetCommand implements Runnable {
