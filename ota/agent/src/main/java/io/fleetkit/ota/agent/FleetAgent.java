@@ -74,6 +74,7 @@ public final class FleetAgent implements AutoCloseable {
         BootBackend boot = BootBackends.create(config);
         String bootId = Files.isRegularFile(config.procBootId()) ? Files.readString(config.procBootId()).strip() : "unknown";
         Rebooter marking = kind -> {
+            flushBeforeReboot();
             rebooting = true;
             rebooter.reboot(kind);
         };
@@ -308,6 +309,29 @@ public final class FleetAgent implements AutoCloseable {
             }
         }
         reporter.changed(machine.state(), transfer).ifPresent(r -> publish(topics.state(deviceId), r, true));
+    }
+
+    /**
+     * Tells the server what happened (events, state report) before the device goes down, waiting
+     * a few seconds for the broker's acknowledgement; what is not acknowledged stays in the saved
+     * outbox and is sent again after the reboot (the server drops repeats by seq).
+     */
+    private void flushBeforeReboot() {
+        if (!connected()) {
+            return;
+        }
+        try {
+            for (UpdateEvent e : machine.outbox()) {
+                MqttMessage m = new MqttMessage(e.encode());
+                m.setQos(1);
+                client.publish(topics.events(deviceId), m).waitForCompletion(5000);
+                publishedSeq = Math.max(publishedSeq, e.seq());
+                machine.delivered(e.seq());
+            }
+            reporter.changed(machine.state(), transfer).ifPresent(r -> publish(topics.state(deviceId), r, true));
+        } catch (MqttException | IOException e) {
+            sink.info("agent", "events not delivered before the reboot, will resend: " + e.getMessage());
+        }
     }
 
     private void send(ChunkRequest r) {

@@ -70,6 +70,7 @@ class AgentOverMqttTest {
             await("reboot into the trial", () -> !device.reboots.isEmpty());
             List<Integer> after = server.payloadRequests().subList(before, server.payloadRequests().size());
             assertTrue(after.stream().allMatch(i -> i >= 5), "no verified chunk is fetched again: " + after);
+            assertEquals(5, after.get(0), "the download resumes at the first chunk not yet written");
             assertTrue(server.requests.stream().filter(r -> r.part() == io.fleetkit.ota.protocol.ChunkPart.HEADER).count() == 1,
                     "the header is kept across the power cut");
             first.powerCut();
@@ -100,6 +101,43 @@ class AgentOverMqttTest {
             assertEquals("gw-00001", last.id());
             assertEquals(42, last.uptimeSeconds());
             assertEquals(chunks, device.store().load().orElseThrow().chunksDone());
+        }
+    }
+
+    @Test
+    void failingHealthCheckRollsBackRebootsAndTellsTheServer() throws Exception {
+        SigningKey key = TestSlots.newKey();
+        SimulatedDevice device = new SimulatedDevice(dir.resolve("dev"), key, 2, "1.0.0");
+        Path v2 = TestSlots.slotImage(dir.resolve("v2"), "2.0.0", TestSlots.CHUNK * 3);
+        TestSlots.Bundle bundle = TestSlots.bundle(TestSlots.release("2.0.0", 2000000), v2, key);
+        try (MosquittoBroker broker = new MosquittoBroker(dir);
+             TestBundleServer server = new TestBundleServer(broker.url(), bundle)) {
+            device.settings.put("broker.url", broker.url());
+            server.desire("gw-00001", bundle.desired());
+            device.powerOn();
+            FleetAgent agent = device.agent(Clock.systemUTC());
+            agent.start();
+            await("reboot into the trial", () -> !device.reboots.isEmpty());
+            agent.powerCut();
+            device.reboots.clear();
+
+            assertEquals(Slot.B, device.powerOn());
+            device.settings.put("version", "2.0.0");
+            device.settings.put("versionNumber", "2000000");
+            device.settings.put("health.check.http", "exit 3");
+            device.settings.put("health.deadlineSeconds", "4");
+            FleetAgent trial = device.agent(Clock.systemUTC());
+            trial.start();
+            await("ROLLED_BACK event", () -> server.events.stream().anyMatch(e -> e.state() == UpdateState.ROLLED_BACK));
+            await("reboot after rollback", () -> !device.reboots.isEmpty());
+            trial.powerCut();
+            UpdateEvent rolled = server.events.stream().filter(e -> e.state() == UpdateState.ROLLED_BACK).findFirst().orElseThrow();
+            assertEquals("health.check-failed", rolled.reason());
+            assertEquals("2.0.0", rolled.target());
+            assertTrue(rolled.message().contains("check 'http' exited 3"), rolled.message());
+            assertEquals(Slot.A, device.powerOn());
+            assertEquals(Slot.B, device.bootState().failed());
+            assertEquals(Slot.A, device.bootState().active());
         }
     }
 }

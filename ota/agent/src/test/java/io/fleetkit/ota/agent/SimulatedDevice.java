@@ -94,7 +94,7 @@ final class SimulatedDevice {
     }
 
     FleetAgent agent(Clock clock) throws Exception {
-        return new FleetAgent(config(), clock, rebooter(), EventSink.NONE);
+        return new FleetAgent(config(), clock, rebooter(), e -> System.err.println("[agent] " + e));
     }
 
     ScriptBootState.State bootState() throws Exception {

@@ -46,7 +46,7 @@ final class TestSlots {
         HostTool.ok(TestDisk.DOSFSTOOLS, "mkfs.vfat", "-n", "SLOT", img.toString());
         Path json = Files.writeString(dir.resolve("slot.json"), "{\"version\":\"" + version + "\"}");
         HostTool.ok(TestDisk.MTOOLS, "mcopy", "-i", img.toString(), json.toString(), "::/slot.json");
-        byte[] kernel = new byte[(int) (size / 3)];
+        byte[] kernel = new byte[(int) (size * 3 / 4)];
         new java.util.Random(version.hashCode()).nextBytes(kernel);
         Path k = Files.write(dir.resolve("Image"), kernel);
         HostTool.ok(TestDisk.MTOOLS, "mcopy", "-i", img.toString(), k.toString(), "::/Image");
