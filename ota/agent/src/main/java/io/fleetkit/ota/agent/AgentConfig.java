@@ -129,6 +129,6 @@ public record AgentConfig(
 
     private static FleetkitException bad(String source, String key, String why) {
         return new FleetkitException("agent.bad-config", source + ": " + key + " " + why,
-                "Fix the agent configuration (see docs/agent.md); the image builder writes it from the spec.");
+                "Fix the agent configuration (keys listed in io.fleetkit.ota.agent.AgentConfig); the image builder writes it from the spec.");
     }
 }
