@@ -129,8 +129,8 @@ public final class BrokerLink implements AutoCloseable {
     private void ack(int id, int qos) {
         try {
             client.messageArrivedComplete(id, qos);
-        } catch (MqttException e) {
-            // the connection went away; the broker sends the message again
+        } catch (MqttException | RuntimeException e) {
+            // the connection went away (Paho may throw unchecked then); the broker sends the message again
         }
     }
 

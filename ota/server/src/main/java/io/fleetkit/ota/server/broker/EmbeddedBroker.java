@@ -22,9 +22,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = io.fleetkit.ota.protocol.ChunkFrame.MAX_FRAME + 64 * 1024;
 
     private final Server server;
+    private final int requestedPort;
 
-    private EmbeddedBroker(Server server) {
+    private EmbeddedBroker(Server server, int requestedPort) {
         this.server = server;
+        this.requestedPort = requestedPort;
     }
 
     public static EmbeddedBroker start(String host, int port, int maxMessageBytes, Optional<BrokerTls> tls) throws IOException {
@@ -54,11 +56,19 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
         }).orElse(null);
         server.startServer(new MemoryConfig(p), List.of(), ssl, null, null);
-        return new EmbeddedBroker(server);
+        return new EmbeddedBroker(server, port);
     }
 
     /** The bound plain port (useful when 0 asked for any free port). */
     public int port() {
+        if (requestedPort != 0) {
+            return requestedPort;
+        }
+        // Moquette learns a port chosen by the OS from a listener that runs a little later.
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (server.getPort() == 0 && System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
         return server.getPort();
     }
 

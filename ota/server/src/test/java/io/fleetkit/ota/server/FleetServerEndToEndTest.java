@@ -1,0 +1,235 @@
+package io.fleetkit.ota.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetkit.events.EventSink;
+import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.ota.protocol.ChunkFrame;
+import io.fleetkit.ota.protocol.ChunkRequest;
+import io.fleetkit.ota.protocol.Topics;
+import io.fleetkit.ota.server.broker.EmbeddedBroker;
+import io.fleetkit.ota.server.bundles.PublishedBundle;
+import io.fleetkit.ota.server.rollout.DeviceRolloutState;
+import io.fleetkit.ota.server.rollout.PhasePlan;
+import io.fleetkit.ota.server.rollout.Rollout;
+import io.fleetkit.ota.server.rollout.RolloutRequest;
+import io.fleetkit.ota.server.rollout.RolloutState;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server with its embedded broker (and with a real Mosquitto), devices played by raw Paho clients. */
+class FleetServerEndToEndTest {
+
+    static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    @TempDir
+    Path tmp;
+
+    FleetKeys keys;
+    Path bundle;
+    int port;
+    final List<SimDevice> devices = new ArrayList<>();
+    final List<AutoCloseable> closers = new ArrayList<>();
+    final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        keys = TestFleet.keys(tmp);
+        bundle = TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 200_000, 4096);
+        port = Mosquitto.freePort();
+        retries.scheduleWithFixedDelay(() -> {
+            for (SimDevice d : List.copyOf(devices)) {
+                try {
+                    d.retry(1000);
+                } catch (Exception ignored) {
+                    // retried on the next round
+                }
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        retries.shutdownNow();
+        for (SimDevice d : devices) {
+            d.close();
+        }
+        for (int i = closers.size() - 1; i >= 0; i--) {
+            closers.get(i).close();
+        }
+    }
+
+    FleetServerConfig config() {
+        return FleetServerConfig.defaults(tmp.resolve("data")).withKeyDir(tmp.resolve("keys"))
+                .withListen("127.0.0.1", port).withTickInterval(Duration.ofMillis(100));
+    }
+
+    FleetServer start(FleetServerConfig config) throws Exception {
+        FleetServer s = FleetServer.start(config, EventSink.NONE);
+        closers.add(s);
+        return s;
+    }
+
+    SimDevice device(String url, String id, boolean failHealth) throws Exception {
+        SimDevice d = new SimDevice(url, Topics.DEFAULT, id, TestFleet.BOARD, "1.0.0", keys.signingKey().publicKey(), null, failHealth);
+        devices.add(d);
+        d.connect();
+        return d;
+    }
+
+    void devices(String url, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            device(url, String.format("gw-%03d", i), false);
+        }
+    }
+
+    static void awaitDevices(FleetServer server, int n) throws Exception {
+        Await.until(n + " devices known", DEADLINE, () -> server.database().transaction(
+                c -> new io.fleetkit.ota.server.db.DeviceStore().list(c)).stream().filter(d -> d.version() != null).count() == n);
+    }
+
+    static void awaitRollout(FleetServer server, String id, RolloutState state) throws Exception {
+        Await.until("rollout " + id + " " + state, DEADLINE, () -> server.rollouts().status(id).rollout().state() == state);
+    }
+
+    @Test
+    void rollsOutThroughTheEmbeddedBrokerAndDropsHostileMessages() throws Exception {
+        FleetServer server = start(config());
+        PublishedBundle published = server.bundles().publish(bundle, Optional.empty());
+        devices(server.deviceBrokerUrl(), 10);
+        awaitDevices(server, 10);
+
+        // hostile traffic: garbage report, wrong-id report, bad chunk request, unknown bundle
+        MqttClient rogue = new MqttClient(server.deviceBrokerUrl(), "rogue", new MemoryPersistence());
+        rogue.connect();
+        BlockingQueue<byte[]> answers = new ArrayBlockingQueue<>(4);
+        rogue.subscribe(Topics.DEFAULT.chunkData("rogue"), 1, (t, m) -> answers.add(m.getPayload()));
+        rogue.publish(Topics.DEFAULT.state("gw-000"), "{\"schema\":1,\"id\":".getBytes(StandardCharsets.UTF_8), 1, false);
+        rogue.publish(Topics.DEFAULT.state("gw-001"), TestFleet.report("gw-002", "9.9.9",
+                io.fleetkit.ota.protocol.UpdateState.IDLE, null).encode(), 1, false);
+        rogue.publish(Topics.DEFAULT.chunkRequests("rogue"), new byte[20_000], 1, false);
+        rogue.publish(Topics.DEFAULT.chunkRequests("rogue"), ChunkRequest.header("00".repeat(32)).encode(), 1, false);
+        rogue.publish(Topics.DEFAULT.chunkRequests("rogue"), ChunkRequest.payload(published.sha256(), 999).encode(), 1, false);
+        java.util.Set<String> errors = new java.util.TreeSet<>();
+        errors.add(ChunkFrame.decode(answers.poll(30, TimeUnit.SECONDS)).error());
+        errors.add(ChunkFrame.decode(answers.poll(30, TimeUnit.SECONDS)).error());
+        assertEquals(java.util.Set.of("chunk.unknown-bundle", "chunk.out-of-range"), errors);
+        rogue.disconnect();
+        rogue.close();
+
+        Rollout r = server.rollouts().create(RolloutRequest.of("2.0.0"));
+        awaitRollout(server, r.id(), RolloutState.FINISHED);
+        for (SimDevice d : devices) {
+            assertEquals("2.0.0", d.version());
+        }
+        assertEquals(10, server.rollouts().status(r.id()).totals().succeeded());
+        assertEquals("2.0.0", new FleetClientView(server).version("gw-001"));
+        assertEquals(Optional.empty(), server.database().transaction(c -> new io.fleetkit.ota.server.db.DeviceStore().find(c, "rogue")
+                .map(d -> d.version())), "a chunk request is no report");
+    }
+
+    @Test
+    void aRollbackInTheFirstPhasePausesTheRollout() throws Exception {
+        FleetServer server = start(config());
+        server.bundles().publish(bundle, Optional.empty());
+        device(server.deviceBrokerUrl(), "gw-000", true);
+        for (int i = 1; i < 5; i++) {
+            device(server.deviceBrokerUrl(), String.format("gw-%03d", i), false);
+        }
+        awaitDevices(server, 5);
+        Rollout r = server.rollouts().create(RolloutRequest.of("2.0.0"));
+        awaitRollout(server, r.id(), RolloutState.PAUSED);
+        var status = server.rollouts().status(r.id());
+        assertEquals(DeviceRolloutState.FAILED, status.devices().get(0).state());
+        assertEquals("ROLLED_BACK: health.check-failed", status.devices().get(0).reason());
+        assertEquals(1, status.totals().failures());
+        assertEquals(4, status.totals().pending());
+    }
+
+    @Test
+    void rollsOutThroughARealMosquitto() throws Exception {
+        Mosquitto mosquitto = Mosquitto.start(tmp);
+        closers.add(mosquitto);
+        FleetServer server = start(config().withBrokerUrl(mosquitto.url()));
+        server.bundles().publish(bundle, Optional.empty());
+        devices(mosquitto.url(), 10);
+        awaitDevices(server, 10);
+        Rollout r = server.rollouts().create(RolloutRequest.of("2.0.0"));
+        awaitRollout(server, r.id(), RolloutState.FINISHED);
+        for (SimDevice d : devices) {
+            assertEquals("2.0.0", d.version());
+        }
+    }
+
+    @Test
+    void aBrokerRestartMidTransferResumesFromTheLastVerifiedChunk() throws Exception {
+        FleetServer server = start(config());
+        server.bundles().publish(bundle, Optional.empty());
+        SimDevice d = device(server.deviceBrokerUrl(), "gw-000", false);
+        d.holdAfter = 20;
+        awaitDevices(server, 1);
+        Rollout r = server.rollouts().create(RolloutRequest.of("2.0.0"));
+        assertTrue(d.held.await(60, TimeUnit.SECONDS), "device never got 20 chunks");
+        BitSet before = d.verifiedChunks();
+        int logged = d.requestLog.size();
+
+        EmbeddedBroker old = server.embeddedBroker().orElseThrow();
+        old.close();
+        EmbeddedBroker fresh = EmbeddedBroker.start("127.0.0.1", port, EmbeddedBroker.DEFAULT_MAX_MESSAGE_BYTES, Optional.empty());
+        closers.add(0, fresh);
+        d.holdAfter = Integer.MAX_VALUE;
+
+        assertTrue(d.done.await(60, TimeUnit.SECONDS), "download did not finish after the broker restart");
+        awaitRollout(server, r.id(), RolloutState.FINISHED);
+        assertTrue(before.cardinality() >= 20 && before.cardinality() < 50, "verified before the restart: " + before.cardinality());
+        List<Integer> after = d.requestLog.subList(logged, d.requestLog.size());
+        assertFalse(after.stream().anyMatch(before::get), "re-requested verified chunks: " + after);
+        assertEquals(200_000, d.payloadBytes);
+    }
+
+    @Test
+    void aServerRestartMidRolloutCarriesOn() throws Exception {
+        FleetServer first = start(config());
+        first.bundles().publish(bundle, Optional.empty());
+        devices(first.deviceBrokerUrl(), 4);
+        awaitDevices(first, 4);
+        Rollout r = first.rollouts().create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("1,100%")));
+        Await.until("canary done", DEADLINE, () -> first.rollouts().status(r.id()).rollout().currentPhase() == 1);
+        first.close();
+        closers.remove(first);
+        for (SimDevice d : devices) {
+            assertTrue(d.version().equals("2.0.0") == d.id.equals("gw-000") || d.version().equals("2.0.0"));
+        }
+
+        FleetServer second = start(config());
+        awaitRollout(second, r.id(), RolloutState.FINISHED);
+        for (SimDevice d : devices) {
+            assertEquals("2.0.0", d.version());
+        }
+    }
+
+    /** Reads a device's version from the server's database. */
+    record FleetClientView(FleetServer server) {
+        String version(String id) throws Exception {
+            return server.database().transaction(c -> new io.fleetkit.ota.server.db.DeviceStore().find(c, id).orElseThrow().version());
+        }
+    }
+}
