@@ -35,6 +35,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("port", Integer.toString(port));
         p.setProperty("netty.mqtt.message_size", Integer.toString(maxMessageBytes));
         p.setProperty("allow_anonymous", "true");
+        p.setProperty("allow_zero_byte_client_id", "true"); // MQTT 3.1.1 allows it; mosquitto_pub uses it
         p.setProperty("persistence_enabled", "false");
         p.setProperty("telemetry_enabled", "false");
         p.setProperty("session_queue_size", "65536");

@@ -1,0 +1,7 @@
+package io.fleetkit.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "device", description = "One device of the fleet.", subcommands = {DeviceShowCommand.class})
+public final class DeviceCommand {
+}

@@ -1,0 +1,115 @@
+package io.fleetkit.cli;
+
+import io.fleetkit.events.UsageException;
+import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.rollout.DeviceSelector;
+import io.fleetkit.ota.server.rollout.PhasePlan;
+import io.fleetkit.ota.server.rollout.Rollout;
+import io.fleetkit.ota.server.rollout.RolloutRequest;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "rollout",
+        description = {
+            "Move the fleet (or a selection) to a published version in phases. Each phase starts when the one",
+            "before has no device left pending; the rollout pauses itself when more than --max-failures of a",
+            "phase failed (a rollback, a refusal, or no report within --timeout). Devices already on the version",
+            "count as done at once; offline devices get the update when they come back.",
+            "The running `fleet server` starts the rollout within a second.",
+            "",
+            "Examples: fleet rollout 2.0.0",
+            "          fleet rollout 2.0.0 --select board=rpi4,tag=lab --phases 1,25%,100% --max-failures 10%",
+            "          fleet rollout status --watch"
+        },
+        subcommands = {RolloutStatusCommand.class, RolloutPauseCommand.class, RolloutResumeCommand.class, RolloutAbortCommand.class})
+public final class RolloutCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "VERSION", arity = "0..1", description = "The published version (name) to roll out.")
+    String version;
+
+    @Option(names = "--select", paramLabel = "KEY=VALUE,..", description = "Only devices matching board=, version=, tag= (all given must match).")
+    String select;
+
+    @Option(names = "--group", paramLabel = "TAG", description = "Only devices with this tag (same as --select tag=TAG).")
+    String group;
+
+    @Option(names = "--phases", paramLabel = "LIST", defaultValue = "1,10%,50%,100%",
+            description = "Phase sizes: a count adds that many devices, N% grows to that share (default: ${DEFAULT-VALUE}).")
+    String phases;
+
+    @Option(names = "--max-failures", paramLabel = "SHARE", defaultValue = "20%",
+            description = "Pause when more than this share of a phase failed: 20% or 0.2 (default: ${DEFAULT-VALUE}).")
+    String maxFailures;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m",
+            description = "A device offered the update that reports nothing for this long has timed out: 90s, 30m, 2h (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Mixin
+    FleetDataOptions fleet;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+        if (version == null) {
+            throw new UsageException("rollout.no-version", "which version? `fleet rollout VERSION`, or a subcommand: status, pause, resume, abort",
+                    "See fleet rollout --help.");
+        }
+        DeviceSelector selector = DeviceSelector.parse(select);
+        if (group != null) {
+            selector = selector.withTag(group);
+        }
+        RolloutRequest request = new RolloutRequest(version, selector, PhasePlan.parse(phases), share(maxFailures), duration(timeout));
+        Rollout r;
+        try (FleetClient client = fleet.open(output.events())) {
+            r = client.createRollout(request);
+            if (output.json) {
+                output.printJson(RolloutStatusCommand.doc(client.status(r.id())));
+                return 0;
+            }
+            RolloutStatusCommand.print(output.out(), client.status(r.id()));
+        }
+        output.out().printf("Follow it with: fleet rollout status %s --watch%n", r.id());
+        output.out().flush();
+        return 0;
+    }
+
+    static double share(String s) {
+        try {
+            String t = s.trim();
+            double v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100 : Double.parseDouble(t);
+            if (v >= 0 && v <= 1) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException("rollout.bad-max-failures", "--max-failures " + s + " is not a share like 20% or 0.2", null);
+    }
+
+    static Duration duration(String s) {
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.startsWith("p")) {
+                return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            switch (t.charAt(t.length() - 1)) {
+                case 's': return Duration.ofSeconds(n);
+                case 'm': return Duration.ofMinutes(n);
+                case 'h': return Duration.ofHours(n);
+                case 'd': return Duration.ofDays(n);
+                default: break;
+            }
+        } catch (RuntimeException ignored) {
+            // reported below
+        }
+        throw new UsageException("rollout.bad-timeout", "--timeout " + s + " is not a duration like 90s, 30m, 2h", null);
+    }
+}
