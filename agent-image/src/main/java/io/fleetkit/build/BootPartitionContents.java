@@ -27,6 +27,8 @@ final class BootPartitionContents {
 
     static FatTree tree(BuildContext c) throws IOException {
         FatTree t = new FatTree();
+        // Per-device files (identity, settings) go here at flash time; the FAT patcher needs the directory.
+        t.addDirectory("identity");
         if (c.board.bootloader() == BootloaderKind.RPI_TRYBOOT) {
             t.addFile(AutobootTxt.FILE, new AutobootTxt(Slot.A, Slot.B).encode());
             return t;

@@ -124,6 +124,9 @@ final class InitScripts {
                   # A non-recursive bind of the system root: the service sees the system's files, not its mounts.
                   grep -q " $root " /proc/mounts || mount --bind / "$root"
                 fi
+                for src in $(cat $bundle/bind-sources); do
+                  case "$src" in /data/*|/run/*|/tmp/*) mkdir -p "$src" ;; esac
+                done
                 rm -f /run/fleetkit/started/$name
                 crun --root /run/crun delete -f "$name" >/dev/null 2>&1
                 crun --root /run/crun run --bundle "$bundle" --pid-file /run/fleetkit/started/$name "$name"

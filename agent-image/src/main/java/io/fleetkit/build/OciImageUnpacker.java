@@ -46,6 +46,12 @@ final class OciImageUnpacker {
         for (byte[] layer : layers) {
             applyLayer(archive, layer);
         }
+        // The runtime mounts these inside the service; on a read-only root they must already exist.
+        for (String mountPoint : List.of("proc", "dev", "sys", "tmp", "run")) {
+            if (root.get(dir + "/" + mountPoint) == null) {
+                root.directory(dir + "/" + mountPoint, 0755);
+            }
+        }
     }
 
     private static Map<String, byte[]> readArchive(Path archive) throws IOException {

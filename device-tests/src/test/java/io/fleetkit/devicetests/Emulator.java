@@ -1,0 +1,92 @@
+package io.fleetkit.devicetests;
+
+import io.fleetkit.board.BoardProfiles;
+import io.fleetkit.run.ConsoleSession;
+import io.fleetkit.run.QemuCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A board under qemu for a test: its console goes to a log file under target/ (named for the
+ * test, so a failure can be read), and it is killed when closed, even if the test fails.
+ */
+final class Emulator implements AutoCloseable {
+
+    private final ConsoleSession session;
+    private final PrintWriter log;
+    final Path logFile;
+
+    private Emulator(ConsoleSession session, PrintWriter log, Path logFile) {
+        this.session = session;
+        this.log = log;
+        this.logFile = logFile;
+    }
+
+    static Emulator boot(String board, Path disk, boolean writable, String logName) throws IOException {
+        Path logFile = TestBuilds.ROOT.resolve("logs").resolve(logName + ".log");
+        Files.createDirectories(logFile.getParent());
+        PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile), true);
+        QemuCommand cmd = QemuCommand.forDisk(BoardProfiles.get(board), disk);
+        ConsoleSession s = ConsoleSession.start(writable ? cmd.writable() : cmd, log::println);
+        return new Emulator(s, log, logFile);
+    }
+
+    /** Waits for a console line matching {@code regex}; fails the test with the console's tail if none comes. */
+    int expect(String regex, int fromLine, Duration timeout) throws InterruptedException {
+        return session.await(Pattern.compile(regex), fromLine, timeout).orElseThrow(() -> new AssertionError(
+                "no console line matched /" + regex + "/ within " + timeout.toSeconds() + " s; console in " + logFile
+                        + ", last lines:\n  " + String.join("\n  ", tail(25))));
+    }
+
+    int expect(String regex, Duration timeout) throws InterruptedException {
+        return expect(regex, 0, timeout);
+    }
+
+    List<String> lines() {
+        return session.lines();
+    }
+
+    String line(int i) {
+        return session.lines().get(i);
+    }
+
+    int lineCount() {
+        return session.lineCount();
+    }
+
+    void cutPower() throws InterruptedException {
+        session.cutPower();
+    }
+
+    private List<String> tail(int n) {
+        List<String> all = session.lines();
+        return all.subList(Math.max(0, all.size() - n), all.size());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        session.close();
+        log.close();
+    }
+
+    static void copySparse(Path from, Path to) {
+        try {
+            Files.createDirectories(to.getParent());
+            Process p = new ProcessBuilder("cp", "--sparse=always", from.toString(), to.toString()).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IOException("cp failed for " + from);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
