@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             VersionCommand.class,
             PackagesCommand.class,
             KernelCommand.class,
+            NetbootCommand.class,
             KeysCommand.class,
             BundleCommand.class,
             ServerCommand.class,
