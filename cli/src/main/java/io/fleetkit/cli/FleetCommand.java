@@ -17,7 +17,6 @@ import picocli.CommandLine.Command;
             VersionCommand.class,
             PackagesCommand.class,
             KernelCommand.class,
-            NetbootCommand.class,
             KeysCommand.class,
             BundleCommand.class,
             ServerCommand.class,
@@ -28,6 +27,8 @@ import picocli.CommandLine.Command;
             NetbootCommand.class,
             BuildCommand.class,
             RunCommand.class,
+            FlashCommand.class,
+            StationCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FleetCommand implements Runnable {
