@@ -35,6 +35,8 @@ final class BuildContext {
     PackageUniverse universe;
     Resolution resolution;
     Map<String, Path> debs = new LinkedHashMap<>();
+    /** Userland, kernel and firmware packages, sorted by name: what the lock and the report list. */
+    List<io.fleetkit.debian.BinaryPackage> allPackages = List.of();
     BoardKernel kernel;
     RootTree root;
     byte[] initramfs;

@@ -26,6 +26,7 @@ final class WriteLockStep implements BuildStep {
         addIfMissing(all, c.kernel.kernelPackage());
         c.kernel.firmwarePackages().forEach(p -> addIfMissing(all, p));
         all.sort(Comparator.comparing(BinaryPackage::name));
+        c.allPackages = List.copyOf(all);
         LockFile lock = LockFile.of(new Resolution(all, c.resolution.why()));
         if (c.request.wants(OutputFormat.LOCK)) {
             lock.write(c.outputs.path(OutputFormat.LOCK));

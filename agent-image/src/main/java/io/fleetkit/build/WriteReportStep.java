@@ -41,7 +41,7 @@ final class WriteReportStep implements BuildStep {
         r.put("kernel", kernel);
         r.put("sizes", new LinkedHashMap<>(c.report));
         List<Map<String, Object>> packages = new ArrayList<>();
-        for (BinaryPackage p : c.resolution.packages()) {
+        for (BinaryPackage p : c.allPackages) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", p.name());
             m.put("version", p.version().toString());

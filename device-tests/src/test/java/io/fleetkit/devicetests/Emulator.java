@@ -29,10 +29,18 @@ final class Emulator implements AutoCloseable {
     }
 
     static Emulator boot(String board, Path disk, boolean writable, String logName) throws IOException {
+        return boot(board, disk, writable, List.of(), logName);
+    }
+
+    /** @param forwards qemu hostfwd rules, e.g. {@code tcp:127.0.0.1:8080-:80} */
+    static Emulator boot(String board, Path disk, boolean writable, List<String> forwards, String logName) throws IOException {
         Path logFile = TestBuilds.ROOT.resolve("logs").resolve(logName + ".log");
         Files.createDirectories(logFile.getParent());
         PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile), true);
         QemuCommand cmd = QemuCommand.forDisk(BoardProfiles.get(board), disk);
+        for (String f : forwards) {
+            cmd = cmd.withForward(f);
+        }
         ConsoleSession s = ConsoleSession.start(writable ? cmd.writable() : cmd, log::println);
         return new Emulator(s, log, logFile);
     }

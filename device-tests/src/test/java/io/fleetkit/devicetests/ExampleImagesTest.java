@@ -1,0 +1,127 @@
+package io.fleetkit.devicetests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetkit.build.BuildResult;
+import io.fleetkit.build.OutputFormat;
+import io.fleetkit.image.disk.MbrPartition;
+import io.fleetkit.image.disk.MbrReader;
+import io.fleetkit.image.disk.PartitionTable;
+import io.fleetkit.image.fat.FatImageReader;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every example builds; the emulated ones boot to the ready line and serve what they say they serve. */
+class ExampleImagesTest {
+
+    @Test
+    void qemuArm64ExampleBootsAndItsWebServiceAnswersOnPort80AsAnOrdinaryUser() throws Exception {
+        BuildResult built = Examples.build("qemu-arm64");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path disk = TestBuilds.ROOT.resolve("disks/example-arm64.img");
+        Emulator.copySparse(built.path(OutputFormat.IMG), disk);
+        try (Emulator vm = Emulator.boot("qemu-arm64", disk, true, List.of("tcp:127.0.0.1:" + port + "-:80"), "example-qemu-arm64")) {
+            vm.expect("^fleetkit: ready gateway 1\\.0\\.0 slot=A$", Duration.ofSeconds(240));
+            HttpResponse<String> page = getWithRetries(URI.create("http://127.0.0.1:" + port + "/"));
+            assertEquals(200, page.statusCode());
+            assertEquals("<h1>gateway</h1>\n", page.body());
+        }
+    }
+
+    @Test
+    void qemuArmhfExampleBootsThroughUBootToTheReadyLine() throws Exception {
+        BuildResult built = Examples.build("qemu-armhf");
+        try (Emulator vm = Emulator.boot("qemu-armhf", built.path(OutputFormat.IMG), false, "example-qemu-armhf")) {
+            vm.expect("^fleetkit: boot state seq=1 active=A", Duration.ofSeconds(120));
+            vm.expect("^fleetkit: ready gateway-armhf 1\\.0\\.0 slot=A$", Duration.ofSeconds(300));
+        }
+    }
+
+    @Test
+    void rpi4ExampleHasAutobootOnP1AndFirmwareConfigAndDeviceTreesInTheSlot() throws Exception {
+        BuildResult built = Examples.build("rpi4");
+        try (FileChannel ch = FileChannel.open(built.path(OutputFormat.IMG), StandardOpenOption.READ)) {
+            List<MbrPartition> parts = MbrReader.read(ch).partitions();
+            assertEquals(4, parts.size());
+            assertTrue(parts.get(0).bootable());
+            assertEquals(MbrPartition.TYPE_FAT32_LBA, parts.get(0).type(), "the Pi ROM wants 0x0c");
+            try (FatImageReader p1 = new FatImageReader(ch, parts.get(0).startByte())) {
+                byte[] autoboot = p1.read("autoboot.txt");
+                assertEquals(512, autoboot.length);
+                assertTrue(new String(autoboot).startsWith("[all]\ntryboot_a_b=1\nboot_partition=2\n[tryboot]\nboot_partition=3\n"));
+            }
+            try (FatImageReader slot = new FatImageReader(ch, parts.get(1).startByte())) {
+                for (String f : List.of("start4.elf", "fixup4.dat", "config.txt", "cmdline.txt", "vmlinuz", "initrd.img",
+                        "bcm2711-rpi-4-b.dtb", "bcm2711-rpi-400.dtb", "bcm2711-rpi-cm4-io.dtb", "slot.json")) {
+                    assertTrue(slot.find(f).isPresent(), f + " in slot A");
+                }
+                String config = new String(slot.read("config.txt"));
+                assertTrue(config.contains("arm_64bit=1"), config);
+                assertTrue(config.contains("kernel=vmlinuz"), config);
+                assertTrue(config.contains("initramfs initrd.img followkernel"), config);
+                assertTrue(new String(slot.read("cmdline.txt")).contains("fleetkit.disk=/dev/mmcblk0"));
+            }
+        }
+    }
+
+    @Test
+    void rpi3ExampleStartsUBootFromP1WithTheFirmwareAndTheBootScript() throws Exception {
+        BuildResult built = Examples.build("rpi3");
+        try (FileChannel ch = FileChannel.open(built.path(OutputFormat.IMG), StandardOpenOption.READ)) {
+            PartitionTable table = MbrReader.read(ch);
+            try (FatImageReader p1 = new FatImageReader(ch, table.partitions().get(0).startByte())) {
+                for (String f : List.of("bootcode.bin", "start.elf", "fixup.dat", "u-boot.bin", "config.txt", "boot.scr",
+                        "bootstate.0", "bootstate.1", "bcm2837-rpi-3-b.dtb")) {
+                    assertTrue(p1.find(f).isPresent(), f + " on p1");
+                }
+                assertTrue(new String(p1.read("config.txt")).contains("kernel=u-boot.bin"));
+            }
+        }
+    }
+
+    @Test
+    void outputsAreByteIdenticalWhenBuiltTwiceInDifferentDirectoriesFromTheSameLock() throws Exception {
+        BuildResult first = Examples.build("qemu-arm64");
+        Path again = TestBuilds.ROOT.resolve("rebuild-" + System.nanoTime());
+        BuildResult second = TestBuilds.buildInto(Examples.spec("qemu-arm64"), again, first.path(OutputFormat.LOCK), java.util.Set.of());
+        List<Path> firstFiles = OutputFiles.list(first.outputs().dir(), "gateway-1.0.0");
+        List<Path> secondFiles = OutputFiles.list(second.outputs().dir(), "gateway-1.0.0");
+        assertEquals(firstFiles.stream().map(p -> first.outputs().dir().relativize(p).toString()).toList(),
+                secondFiles.stream().map(p -> second.outputs().dir().relativize(p).toString()).toList());
+        assertTrue(firstFiles.size() >= 9, "img, bmap, slot, lock, json, bundle and the netboot files: " + firstFiles);
+        for (int i = 0; i < firstFiles.size(); i++) {
+            assertArrayEquals(java.nio.file.Files.readAllBytes(firstFiles.get(i)),
+                    java.nio.file.Files.readAllBytes(secondFiles.get(i)), "differs: " + firstFiles.get(i).getFileName());
+        }
+    }
+
+    private static HttpResponse<String> getWithRetries(URI uri) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        IOException last = null;
+        for (int i = 0; i < 30; i++) {
+            try {
+                return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(1000);
+            }
+        }
+        throw last;
+    }
+}

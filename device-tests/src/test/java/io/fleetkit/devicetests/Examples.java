@@ -1,0 +1,43 @@
+package io.fleetkit.devicetests;
+
+import io.fleetkit.build.BuildResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/** The repository's examples/, copied beside the test keys so their {@code ./keys} resolves, and built once. */
+final class Examples {
+
+    static final Path SOURCE = Path.of("..", "examples").toAbsolutePath().normalize();
+    static final Path DIR = TestBuilds.ROOT.resolve("examples");
+
+    private Examples() {
+    }
+
+    static synchronized Path spec(String name) {
+        try {
+            Files.createDirectories(DIR);
+            Path keys = DIR.resolve("keys");
+            if (!Files.exists(keys)) {
+                Files.createDirectories(keys);
+                try (Stream<Path> files = Files.list(TestBuilds.keys())) {
+                    for (Path f : files.toList()) {
+                        Files.copy(f, keys.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+            Path target = DIR.resolve(name + ".yml");
+            Files.copy(SOURCE.resolve(name + ".yml"), target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static BuildResult build(String name) {
+        return TestBuilds.build("example-" + name, spec(name));
+    }
+}
