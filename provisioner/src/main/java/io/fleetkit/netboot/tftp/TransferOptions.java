@@ -15,6 +15,7 @@ public record TransferOptions(int blockSize, int windowSize, int timeoutMillis, 
     public static final int DEFAULT_BLOCK = 512;
     public static final int MAX_BLOCK = 65464;
     public static final int MIN_BLOCK = 8;
+    static final int MAX_WINDOW_BYTES = 64 * 1024;
 
     public TransferOptions {
         acknowledged = Map.copyOf(acknowledged);
@@ -59,6 +60,13 @@ public record TransferOptions(int blockSize, int windowSize, int timeoutMillis, 
                 default -> {
                 }
             }
+        }
+        // A window larger than a client's socket buffer loses its tail every time, and each loss
+        // costs a timeout; 64 KiB in flight fits the default Linux buffer with room to spare.
+        int byBytes = Math.max(1, MAX_WINDOW_BYTES / block);
+        if (window > byBytes) {
+            window = byBytes;
+            ack.put("windowsize", Integer.toString(window));
         }
         return new TransferOptions(block, window, timeout, ack);
     }

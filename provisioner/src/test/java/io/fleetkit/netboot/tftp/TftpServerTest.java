@@ -88,6 +88,9 @@ class TftpServerTest {
         assertEquals(Map.of("windowsize", "16"), o.acknowledged());
         assertEquals(1468, TransferOptions.negotiate(Map.of("blksize", "65464"), 10, 1000, 1468, 16).blockSize());
         assertTrue(TransferOptions.negotiate(Map.of("blksize", "12x"), 10, 1000, 1468, 16).acknowledged().isEmpty());
+        TransferOptions big = TransferOptions.negotiate(Map.of("blksize", "8192", "windowsize", "16"), 10, 1000, 65464, 64);
+        assertEquals(8, big.windowSize(), "at most 64 KiB in flight");
+        assertEquals("8", big.acknowledged().get("windowsize"));
     }
 
     @Test
