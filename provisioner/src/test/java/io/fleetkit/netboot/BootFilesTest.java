@@ -1,0 +1,71 @@
+package io.fleetkit.netboot;
+
+import io.fleetkit.events.EventSink;
+import io.fleetkit.events.FleetkitException;
+import io.fleetkit.netboot.dhcp.DhcpMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BootFilesTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void mapsPiSerialFoldersToTheAssignedImageAndFallsBackToTheTop() throws Exception {
+        Path a = SampleTrees.rpi4(tmp, "a");
+        Path b = SampleTrees.rpi4(tmp.resolve("other"), "b");
+        Files.writeString(b.resolve("config.txt"), "b's config\n");
+        Files.createDirectories(a.resolve("0000beef"));
+        Files.writeString(a.resolve("0000beef/config.txt"), "own folder\n");
+        ImageCatalog catalog = new ImageCatalog(List.of(NetbootImage.load(a), NetbootImage.load(b)),
+                AssignmentTable.parse(List.of("1a2b3c4d=b"), "t"));
+        ClientRegistry clients = new ClientRegistry();
+        BootFiles files = new BootFiles(catalog, clients, "http://x/", tmp, EventSink.NONE);
+        InetAddress pi = InetAddress.getByName("10.0.0.50");
+        assertEquals("b's config\n", text(files, "1a2b3c4d/config.txt", pi));
+        assertEquals("1a2b3c4d", clients.lookup(pi).piSerial(), "the folder name tells the serial");
+        assertEquals("b's config\n", text(files, "config.txt", pi), "later requests without the folder follow the serial");
+        InetAddress other = InetAddress.getByName("10.0.0.51");
+        assertEquals("own folder\n", text(files, "0000beef/config.txt", other), "a real folder in the tree wins");
+        assertTrue(text(files, "99999999/config.txt", InetAddress.getByName("10.0.0.52")).startsWith("arm_64bit=1"),
+                "unknown serial: the default image's top level");
+        assertTrue(files.resolve("1a2b3c4d/../../etc/passwd", pi).isEmpty());
+    }
+
+    @Test
+    void namesTheTakenPortAndTheFix() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            NetbootOptions o = new NetbootOptions();
+            o.images = List.of(SampleTrees.qemu(tmp, "gateway", 100));
+            o.dhcpMode = DhcpMode.OFF;
+            o.address = (java.net.Inet4Address) InetAddress.getLoopbackAddress();
+            o.httpPort = taken.getLocalPort();
+            o.tftpPort = 0;
+            o.cacheDir = tmp;
+            FleetkitException e = assertThrows(FleetkitException.class, () -> new NetbootServer(o, EventSink.NONE).start());
+            assertEquals("netboot.port-taken", e.code());
+            assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort() + "/tcp"), e.getMessage());
+            assertTrue(e.fix().contains("--http-port"), e.fix());
+        }
+    }
+
+    private static String text(BootFiles files, String name, InetAddress client) throws Exception {
+        ServedFile f = files.resolve(name, client).orElseThrow(() -> new AssertionError(name));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) f.size());
+        try (ServedFile.Source s = f.open()) {
+            s.read(0, b);
+        }
+        return new String(b.array());
+    }
+}
