@@ -60,14 +60,12 @@ final class AssembleRootfsStep implements BuildStep {
             root.symlink("bin/sh", "busybox");   // the generated scripts are /bin/sh scripts
         }
         systemFiles(c, root);
-        init(c, root, modulePaths);
         services(c, root);
         for (FileSpec f : c.spec.files()) {
             specFile(root, f);
         }
         c.root = root;
-        c.report.put("rootfsBytes", root.contentBytes());
-        c.report.put("rootfsEntries", root.entries().size());
+        c.modulePaths = modulePaths;
     }
 
     private static void systemFiles(BuildContext c, RootTree root) throws IOException {
@@ -87,16 +85,6 @@ final class AssembleRootfsStep implements BuildStep {
             // The agent trusts bundles signed by this key only.
             root.file(InitScripts.DIR + "/signing.pub", 0644, Files.readAllBytes(UpdateKeys.publicKey(c.spec.update().get().keys())));
         }
-    }
-
-    private static void init(BuildContext c, RootTree root, List<String> modulePaths) {
-        root.file("init", 0755, utf8(InitScripts.stageOne()));
-        root.file("etc/inittab", 0644, utf8(InitScripts.inittab(c.spec)));
-        root.file(InitScripts.DIR + "/rc.boot", 0755, utf8(InitScripts.rcBoot(c.spec, c.kernel.tree().version(), modulePaths)));
-        root.file(InitScripts.DIR + "/supervise", 0755, utf8(InitScripts.supervise()));
-        root.file(InitScripts.DIR + "/ready", 0755, utf8(InitScripts.ready(c.spec)));
-        root.file(InitScripts.DIR + "/rc.shutdown", 0755, utf8(InitScripts.rcShutdown(c.spec)));
-        root.file(InitScripts.DIR + "/udhcpc.script", 0755, utf8(InitScripts.udhcpcScript()));
     }
 
     private static void services(BuildContext c, RootTree root) throws IOException {

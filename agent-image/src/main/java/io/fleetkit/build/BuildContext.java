@@ -39,6 +39,9 @@ final class BuildContext {
     List<io.fleetkit.debian.BinaryPackage> allPackages = List.of();
     BoardKernel kernel;
     RootTree root;
+    List<String> modulePaths = List.of();
+    /** The update agent's service, when the image has one. */
+    io.fleetkit.spec.ServiceSpec agentService;
     byte[] initramfs;
     byte[] kernelImage;
     String kernelCmdline;
@@ -59,6 +62,15 @@ final class BuildContext {
         this.cache = cache;
         this.epoch = epoch;
         this.outputs = outputs;
+    }
+
+    /** Every service init starts: the spec's, then the update agent. */
+    List<io.fleetkit.spec.ServiceSpec> services() {
+        List<io.fleetkit.spec.ServiceSpec> all = new ArrayList<>(spec.services());
+        if (agentService != null) {
+            all.add(agentService);
+        }
+        return all;
     }
 
     /** A deterministic 32-bit value for volume ids and disk signatures, from the image's name and version. */

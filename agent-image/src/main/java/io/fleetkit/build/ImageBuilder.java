@@ -66,6 +66,8 @@ public final class ImageBuilder {
         steps.add(new LoadKernelStep());
         steps.add(new WriteLockStep());
         steps.add(new AssembleRootfsStep());
+        steps.add(new AgentServiceStep());
+        steps.add(new WriteInitStep());
         steps.add(new WriteInitramfsStep());
         steps.add(new WriteSlotStep());
         steps.add(new WriteDiskStep());

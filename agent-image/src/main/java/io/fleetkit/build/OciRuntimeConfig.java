@@ -60,6 +60,35 @@ final class OciRuntimeConfig {
         return config;
     }
 
+    /**
+     * The update agent's sandbox: still its own mount, ipc and uts namespaces, a read-only root and
+     * only CAP_SYS_BOOT, but the system's PID namespace (a reboot must reach the real init), its
+     * network, the real /dev (it writes the inactive slot and the boot state on the disk), and
+     * /sys/firmware unmasked (the Pi firmware reports tryboot there).
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> forAgent(ServiceSpec s, String rootPath) {
+        Map<String, Object> config = forService(s, rootPath);
+        Map<String, Object> linux = (Map<String, Object>) config.get("linux");
+        linux.put("namespaces", List.of(Map.of("type", "mount"), Map.of("type", "ipc"), Map.of("type", "uts")));
+        linux.put("maskedPaths", ((List<String>) linux.get("maskedPaths")).stream()
+                .filter(p -> !p.equals("/sys/firmware")).toList());
+        linux.put("resources", Map.of("devices", List.of(Map.of("allow", true, "access", "rwm"))));
+        List<Map<String, Object>> mounts = new ArrayList<>();
+        for (Map<String, Object> m : (List<Map<String, Object>>) config.get("mounts")) {
+            String dest = (String) m.get("destination");
+            if (dest.equals("/dev")) {
+                mounts.add(mount("/dev", "bind", "/dev", List.of("rbind", "rw", "nosuid")));
+            } else if (!dest.startsWith("/dev/")) {
+                mounts.add(m);
+            }
+        }
+        // Health checks read which services started.
+        mounts.add(mount("/run/fleetkit", "bind", "/run/fleetkit", List.of("rbind", "ro")));
+        config.put("mounts", mounts);
+        return config;
+    }
+
     private static List<Map<String, Object>> mounts(ServiceSpec s) {
         List<Map<String, Object>> m = new ArrayList<>();
         m.add(mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")));

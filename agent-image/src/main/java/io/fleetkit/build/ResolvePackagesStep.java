@@ -53,8 +53,11 @@ final class ResolvePackagesStep implements BuildStep {
             names.add(p.toString());
         }
         List<String> wanted = new ArrayList<>(BASE);
-        if (!c.spec.services().isEmpty()) {
+        if (!c.spec.services().isEmpty() || c.spec.update().isPresent()) {
             wanted.add("crun");
+        }
+        if (c.spec.update().isPresent()) {
+            wanted.addAll(AgentServiceStep.RUNTIME_PACKAGES);
         }
         for (String base : wanted) {
             boolean listed = c.spec.packages().stream().anyMatch(p -> p.name().equals(base));

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code fleet} command: parses, wires the modules, renders events, maps failures to exit codes. */
 @Command(name = "fleet",
+        scope = CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = FleetVersion.class,
         description = {

@@ -1,0 +1,126 @@
+package io.fleetkit.build;
+
+import io.fleetkit.board.BootloaderKind;
+import io.fleetkit.build.agent.AgentJars;
+import io.fleetkit.build.agent.AgentProperties;
+import io.fleetkit.build.agent.AgentRuntimeLinker;
+import io.fleetkit.debian.BinaryPackage;
+import io.fleetkit.events.FleetkitException;
+import io.fleetkit.packages.UnpackedDebs;
+import io.fleetkit.spec.BindSpec;
+import io.fleetkit.spec.CommandSpec;
+import io.fleetkit.spec.NetMode;
+import io.fleetkit.spec.RestartPolicy;
+import io.fleetkit.spec.ServiceSpec;
+import io.fleetkit.spec.UpdateSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Puts the update agent into the image when the spec has an {@code update} section: a Java
+ * runtime jlinked for the board, the agent's jars, its configuration, and a service that runs it.
+ * The agent is the one service that needs the whole disk and the power to reboot, so its sandbox
+ * shares the system's PID and network namespaces and sees /dev (see {@link OciRuntimeConfig#forAgent}).
+ */
+final class AgentServiceStep implements BuildStep {
+
+    static final String NAME = "fleet-agent";
+    static final String JRE = "/usr/lib/fleetkit/jre";
+    static final String JARS = "/usr/lib/fleetkit/agent";
+    static final String CONFIG = "/etc/fleetkit/agent.properties";
+    static final String DATA = "/data/fleetkit";
+    /** Libraries the jlinked runtime links against, besides libc. */
+    static final List<String> RUNTIME_PACKAGES = List.of("libstdc++6", "zlib1g");
+
+    @Override
+    public String name() {
+        return "agent";
+    }
+
+    @Override
+    public boolean needed(BuildContext c) {
+        return c.spec.update().isPresent();
+    }
+
+    @Override
+    public void run(BuildContext c) throws IOException {
+        UpdateSpec update = c.spec.update().get();
+        Path runtime = linkRuntime(c);
+        addTree(c.root, runtime, JRE.substring(1));
+        List<String> jarPaths = new ArrayList<>();
+        long jarBytes = 0;
+        for (Map.Entry<String, byte[]> jar : AgentJars.collect().entrySet()) {
+            c.root.file(JARS.substring(1) + "/" + jar.getKey(), 0644, jar.getValue());
+            jarPaths.add(JARS + "/" + jar.getKey());
+            jarBytes += jar.getValue().length;
+        }
+        c.root.file(CONFIG.substring(1), 0644, AssembleRootfsStep.utf8(AgentProperties.render(properties(c, update))));
+        ServiceSpec service = new ServiceSpec(NAME, AgentProperties.javaCommand(JRE, jarPaths, CONFIG), 0, 0,
+                List.of("CAP_SYS_BOOT"), true, NetMode.HOST, RestartPolicy.ALWAYS, Optional.empty(),
+                Map.of(), List.of(new BindSpec(DATA, DATA, false)));
+        c.agentService = service;
+        c.root.directory(DATA.substring(1), 0755);
+        String bundle = AssembleRootfsStep.SERVICES_DIR + "/" + NAME;
+        String rootPath = "/run/fleetkit/svc/" + NAME + "/rootfs";
+        c.root.file(bundle + "/config.json", 0644, AssembleRootfsStep.utf8(
+                io.fleetkit.json.JsonWriter.writePretty(OciRuntimeConfig.forAgent(service, rootPath))));
+        c.root.file(bundle + "/root", 0644, AssembleRootfsStep.utf8(rootPath + "\n"));
+        c.root.file(bundle + "/bind-sources", 0644, AssembleRootfsStep.utf8(DATA + "\n"));
+        c.report.put("agentJarBytes", jarBytes);
+    }
+
+    private static Map<String, String> properties(BuildContext c, UpdateSpec update) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("board", c.board.name());
+        p.put("version", c.spec.version());
+        p.put("versionNumber", Long.toString(VersionNumber.of(c.spec.version())));
+        p.put("broker.url", update.server().toString());
+        p.put("signing.publicKey", "/" + InitScripts.DIR + "/signing.pub");
+        p.put("disk.device", c.board.emulated() ? "/dev/vda" : "/dev/mmcblk0");
+        p.put("boot.backend", c.board.bootloader() == BootloaderKind.RPI_TRYBOOT ? "rpi-tryboot" : "uboot-script");
+        p.put("data.dir", DATA);
+        p.put("health.services", "test -e /run/fleetkit/ready");
+        p.put("health.deadlineSeconds", Long.toString(update.health().timeout().toSeconds()));
+        for (CommandSpec check : update.health().checks()) {
+            p.put("health.check." + check.name(), ShellQuoting.command(check.command()));
+        }
+        p.put("reboot.command", "reboot");
+        // Without a provisioned identity or a board serial, the id the device made on its first boot.
+        p.put("machineId", DATA + "/machine-id");
+        return p;
+    }
+
+    private static Path linkRuntime(BuildContext c) throws IOException {
+        String name = "openjdk-" + Runtime.version().feature() + "-jdk-headless";
+        BinaryPackage jdk = c.universe.index().latest(name).orElseThrow(() -> new FleetkitException("build.no-device-jdk",
+                name + " is not in the archive for " + c.board.architecture().debianName(),
+                "run fleet with a Java whose version Debian ships for the device (17 in bookworm)"));
+        Path unpacked = new UnpackedDebs(c.cache.root()).unpack(c.universe.fetch(jdk), jdk.sha256());
+        c.report.put("agentJdk", jdk.name() + " " + jdk.version());
+        return new AgentRuntimeLinker(c.cache.root(), c.events).link(unpacked, jdk.sha256());
+    }
+
+    /** Copies a directory into the tree: files keep their executable bit, symlinks stay links. */
+    private static void addTree(RootTree root, Path dir, String target) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted().toList()) {
+                String rel = dir.relativize(p).toString();
+                String path = rel.isEmpty() ? target : target + "/" + rel;
+                if (Files.isSymbolicLink(p)) {
+                    root.replace(path, new RootEntry.Symlink(Files.readSymbolicLink(p).toString(), 0, 0));
+                } else if (Files.isDirectory(p)) {
+                    root.directory(path, 0755);
+                } else {
+                    root.replace(path, new RootEntry.File(Files.isExecutable(p) ? 0755 : 0644, 0, 0, Files.readAllBytes(p)));
+                }
+            }
+        }
+    }
+}

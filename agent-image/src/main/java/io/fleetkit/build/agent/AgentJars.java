@@ -1,0 +1,94 @@
+package io.fleetkit.build.agent;
+
+import io.fleetkit.events.FleetkitException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The device agent's class path, taken from the jars this fleet build runs with: the agent and
+ * what it alone may use (DESIGN.md) — our bundle, protocol, JSON and event classes and Paho.
+ * When a piece comes from a directory of classes (a build inside the source tree), it is packed
+ * into a jar with sorted entries and fixed times, so the image stays reproducible.
+ */
+public final class AgentJars {
+
+    /** One class from each artifact the agent needs. */
+    private static final List<String> ANCHORS = List.of(
+            "io.fleetkit.ota.agent.Main",
+            "io.fleetkit.ota.bundle.BundleReader",
+            "io.fleetkit.ota.protocol.Topics",
+            "io.fleetkit.json.JsonParser",
+            "io.fleetkit.events.Event",
+            "org.eclipse.paho.client.mqttv3.MqttClient");
+
+    public static final String MAIN_CLASS = "io.fleetkit.ota.agent.Main";
+
+    private AgentJars() {
+    }
+
+    /** File name in the image to jar bytes, in class-path order. */
+    public static Map<String, byte[]> collect() throws IOException {
+        Map<String, byte[]> jars = new LinkedHashMap<>();
+        for (String anchor : ANCHORS) {
+            Path source = codeSource(anchor);
+            String name = jarName(anchor, source);
+            if (!jars.containsKey(name)) {
+                jars.put(name, Files.isDirectory(source) ? packDirectory(source) : Files.readAllBytes(source));
+            }
+        }
+        return jars;
+    }
+
+    private static Path codeSource(String className) {
+        try {
+            CodeSource cs = Class.forName(className).getProtectionDomain().getCodeSource();
+            if (cs == null || cs.getLocation() == null) {
+                throw new IllegalStateException("no code source");
+            }
+            return Path.of(cs.getLocation().toURI());
+        } catch (ClassNotFoundException | URISyntaxException | IllegalStateException e) {
+            throw new FleetkitException("build.agent-missing", "the update agent's classes (" + className
+                    + ") are not on fleet's class path", "rebuild fleet: mvn -DskipTests install", e);
+        }
+    }
+
+    private static String jarName(String anchor, Path source) {
+        String file = source.getFileName().toString();
+        if (file.endsWith(".jar")) {
+            return file;
+        }
+        // target/classes of a module: name it for the package it holds.
+        String[] parts = anchor.split("\\.");
+        return String.join("-", List.of(parts).subList(0, Math.min(3, parts.length - 1))) + ".jar";
+    }
+
+    private static byte[] packDirectory(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (Path f : files) {
+                ZipEntry e = new ZipEntry(dir.relativize(f).toString().replace('\\', '/'));
+                e.setLastModifiedTime(FileTime.fromMillis(315532800000L));
+                zip.putNextEntry(e);
+                zip.write(Files.readAllBytes(f));
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+}
