@@ -65,9 +65,8 @@ public final class BrokerLink implements AutoCloseable {
         o.setMaxInflight(MAX_IN_FLIGHT);
         o.setKeepAliveInterval(30);
         o.setConnectionTimeout(30);
-        if (socketFactory != null) {
-            o.setSocketFactory(socketFactory);
-        }
+        // TLS factories are SSLSocketFactory: Paho then does the handshake itself; keep those as they are.
+        o.setSocketFactory(socketFactory != null ? socketFactory : NoDelaySockets.plain());
         BrokerLink link = new BrokerLink(client, o, subscriptions, handler, sink);
         client.setManualAcks(true);
         client.setCallback(link.callback());
