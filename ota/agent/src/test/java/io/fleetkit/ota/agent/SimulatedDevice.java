@@ -3,7 +3,6 @@ package io.fleetkit.ota.agent;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.ota.boot.HostTool;
 import io.fleetkit.ota.boot.RebootKind;
-import io.fleetkit.ota.boot.ScriptBootSimulator;
 import io.fleetkit.ota.boot.ScriptBootState;
 import io.fleetkit.ota.boot.Slot;
 import io.fleetkit.ota.boot.TestDisk;
@@ -22,7 +21,7 @@ import java.util.UUID;
 /**
  * A device made of files: a real disk image (uboot-script layout), /proc files the agent reads,
  * and a reboot that only records the request. {@link #powerOn()} runs the boot script's logic
- * ({@link ScriptBootSimulator}) and writes the resulting {@code fleetkit.slot=} and a fresh
+ * ({@link io.fleetkit.ota.boot.ScriptBootSimulator}) and writes the resulting {@code fleetkit.slot=} and a fresh
  * boot id, as a real boot would.
  */
 final class SimulatedDevice {
@@ -68,7 +67,7 @@ final class SimulatedDevice {
 
     /** Runs the boot script logic and writes what the booted kernel would see. */
     Slot powerOn() throws Exception {
-        running = new ScriptBootSimulator(disk).boot();
+        running = disk.bootSimulator().boot();
         Files.writeString(cmdline, "console=ttyAMA0 root=/dev/ram0 fleetkit.slot=" + running.name() + "\n");
         Files.writeString(bootId, UUID.randomUUID() + "\n");
         return running;

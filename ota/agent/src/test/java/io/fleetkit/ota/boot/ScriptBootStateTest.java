@@ -63,7 +63,7 @@ class ScriptBootStateTest {
                 uBootImport(disk.mcopyOut("bootstate.1")), "the invalid copy was the one rewritten");
         disk.fsckClean();
 
-        ScriptBootSimulator board = new ScriptBootSimulator(disk);
+        ScriptBootSimulator board = disk.bootSimulator();
         assertEquals(Slot.B, board.boot());
         assertEquals("0", uBootImport(disk.mcopyOut("bootstate.0")).get("bs_tries"));
         java.nio.file.Files.writeString(cmdline, "fleetkit.slot=B");

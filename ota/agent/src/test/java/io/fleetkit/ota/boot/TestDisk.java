@@ -118,6 +118,29 @@ public final class TestDisk {
         return HostTool.ok(DOSFSTOOLS, "fsck.fat", "-n", extractBoot().toString());
     }
 
+    /**
+     * The boot script's logic on this disk, its writes made by mtools: delete the old copy, then
+     * copy the new one with a file in the way, so it lands in other clusters, as fatwrite may.
+     */
+    public ScriptBootSimulator bootSimulator() {
+        return new ScriptBootSimulator(bootFiles(), (name, blob) -> {
+            try {
+                withMtools(p1 -> {
+                    Path file = Files.write(p1.resolveSibling("fatwrite-" + name), blob);
+                    Path spacer = Files.write(p1.resolveSibling("spacer"), new byte[100]);
+                    HostTool.ok(MTOOLS, "mdel", "-i", p1.toString(), "::/" + name);
+                    HostTool.ok(MTOOLS, "mcopy", "-o", "-i", p1.toString(), spacer.toString(), "::/SPACER.TMP");
+                    HostTool.ok(MTOOLS, "mcopy", "-o", "-i", p1.toString(), file.toString(), "::/" + name);
+                    HostTool.ok(MTOOLS, "mdel", "-i", p1.toString(), "::/SPACER.TMP");
+                });
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("mtools could not rewrite " + name + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
     public FatFileInPlace bootFiles() {
         return new FatFileInPlace(image, bootOffset);
     }
