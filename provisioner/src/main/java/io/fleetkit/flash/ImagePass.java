@@ -56,7 +56,7 @@ public final class ImagePass {
         }
         fan.start();
         SourceReader.Held held;
-        try (InputStream in = source.compression().decode(source.openRaw())) {
+        try (InputStream in = source.openDecoded()) {
             sink.debug("flash", "reading " + source.name() + (source.bmap().isPresent()
                     ? " with bmap " + source.bmapOrigin() : " without bmap: every byte is written"));
             held = new SourceReader(source.name(), holdLimit).read(in, plan, customise, fan);

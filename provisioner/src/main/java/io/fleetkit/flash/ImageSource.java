@@ -18,6 +18,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.tukaani.xz.SeekableFileInputStream;
+import org.tukaani.xz.SeekableXZInputStream;
 
 /**
  * Where an image comes from: a local file or an http(s) URL, plain or compressed, with the
@@ -103,6 +105,35 @@ public record ImageSource(String name, Path path, URI uri, Compression compressi
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while fetching " + uri);
+        }
+    }
+
+    /**
+     * The decompressed image. A local plain or .xz file opens seekable, so unmapped stretches are
+     * skipped without reading them; an .xz made in blocks (xz -T) then decodes only the blocks that
+     * hold mapped data. Other sources stream from the start.
+     */
+    public InputStream openDecoded() throws IOException {
+        try {
+            if (path != null && compression == Compression.NONE) {
+                return new SeekableFileInputStream(path.toFile());
+            }
+            if (path != null && compression == Compression.XZ) {
+                SeekableFileInputStream file = new SeekableFileInputStream(path.toFile());
+                try {
+                    return new SeekableXZInputStream(file);
+                } catch (IOException | RuntimeException e) {
+                    file.close();
+                    throw e;
+                }
+            }
+            return compression.decode(openRaw());
+        } catch (java.io.EOFException e) {
+            throw new FleetkitException("flash.source-truncated", name + " is truncated: " + e.getMessage(),
+                    "the file is incomplete; download or copy it again", e);
+        } catch (org.tukaani.xz.XZIOException | java.util.zip.ZipException e) {
+            throw new FleetkitException("flash.source-unreadable", name + " cannot be decoded: " + e.getMessage(),
+                    "the file is damaged; download or copy it again", e);
         }
     }
 

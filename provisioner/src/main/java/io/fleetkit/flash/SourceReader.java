@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.tukaani.xz.SeekableInputStream;
 
 /**
  * One pass over the decompressed image: skips what the plan does not map, checks each mapped
@@ -145,6 +146,16 @@ public final class SourceReader {
     }
 
     private void skip(InputStream in, long n, PlannedRange r) throws IOException {
+        if (n > 0 && in instanceof SeekableInputStream seekable) {
+            try {
+                seekable.seek(position + n);
+            } catch (IOException e) {
+                throw new FleetkitException("flash.source-unreadable", sourceName + ": cannot seek to byte " + (position + n)
+                        + ": " + e, "the file is damaged; fetch it again", e);
+            }
+            position += n;
+            return;
+        }
         while (n > 0) {
             int want = (int) Math.min(scratch.length, n);
             int got = read(in, scratch, want);
