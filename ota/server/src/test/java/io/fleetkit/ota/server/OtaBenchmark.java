@@ -54,7 +54,9 @@ public final class OtaBenchmark {
         Path tmp = Files.createTempDirectory("fleet-bench");
         FleetKeys keys = TestFleet.keys(tmp);
         List<String[]> rows = new ArrayList<>();
-        transfer(tmp, keys, rows);
+        if (!List.of(args).contains("--rollout-only")) {
+            transfer(tmp, keys, rows);
+        }
         rollout(tmp, keys, devices, rows);
         System.out.println();
         System.out.printf("%-44s %s%n", "measurement", "result");
@@ -253,13 +255,23 @@ public final class OtaBenchmark {
             rows.add(new String[] {n + " devices rollout (1,10%,50%,100%), all committed", String.format("%.1f s", secs)});
             rows.add(new String[] {"  messages through the broker (approx.)", String.format("%d, %.0f msg/s", messages, messages / secs)});
             rows.add(new String[] {"  server process RSS before / peak", String.format("%d MiB / %d MiB", rssBefore / 1024, peakRss / 1024)});
+            rows.forEach(row -> System.out.printf("%-44s %s%n", row[0], row[1]));
         } finally {
-            for (SimDevice d : sims) {
-                try {
-                    d.close();
-                } catch (Exception ignored) {
-                    // closing anyway
-                }
+            System.out.println("closing " + sims.size() + " simulated devices");
+            List<Thread> closing = new ArrayList<>();
+            for (SimDevice d : List.copyOf(sims)) {
+                Thread t = new Thread(() -> {
+                    try {
+                        d.close();
+                    } catch (Exception ignored) {
+                        // closing anyway
+                    }
+                });
+                t.start();
+                closing.add(t);
+            }
+            for (Thread t : closing) {
+                t.join(10_000);
             }
             serverStdin.close();
             if (!server.waitFor(20, TimeUnit.SECONDS)) {
