@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             NetbootCommand.class,
             BuildCommand.class,
             RunCommand.class,
+            DemoCommand.class,
             FlashCommand.class,
             StationCommand.class,
             CommandLine.HelpCommand.class

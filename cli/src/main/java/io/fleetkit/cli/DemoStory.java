@@ -1,0 +1,243 @@
+package io.fleetkit.cli;
+
+import io.fleetkit.board.BoardProfiles;
+import io.fleetkit.build.BuildRequest;
+import io.fleetkit.build.BuildResult;
+import io.fleetkit.build.ImageBuilder;
+import io.fleetkit.build.OutputFormat;
+import io.fleetkit.debian.archive.ContentCache;
+import io.fleetkit.events.Event;
+import io.fleetkit.events.EventSink;
+import io.fleetkit.events.FleetkitException;
+import io.fleetkit.flash.FlashOptions;
+import io.fleetkit.flash.Flasher;
+import io.fleetkit.flash.ImageSource;
+import io.fleetkit.identity.BootIdentityWriter;
+import io.fleetkit.identity.DeviceCredentials;
+import io.fleetkit.identity.DeviceSettings;
+import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.FleetServer;
+import io.fleetkit.ota.server.FleetServerConfig;
+import io.fleetkit.ota.server.db.DeviceRecord;
+import io.fleetkit.ota.server.rollout.RolloutRequest;
+import io.fleetkit.run.ConsoleSession;
+import io.fleetkit.run.QemuCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The demo's story, step by step: each step says what it does and why in one line, does it with
+ * the same library code the commands use, and the end prints a summary and what to try next.
+ */
+final class DemoStory {
+
+    private static final Duration BOOT = Duration.ofMinutes(5);
+    private static final Duration UPDATE = Duration.ofMinutes(10);
+    private static final String DEVICE_ID = "gw-00001";
+
+    private final OutputOptions output;
+    private final PrintWriter out;
+    private final Path dir;
+    private final Path spec;
+    private final int port;
+    private final List<String[]> timings = new ArrayList<>();
+    private long stepStart;
+
+    DemoStory(OutputOptions output, Path dir, Path spec, int port) {
+        this.output = output;
+        this.out = output.out();
+        this.dir = dir.toAbsolutePath();
+        this.spec = spec;
+        this.port = port;
+    }
+
+    int tell() throws Exception {
+        HostCheck.requireEmulator("qemu-arm64");
+        long started = System.nanoTime();
+        Files.createDirectories(dir);
+        EventSink all = output.events();
+        // The story is the output; build steps show only their progress and warnings unless -v.
+        EventSink events = output.verbose ? all : e -> {
+            if (e instanceof Event.Progress || (e instanceof Event.Log l && l.level() == Event.Level.WARN)) {
+                all.accept(e);
+            }
+        };
+
+        step("1/7", "Fleet keys: an Ed25519 key signs updates, a CA issues device certificates");
+        Path keys = dir.resolve("keys");
+        if (!Files.exists(keys.resolve("signing.key"))) {
+            FleetKeys.init(keys, Clock.systemUTC());
+        }
+        done("keys in " + rel(keys));
+
+        step("2/7", "Build v1 and v2 from " + spec + " (Debian packages verified against the archive's signature)");
+        Path v1Spec = copySpec("1.0.0");
+        Path v2Spec = copySpec("2.0.0");
+        BuildResult v1 = build(v1Spec, events);
+        BuildResult v2 = build(v2Spec, events);
+        String name = (String) v1.report().get("name");
+        done(String.format("v1 and v2 built; slot %s, initramfs %s", ByteSize.format(sizeOf(v1, "slotBytes")),
+                ByteSize.format(sizeOf(v1, "initramfsBytes"))));
+
+        step("3/7", "Start the fleet server: embedded MQTT broker on port " + port + ", H2 database in " + rel(dir.resolve("server")));
+        FleetServerConfig config = FleetServerConfig.defaults(dir.resolve("server")).withKeyDir(keys).withListen("0.0.0.0", port);
+        try (FleetServer server = FleetServer.start(config, EventSink.NONE);
+             FleetClient client = FleetClient.open(dir.resolve("server"), null, keys, Clock.systemUTC(), EventSink.NONE)) {
+            done("devices connect to tcp://<this machine>:" + port + " (qemu's guests see it as 10.0.2.2)");
+
+            step("4/7", "Flash v1 to a disk file, with the device identity " + DEVICE_ID + " written onto the boot partition");
+            Path disk = dir.resolve("device.img");
+            Files.deleteIfExists(disk);
+            DeviceCredentials credentials = DeviceCredentials.issue(FleetKeys.load(keys), DEVICE_ID, Clock.systemUTC());
+            new Flasher(events).flash(ImageSource.resolve(v1.path(OutputFormat.IMG).toString(), null, false), disk,
+                    FlashOptions.defaults().withCustomiser(new BootIdentityWriter(credentials, DeviceSettings.none(),
+                            System.currentTimeMillis() / 1000)));
+            done("written and read back: " + rel(disk));
+
+            step("5/7", "Boot the device under qemu: U-Boot picks slot A, the init starts the sandboxed services");
+            Path console = dir.resolve("console.log");
+            try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(console), true);
+                 ConsoleSession vm = ConsoleSession.start(QemuCommand.forDisk(BoardProfiles.get("qemu-arm64"), disk).writable(),
+                         line -> {
+                             log.println(line);
+                             if (line.startsWith("fleetkit: ") || line.startsWith("fleet-agent: ")) {
+                                 printConsole(line);
+                             }
+                         })) {
+                expect(vm, "^fleetkit: ready " + name + " 1\\.0\\.0 slot=A$", 0, BOOT, console);
+                DeviceRecord d = awaitDevice(client, r -> "1.0.0".equals(r.version()), BOOT);
+                done("device " + d.id() + " is online with " + d.version() + " on slot " + d.slot());
+
+                step("6/7", "Publish v2 and roll it out: the device downloads it over MQTT into slot B, chunk by chunk, each verified");
+                client.publish(v2.path(OutputFormat.BUNDLE), Optional.empty());
+                client.createRollout(RolloutRequest.of("2.0.0"));
+                int from = vm.lineCount();
+                expect(vm, "^fleetkit: trial boot of slot B$", from, UPDATE, console);
+                expect(vm, "^fleetkit: ready " + name + " 2\\.0\\.0 slot=B$", from, UPDATE, console);
+                expect(vm, "COMMITTED", from, UPDATE, console);
+                DeviceRecord after = awaitDevice(client, r -> "2.0.0".equals(r.version()) && "B".equals(r.slot()), UPDATE);
+                done("device " + after.id() + " runs " + after.version() + " on slot " + after.slot() + ", committed");
+
+                step("7/7", "Power-cycle the device: the committed slot B boots again");
+                vm.cutPower();
+            }
+            try (ConsoleSession vm = ConsoleSession.start(QemuCommand.forDisk(BoardProfiles.get("qemu-arm64"), disk).writable(),
+                    line -> {
+                        if (line.startsWith("fleetkit: ")) {
+                            printConsole(line);
+                        }
+                    })) {
+                expect(vm, "^fleetkit: ready " + name + " 2\\.0\\.0 slot=B$", 0, BOOT, dir.resolve("console.log"));
+                done("still 2.0.0 on slot B after the power cut");
+            }
+            summary(v1, v2, client, (System.nanoTime() - started) / 1e9);
+        }
+        return 0;
+    }
+
+    private Path copySpec(String version) throws IOException {
+        if (!Files.isRegularFile(spec)) {
+            throw new FleetkitException("demo.no-spec", "no spec at " + spec, "run the demo from the repository root, or give --spec");
+        }
+        String text = Files.readString(spec).replaceFirst("(?m)^version: \\S+", "version: " + version)
+                .replaceFirst("(?m)^  server: .*$", "  server: \"tcp://10.0.2.2:" + port + "\"");
+        Path target = dir.resolve("gateway-" + version + ".yml");
+        Files.writeString(target, text);
+        return target;
+    }
+
+    private BuildResult build(Path specFile, EventSink events) throws IOException {
+        return new ImageBuilder(events).build(new BuildRequest(List.of(specFile), dir.resolve("out"), java.util.Set.of(),
+                dir.resolve("gateway.lock").toFile().exists() ? dir.resolve("gateway.lock") : null, null, false,
+                ContentCache.fromEnvironment().root(), "gzip", System.getenv()));
+    }
+
+    private DeviceRecord awaitDevice(FleetClient client, java.util.function.Predicate<DeviceRecord> wanted, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (DeviceRecord r : client.devices()) {
+                if (r.id().equals(DEVICE_ID) && wanted.test(r)) {
+                    return r;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new FleetkitException("demo.device-silent", "device " + DEVICE_ID + " did not report as expected within "
+                + timeout.toMinutes() + " minutes", "see " + dir.resolve("console.log") + " and run again with -v");
+    }
+
+    private void expect(ConsoleSession vm, String regex, int from, Duration timeout, Path console) throws InterruptedException {
+        if (vm.await(Pattern.compile(regex), from, timeout).isEmpty()) {
+            throw new FleetkitException("demo.no-progress", "the device did not print /" + regex + "/ within "
+                    + timeout.toMinutes() + " minutes", "read " + console + " to see where it stopped");
+        }
+    }
+
+    private void step(String number, String text) {
+        stepStart = System.nanoTime();
+        out.println();
+        out.println("[" + number + "] " + text);
+        out.flush();
+    }
+
+    private void done(String text) {
+        double s = (System.nanoTime() - stepStart) / 1e9;
+        timings.add(new String[] {text, String.format("%.1f s", s)});
+        out.printf("      ok: %s (%.1f s)%n", text, s);
+        out.flush();
+    }
+
+    private synchronized void printConsole(String line) {
+        out.println("      | " + line);
+        out.flush();
+    }
+
+    private void summary(BuildResult v1, BuildResult v2, FleetClient client, double seconds) throws Exception {
+        out.println();
+        out.printf("Done in %.0f s. What happened:%n", seconds);
+        Table t = new Table("STEP", "TIME");
+        for (String[] row : timings) {
+            t.row(row[0], row[1]);
+        }
+        t.print(out);
+        out.println();
+        out.printf("Sizes: slot %s (kernel %s, initramfs %s); bundle %s; disk image %s, %s of it mapped.%n",
+                ByteSize.format(sizeOf(v1, "slotBytes")), ByteSize.format(sizeOf(v1, "kernelBytes")),
+                ByteSize.format(sizeOf(v1, "initramfsBytes")), ByteSize.format(Files.size(v2.path(OutputFormat.BUNDLE))),
+                ByteSize.format(sizeOf(v1, "diskBytes")), ByteSize.format(sizeOf(v1, "diskMappedBytes")));
+        out.println();
+        out.println("Everything is in " + rel(dir) + ": out/ (images, bundles, reports), device.img (the device's disk),");
+        out.println("console.log (its serial console), server/ (the fleet database), keys/.");
+        out.println();
+        out.println("Try next:");
+        out.println("  ./fleet devices --data " + rel(dir.resolve("server")) + "        the fleet as the server sees it");
+        out.println("  ./fleet run " + rel(dir.resolve("device.img")) + " --write     boot the device again, with a console");
+        out.println("  ./fleet kernel check --board qemu-arm64        how hardened the kernel is");
+        out.println("  ./fleet build examples/qemu-armhf.yml          the same for 32-bit ARM");
+        out.flush();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long sizeOf(BuildResult r, String key) {
+        Map<String, Object> sizes = (Map<String, Object>) r.report().get("sizes");
+        Object v = sizes.get(key);
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static String rel(Path p) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return p.startsWith(cwd) ? cwd.relativize(p).toString() : p.toString();
+    }
+}
