@@ -44,10 +44,13 @@ public final class ImagePass {
         FanOut fan = new FanOut(stallTimeout);
         List<FanOut.Lane> lanes = new ArrayList<>();
         List<Throwable> early = new ArrayList<>();
+        boolean writesSectorZero = plan.wholeImage() || (!plan.ranges().isEmpty() && plan.ranges().get(0).offset() == 0);
         for (Target t : targets) {
             Throwable failure = null;
             try {
-                t.writer().clearPartitionTable();
+                if (writesSectorZero) {
+                    t.writer().clearPartitionTable();
+                }
             } catch (IOException | RuntimeException e) {
                 failure = e;
             }

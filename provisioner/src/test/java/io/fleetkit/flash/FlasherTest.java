@@ -160,6 +160,22 @@ class FlasherTest {
         assertArrayEquals(new byte[512], SyntheticImage.read(target, 0, 512));
     }
 
+    @Test
+    void writesTheFirstMibLastSoAHalfWrittenCardHasNoPartitionTable() throws IOException {
+        SyntheticImage img = SyntheticImage.create(dir, "gw-1.0.0", 64, 10, false, 10);
+        List<Long> offsets = java.util.Collections.synchronizedList(new ArrayList<>());
+        Flasher recording = new Flasher(EventSink.NONE, TargetSafety.system(), (t, offset, length) -> offsets.add(offset));
+
+        recording.flash(ImageSource.resolve(img.image().toString(), null, false), dir.resolve("card"), FlashOptions.defaults());
+
+        int firstHead = offsets.indexOf(0L);
+        assertTrue(firstHead > 0, "sector 0 is written, and not first: " + offsets);
+        for (int i = firstHead; i < offsets.size(); i++) {
+            assertTrue(offsets.get(i) < SyntheticImage.MIB, "after the partition table only the first MiB: " + offsets);
+        }
+        assertTrue(offsets.subList(0, firstHead).stream().allMatch(o -> o >= SyntheticImage.MIB), offsets.toString());
+    }
+
     static void flipByte(Path file, long offset) throws IOException {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.seek(offset);
