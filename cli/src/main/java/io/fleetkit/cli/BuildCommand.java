@@ -21,6 +21,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "build",
         description = {
+            "Build an A/B disk image, slot and update bundle from a YAML spec.",
+            "",
             "Build a lean, immutable A/B disk image from a YAML spec: packages from Debian's signed archive,",
             "the board's kernel, an initramfs root with sandboxed services, and the boot glue.",
             "No root and no Docker needed; the same spec and lock give the same bytes.",

@@ -17,6 +17,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "verify",
         description = {
+            "Verify a bundle's signature and every chunk against a public key.",
+            "",
             "Verify a bundle: the manifest's Ed25519 signature against the given public key, then every",
             "chunk of the slot image against the manifest. Exits 1 with the refusal code if anything is off.",
             "",

@@ -24,6 +24,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "flash", mixinStandardHelpOptions = true,
         description = {
+            "Write an image to an SD card, eMMC or file, safely and verified.",
+            "",
             "Write an image to an SD card, eMMC or file: only the ranges its bmap maps, each checked against",
             "the bmap's SHA-256 as it streams, the partition table last, then every written range read back.",
             "IMAGE: .img, .img.xz/.gz/.zst/.bz2, a build output base name, or an http(s) URL; the .bmap beside",

@@ -50,12 +50,17 @@ public final class FleetCommand implements Runnable {
 
     /** Runs the command line and returns the exit code; {@code System.exit} stays in {@link #main}. */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command tree with fleet's error handling and parsing rules. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FleetCommand());
         ErrorReporter reporter = new ErrorReporter();
         cli.setExecutionExceptionHandler(reporter);
         cli.setParameterExceptionHandler(reporter);
         cli.setExitCodeExceptionMapper(reporter);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        return cli.execute(args);
+        return cli;
     }
 }

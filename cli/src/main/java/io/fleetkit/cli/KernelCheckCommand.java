@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "check",
         description = {
+            "Check the board kernel against the KSPP hardening recommendations.",
+            "",
             "Compare the board kernel's configuration with the Kernel Self Protection Project's",
             "recommended settings and show which are met, missing or contrary.",
             "",

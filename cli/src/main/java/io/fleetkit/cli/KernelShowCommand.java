@@ -13,6 +13,8 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "show",
         description = {
+            "Show the kernel a board boots and what Fleetkit takes from it.",
+            "",
             "Show the kernel a board boots: package and version, device trees, firmware, the module",
             "closure that goes into images (count and size), and the bootloader kind.",
             "",

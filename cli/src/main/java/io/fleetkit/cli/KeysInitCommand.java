@@ -13,6 +13,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "init",
         description = {
+            "Make the fleet's update-signing key and CA.",
+            "",
             "Make the fleet's keys: an Ed25519 update-signing key (signing.key, signing.pub) and a fleet CA",
             "(ca.key, ca.crt) that issues server and device certificates. Private keys are written 0600 in a",
             "0700 directory. Existing keys are never overwritten.",

@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve",
         description = {
+            "Serve built images to boards over DHCP, TFTP and HTTP.",
+            "",
             "Serve built images to boards over the network until interrupted: DHCP (proxy by default,",
             "or full with an address pool), TFTP (with the Raspberry Pi's serial-number folders) and HTTP",
             "(ranges, U-Boot pxelinux.cfg and iPXE scripts, Pi 4/5 boot.img + boot.sig).",

@@ -14,6 +14,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "publish",
         description = {
+            "Verify a bundle and store it on the fleet server as a version.",
+            "",
             "Verify a bundle with the fleet's signing key (signature and every chunk) and store it in the",
             "data directory as its version (or --as NAME), ready for `fleet rollout`. The same bytes again",
             "are a no-op; other bytes under a published version and board are refused.",

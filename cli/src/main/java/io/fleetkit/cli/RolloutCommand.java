@@ -15,6 +15,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "rollout",
         description = {
+            "Move the fleet to a published version in phases.",
+            "",
             "Move the fleet (or a selection) to a published version in phases. Each phase starts when the one",
             "before has no device left pending; the rollout pauses itself when more than --max-failures of a",
             "phase failed (a rollback, a refusal, or no report within --timeout). Devices already on the version",
@@ -22,7 +24,7 @@ import picocli.CommandLine.Parameters;
             "The running `fleet server` starts the rollout within a second.",
             "",
             "Examples: fleet rollout 2.0.0",
-            "          fleet rollout 2.0.0 --select board=rpi4,tag=lab --phases 1,25%,100% --max-failures 10%",
+            "          fleet rollout 2.0.0 --select board=rpi4,tag=lab --phases 1,25%%,100%% --max-failures 10%%",
             "          fleet rollout status --watch"
         },
         subcommands = {RolloutStatusCommand.class, RolloutPauseCommand.class, RolloutResumeCommand.class, RolloutAbortCommand.class})
@@ -38,11 +40,11 @@ public final class RolloutCommand implements Callable<Integer> {
     String group;
 
     @Option(names = "--phases", paramLabel = "LIST", defaultValue = "1,10%,50%,100%",
-            description = "Phase sizes: a count adds that many devices, N% grows to that share (default: ${DEFAULT-VALUE}).")
+            description = "Phase sizes: a count adds that many devices, N%% grows to that share (default: 1,10%%,50%%,100%%).")
     String phases;
 
     @Option(names = "--max-failures", paramLabel = "SHARE", defaultValue = "20%",
-            description = "Pause when more than this share of a phase failed: 20% or 0.2 (default: ${DEFAULT-VALUE}).")
+            description = "Pause when more than this share of a phase failed: 20%% or 0.2 (default: 20%%).")
     String maxFailures;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m",

@@ -28,6 +28,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run",
         description = {
+            "Boot an image on its board's emulator (qemu with U-Boot).",
+            "",
             "Boot an image on its board's emulator: qemu -M virt with Debian's U-Boot as firmware,",
             "the image as a virtio disk, user networking (the host is 10.0.2.2), the console here.",
             "The image is not changed unless --write. A spec is built first.",

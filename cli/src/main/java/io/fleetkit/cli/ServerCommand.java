@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "server",
         description = {
+            "Run the fleet server: MQTT broker, database, chunk serving and rollouts.",
+            "",
             "Run the fleet server until interrupted: an MQTT broker (embedded, or --broker for an external one),",
             "the database (H2 in the data directory, or --db), bundle chunk serving and rollouts.",
             "The other fleet commands work on the same --data/--db while it runs.",

@@ -31,6 +31,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "station", mixinStandardHelpOptions = true,
         description = {
+            "Run a factory station: flash many cards at once, each with its own identity.",
+            "",
             "Factory provisioning: write one image to several cards at once (read and decompressed once),",
             "give each device its own id, key pair and certificate from the fleet CA (the key goes onto the",
             "card only), read every card back, and record each in an H2 database in --dir.",
