@@ -34,10 +34,16 @@ final class Emulator implements AutoCloseable {
 
     /** @param forwards qemu hostfwd rules, e.g. {@code tcp:127.0.0.1:8080-:80} */
     static Emulator boot(String board, Path disk, boolean writable, List<String> forwards, String logName) throws IOException {
+        return boot(board, disk, writable, 0, forwards, logName);
+    }
+
+    /** @param memoryMiB guest memory, 0 for the board's default */
+    static Emulator boot(String board, Path disk, boolean writable, int memoryMiB, List<String> forwards, String logName)
+            throws IOException {
         Path logFile = TestBuilds.ROOT.resolve("logs").resolve(logName + ".log");
         Files.createDirectories(logFile.getParent());
         PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile), true);
-        QemuCommand cmd = QemuCommand.forDisk(BoardProfiles.get(board), disk);
+        QemuCommand cmd = new QemuCommand(BoardProfiles.get(board), disk, true, memoryMiB, List.of());
         for (String f : forwards) {
             cmd = cmd.withForward(f);
         }
@@ -66,6 +72,10 @@ final class Emulator implements AutoCloseable {
 
     int lineCount() {
         return session.lineCount();
+    }
+
+    boolean isAlive() {
+        return session.isAlive();
     }
 
     void cutPower() throws InterruptedException {

@@ -1,0 +1,154 @@
+package io.fleetkit.devicetests;
+
+import io.fleetkit.cli.FleetCommand;
+import io.fleetkit.events.EventSink;
+import io.fleetkit.ota.server.FleetServer;
+import io.fleetkit.ota.server.FleetServerConfig;
+import io.fleetkit.ota.server.db.DeviceRecord;
+import io.fleetkit.ota.server.db.DeviceStore;
+import io.fleetkit.ota.server.db.EventRecord;
+import io.fleetkit.ota.server.db.EventStore;
+import io.fleetkit.ota.server.rollout.RolloutStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The real fleet server, in this JVM, on the port the example images dial (10.0.2.2:1883 from
+ * qemu's user network is the host's 1883), and the `fleet` command line run in-process against
+ * its data directory. Scenarios run one after another, so one port is enough.
+ */
+final class FleetRig implements AutoCloseable {
+
+    static final int PORT = 1883;
+
+    final Path data;
+    final Path keys;
+    final FleetServer server;
+
+    private FleetRig(Path data, Path keys, FleetServer server) {
+        this.data = data;
+        this.keys = keys;
+        this.server = server;
+    }
+
+    /** Starts a server with a fresh data directory named for the scenario, trusting {@code keys}. */
+    static FleetRig start(String name, Path keys) throws Exception {
+        Path data = TestBuilds.ROOT.resolve("fleet").resolve(name + "-" + System.currentTimeMillis());
+        Files.createDirectories(data);
+        Files.createDirectories(TestBuilds.ROOT.resolve("logs"));
+        FleetServer server = FleetServer.start(FleetServerConfig.defaults(data).withKeyDir(keys).withListen("0.0.0.0", PORT),
+                EventSink.NONE);
+        return new FleetRig(data, keys, server);
+    }
+
+    record CliResult(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n" + out + err;
+        }
+    }
+
+    /** Runs {@code fleet ARGS --data DATA --keys KEYS} in-process and returns what it printed. */
+    synchronized CliResult fleet(String... args) throws IOException {
+        List<String> argv = new ArrayList<>(List.of(args));
+        argv.addAll(List.of("--data", data.toString(), "--keys", keys.toString()));
+        return run(argv.toArray(String[]::new));
+    }
+
+    /** Runs a `fleet` command line without the data options (e.g. flash). */
+    static synchronized CliResult run(String... argv) throws IOException {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            exit = FleetCommand.execute(argv);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        CliResult r = new CliResult(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        Path log = TestBuilds.ROOT.resolve("logs").resolve("fleet-cli.log");
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, "$ fleet " + String.join(" ", argv) + "\n" + r + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        System.out.println("$ fleet " + String.join(" ", argv) + "\n" + r.out().stripTrailing());
+        return r;
+    }
+
+    /** Like {@link #fleet} but fails the test when the command fails. */
+    CliResult ok(String... args) throws IOException {
+        CliResult r = fleet(args);
+        if (r.exit() != 0) {
+            throw new AssertionError("fleet " + String.join(" ", args) + " failed: " + r);
+        }
+        return r;
+    }
+
+    List<DeviceRecord> devices() throws Exception {
+        return server.database().transaction(c -> new DeviceStore().list(c));
+    }
+
+    Optional<DeviceRecord> device(String id) throws Exception {
+        return server.database().transaction(c -> new DeviceStore().find(c, id));
+    }
+
+    List<EventRecord> events(String id) throws Exception {
+        return server.database().transaction(c -> new EventStore().forDevice(c, id, 200));
+    }
+
+    RolloutStatus rollout() throws Exception {
+        return server.rollouts().status(null);
+    }
+
+    /** Polls the database until some device satisfies {@code condition}; fails naming what it saw. */
+    DeviceRecord awaitDevice(String what, Predicate<DeviceRecord> condition, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<DeviceRecord> seen = List.of();
+        while (System.nanoTime() < deadline) {
+            seen = devices();
+            for (DeviceRecord d : seen) {
+                if (condition.test(d)) {
+                    return d;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no device " + what + " within " + timeout.toSeconds() + " s; devices: " + seen);
+    }
+
+    DeviceRecord awaitDevice(String id, String what, Predicate<DeviceRecord> condition, Duration timeout) throws Exception {
+        return awaitDevice(id + " " + what, d -> d.id().equals(id) && condition.test(d), timeout);
+    }
+
+    /** Polls until the newest rollout satisfies {@code condition}. */
+    RolloutStatus awaitRollout(String what, Predicate<RolloutStatus> condition, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RolloutStatus s = null;
+        while (System.nanoTime() < deadline) {
+            s = rollout();
+            if (condition.test(s)) {
+                return s;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("rollout not " + what + " within " + timeout.toSeconds() + " s: " + s);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
