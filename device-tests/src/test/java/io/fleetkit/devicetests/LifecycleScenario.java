@@ -9,7 +9,6 @@ import io.fleetkit.json.JsonParser;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.db.DeviceRecord;
 import io.fleetkit.ota.server.rollout.RolloutState;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,12 +30,7 @@ final class LifecycleScenario {
     static void run(String example, String board, String imageName, String deviceId) throws Exception {
         BuildResult v1 = SpecVariants.v1(example);
         BuildResult v2 = SpecVariants.version(example, "2.0.0");
-        Path disk = TestBuilds.ROOT.resolve("disks").resolve(deviceId + ".img");
-        Files.createDirectories(disk.getParent());
-        Files.deleteIfExists(disk);
-        FleetRig.CliResult flash = FleetRig.run("flash", v1.path(OutputFormat.IMG).toString(), disk.toString(),
-                "--identity", DeviceIdentities.issue(deviceId).toString());
-        assertEquals(0, flash.exit(), "fleet flash to a disk file: " + flash);
+        Path disk = FlashedDisks.flash(v1.path(OutputFormat.IMG), deviceId);
 
         try (FleetRig fleet = FleetRig.start(deviceId, TestBuilds.keys());
              EmulatedDevice device = new EmulatedDevice(deviceId, board, disk, 0)) {
