@@ -45,9 +45,21 @@ final class FleetRig implements AutoCloseable {
         Path data = TestBuilds.ROOT.resolve("fleet").resolve(name + "-" + System.currentTimeMillis());
         Files.createDirectories(data);
         Files.createDirectories(TestBuilds.ROOT.resolve("logs"));
-        FleetServer server = FleetServer.start(FleetServerConfig.defaults(data).withKeyDir(keys).withListen("0.0.0.0", PORT),
-                EventSink.NONE);
-        return new FleetRig(data, keys, server);
+        FleetServerConfig config = FleetServerConfig.defaults(data).withKeyDir(keys).withListen("0.0.0.0", PORT);
+        // The images dial this one port; another program (a demo, another test run) may hold it for a while.
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            try {
+                return new FleetRig(data, keys, FleetServer.start(config, EventSink.NONE));
+            } catch (RuntimeException e) {
+                if (String.valueOf(e.getMessage()).contains("bind") && System.nanoTime() < deadline) {
+                    Thread.sleep(2000);
+                    continue;
+                }
+                throw new AssertionError("cannot start the fleet server on port " + PORT + " (the example images dial "
+                        + "10.0.2.2:" + PORT + "); is another fleet server or broker running? " + e.getMessage(), e);
+            }
+        }
     }
 
     record CliResult(int exit, String out, String err) {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * Later versions of an example spec, made by editing its text (so each is exactly the example plus
  * the stated change), written beside it and built once per JVM.
  */
-final class SpecVariants {
+public final class SpecVariants {
 
     private static final String HEALTH_CHECK = "command: [\"/bin/busybox\", \"wget\", \"-q\", \"-O\", \"/dev/null\", \"http://127.0.0.1/\"]";
     private static final String CMDLINE = "cmdline: \"console=ttyAMA0 quiet\"";
@@ -26,6 +26,11 @@ final class SpecVariants {
     /** The example with only its version raised. */
     static BuildResult version(String example, String version) {
         return build(example, version, "", text -> text);
+    }
+
+    /** The example at {@code version} with a ten-minute health deadline, for boards emulated many at once on few cores. */
+    public static BuildResult patient(String example, String version) {
+        return build(example, version, "-patient", text -> replace(text, "timeout: 120s", "timeout: 600s"));
     }
 
     /** A version whose health check always fails, with a short health deadline. */
@@ -46,6 +51,19 @@ final class SpecVariants {
                               exit 1
                             mode: "0755"
                         """));
+    }
+
+    /** A version from another fleet: its image trusts, and its bundle is signed by, keys made separately in {@code other-keys}. */
+    static BuildResult signedByOtherKeys(String example, String version) {
+        Path other = Examples.DIR.resolve("other-keys");
+        try {
+            if (!Files.exists(other.resolve("signing.key"))) {
+                io.fleetkit.ota.keys.FleetKeys.init(other, java.time.Clock.systemUTC());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return build(example, version, "-other-keys", text -> replace(text, "keys: ./keys ", "keys: ./other-keys "));
     }
 
     private static BuildResult build(String example, String version, String suffix, java.util.function.UnaryOperator<String> edit) {

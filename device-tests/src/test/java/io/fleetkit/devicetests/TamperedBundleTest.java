@@ -1,0 +1,105 @@
+package io.fleetkit.devicetests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetkit.build.BuildResult;
+import io.fleetkit.build.OutputFormat;
+import io.fleetkit.events.EventSink;
+import io.fleetkit.ota.bundle.PemKeys;
+import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.ota.protocol.UpdateState;
+import io.fleetkit.ota.server.bundles.BundleStore;
+import io.fleetkit.ota.server.bundles.PublishedBundle;
+import io.fleetkit.ota.server.db.DeviceRecord;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario 5: bundles that were altered or signed by someone else. `fleet publish` refuses both;
+ * to see that the device refuses them too, they reach it past the publish checks: the altered one
+ * by changing one byte of the server's stored copy after a genuine publish (the server serves
+ * chunks straight from that file), the foreign one through a bundle store that trusts the other
+ * key. The device must stay on its version, and the server must say why.
+ */
+class TamperedBundleTest {
+
+    private static final Duration BOOT = LifecycleScenario.BOOT;
+    private static final Duration UPDATE = LifecycleScenario.UPDATE;
+
+    @Test
+    void deviceRefusesABundleWithOneAlteredByteAndOneSignedByAnotherKeyAndStaysOnItsVersion() throws Exception {
+        BuildResult v1 = SpecVariants.v1("qemu-arm64");
+        BuildResult v2 = SpecVariants.version("qemu-arm64", "2.0.0");
+        BuildResult foreign = SpecVariants.signedByOtherKeys("qemu-arm64", "3.0.0");
+        Path genuine = v2.path(OutputFormat.BUNDLE);
+        Path altered = TestBuilds.ROOT.resolve("tampered").resolve("gateway-2.0.0-altered.bundle");
+        Files.createDirectories(altered.getParent());
+        Files.copy(genuine, altered, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String id = "gw-tamper";
+        try (FleetRig fleet = FleetRig.start(id, TestBuilds.keys());
+             EmulatedDevice device = new EmulatedDevice(id, "qemu-arm64", FlashedDisks.flash(v1.path(OutputFormat.IMG), id), 0)) {
+            Emulator vm = device.powerOn();
+            vm.expect("^fleetkit: ready gateway 1\\.0\\.0 slot=A$", BOOT);
+            fleet.awaitDevice(id, "online with 1.0.0", d -> d.online() && "1.0.0".equals(d.version()), BOOT);
+
+            // The server's own check: both are refused at publish.
+            PublishedBundle stored = fleet.server.bundles().publish(genuine, Optional.empty());
+            long middle = stored.headerSize() + stored.chunkSize() / 2;
+            flipByte(altered, middle);
+            FleetRig.CliResult refused = fleet.fleet("publish", altered.toString(), "--as", "2.0.0-altered");
+            assertNotEquals(0, refused.exit(), "publish refuses the altered bundle: " + refused);
+            FleetRig.CliResult foreignRefused = fleet.fleet("publish", foreign.path(OutputFormat.BUNDLE).toString());
+            assertNotEquals(0, foreignRefused.exit(), "publish refuses a bundle signed by another key: " + foreignRefused);
+
+            // Altered at rest on the server after a genuine publish: the device checks every chunk against the signed manifest.
+            flipByte(fleet.server.bundles().file(stored), middle);
+            int before = vm.lineCount();
+            fleet.ok("rollout", "2.0.0", "--phases", "100%", "--max-failures", "50%");
+            DeviceRecord d = fleet.awaitDevice(id, "refusing the altered bundle", r -> r.updateState() == UpdateState.FAILED
+                    && "2.0.0".equals(r.updateTarget()), UPDATE);
+            assertEquals("bundle.chunk-mismatch", d.updateReason(), d.toString());
+            assertStillOn1(fleet, vm, id, before);
+            fleet.ok("rollout", "abort");
+
+            // Signed by another fleet's key, stored by a bundle store that trusts that key (the real one would not).
+            Path otherPub = Examples.DIR.resolve("other-keys").resolve(FleetKeys.SIGNING_PUB);
+            new BundleStore(fleet.server.database(), fleet.data, PemKeys.readPublicKey(otherPub), Clock.systemUTC(), EventSink.NONE)
+                    .publish(foreign.path(OutputFormat.BUNDLE), Optional.empty());
+            before = vm.lineCount();
+            fleet.ok("rollout", "3.0.0", "--phases", "100%", "--max-failures", "50%");
+            d = fleet.awaitDevice(id, "refusing the foreign bundle", r -> r.updateState() == UpdateState.FAILED
+                    && "3.0.0".equals(r.updateTarget()), UPDATE);
+            assertTrue(d.updateReason().equals("bundle.unknown-signer") || d.updateReason().equals("bundle.bad-signature"), d.toString());
+            assertStillOn1(fleet, vm, id, before);
+
+            String shown = fleet.ok("device", "show", id).out();
+            assertTrue(shown.contains("bundle.chunk-mismatch") && shown.contains(d.updateReason()), "fleet device show tells why:\n" + shown);
+        }
+    }
+
+    private static void assertStillOn1(FleetRig fleet, Emulator vm, String id, int since) throws Exception {
+        Thread.sleep(3000);
+        assertTrue(vm.lines().subList(since, vm.lineCount()).stream().noneMatch(l -> l.contains("REBOOTING") || l.startsWith("U-Boot")),
+                "no reboot after a refused bundle");
+        DeviceRecord d = fleet.device(id).orElseThrow();
+        assertEquals("1.0.0", d.version(), d.toString());
+        assertEquals("A", d.slot(), d.toString());
+        assertTrue(d.online(), d.toString());
+    }
+
+    private static void flipByte(Path file, long offset) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(offset);
+            int b = f.read();
+            f.seek(offset);
+            f.write(b ^ 0x01);
+        }
+    }
+}
