@@ -86,6 +86,9 @@ public final class BootFiles {
         if (inTree.startsWith("pxelinux.cfg/")) {
             return Optional.of(ServedFile.of(requested, BootScripts.pxelinux(image, prefix)));
         }
+        if (inTree.equals("boot.scr.uimg") && !image.raspberryPi()) {
+            return Optional.of(ServedFile.of(requested, BootScripts.ubootScript(image, prefix)));
+        }
         if (inTree.equals("boot.ipxe")) {
             return Optional.of(ServedFile.of(requested,
                     BootScripts.ipxe(image, httpBase + "images/" + image.name() + "/")));

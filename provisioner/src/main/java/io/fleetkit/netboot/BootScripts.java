@@ -1,5 +1,6 @@
 package io.fleetkit.netboot;
 
+import io.fleetkit.image.uboot.UBootLegacyImage;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -30,6 +31,32 @@ public final class BootScripts {
             b.append("  APPEND ").append(image.cmdline()).append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The script U-Boot's distro boot fetches over TFTP on a board with no disk
+     * ({@code dhcp ${scriptaddr} boot.scr.uimg}, then {@code source}): it loads the kernel and the
+     * initramfs from the same server and boots them. A gzip arm64 Image needs
+     * {@code kernel_comp_addr_r}, as on disk.
+     */
+    public static byte[] ubootScript(NetbootImage image, String prefix) {
+        boolean arm64 = image.bootCommand().equals("booti");
+        StringBuilder s = new StringBuilder();
+        s.append("echo \"fleetkit: netboot ").append(image.name()).append(' ').append(image.version())
+                .append(" from ${serverip}\"\n");
+        if (arm64) {
+            s.append("setenv kernel_comp_addr_r 0x50000000\n");
+        }
+        s.append("tftpboot ${kernel_addr_r} ").append(prefix).append(image.kernel()).append('\n');
+        if (arm64) {
+            s.append("setenv kernel_comp_size ${filesize}\n");
+        }
+        s.append("tftpboot ${ramdisk_addr_r} ").append(prefix).append(image.initrd()).append('\n');
+        s.append("setenv bootargs \"").append(image.cmdline()).append("\"\n");
+        s.append(image.bootCommand()).append(" ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}\n");
+        s.append("echo \"fleetkit: netboot of ").append(image.name()).append(" failed\"\n");
+        return UBootLegacyImage.script("fleetkit netboot", s.toString().getBytes(StandardCharsets.US_ASCII),
+                arm64 ? UBootLegacyImage.Arch.ARM64 : UBootLegacyImage.Arch.ARM, 0);
     }
 
     /** @param baseUrl e.g. {@code http://10.0.0.1:80/images/gateway/}, ending in '/' */

@@ -44,6 +44,27 @@ class BootFilesTest {
     }
 
     @Test
+    void givesUBootsDistroBootAScriptThatLoadsAndBootsTheImageFromTheSameServer() throws Exception {
+        Path a = SampleTrees.qemu(tmp, "gateway", 100);
+        ImageCatalog catalog = new ImageCatalog(List.of(NetbootImage.load(a)), AssignmentTable.parse(List.of(), "t"));
+        BootFiles files = new BootFiles(catalog, new ClientRegistry(), "http://x/", tmp, EventSink.NONE);
+        ServedFile f = files.resolve("boot.scr.uimg", InetAddress.getByName("10.0.2.15")).orElseThrow();
+        Path scr = tmp.resolve("boot.scr.uimg");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) f.size());
+        try (ServedFile.Source s = f.open()) {
+            s.read(0, b);
+        }
+        Files.write(scr, b.array());
+        HostTool.Result listed = HostTool.run(tmp, List.of("mkimage", "-l", scr.toString()));
+        assertEquals(0, listed.exit(), listed.output());
+        assertTrue(listed.output().contains("Script"), listed.output());
+        String script = new String(io.fleetkit.image.uboot.UBootLegacyImage.scriptOf(b.array()));
+        assertTrue(script.contains("tftpboot ${kernel_addr_r} images/gateway/"), script);
+        assertTrue(script.contains("tftpboot ${ramdisk_addr_r} images/gateway/"), script);
+        assertTrue(script.contains("${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}"), script);
+    }
+
+    @Test
     void namesTheTakenPortAndTheFix() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             NetbootOptions o = new NetbootOptions();
