@@ -12,22 +12,35 @@ import java.util.concurrent.TimeUnit;
 final class Mosquitto implements AutoCloseable {
 
     final int port;
-    private final Process process;
+    private final Path dir;
+    private Process process;
 
-    private Mosquitto(int port, Process process) {
+    private Mosquitto(int port, Path dir) {
         this.port = port;
-        this.process = process;
+        this.dir = dir;
     }
 
     static Mosquitto start(Path dir) throws Exception {
-        int port = freePort();
-        Files.createDirectories(dir);
-        Path conf = Files.writeString(dir.resolve("mosquitto.conf"),
-                "listener " + port + " 127.0.0.1\nallow_anonymous true\nmessage_size_limit 0\npersistence false\nmax_queued_messages 10000\n");
+        Mosquitto m = new Mosquitto(freePort(), Files.createDirectories(dir));
+        Files.writeString(dir.resolve("mosquitto.conf"), "listener " + m.port
+                + " 127.0.0.1\nallow_anonymous true\nmessage_size_limit 0\npersistence false\nmax_queued_messages 10000\n");
+        m.process = m.launch();
+        return m;
+    }
+
+    /** Kills the broker (sessions, subscriptions and retained messages go with it) and starts a new one on the same port. */
+    void restart() throws Exception {
+        close();
+        process = launch();
+    }
+
+    private Process launch() throws Exception {
+        Path conf = dir.resolve("mosquitto.conf");
         Path logFile = dir.resolve("mosquitto.log");
         Process p;
         try {
-            p = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+            p = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         } catch (IOException e) {
             throw new AssertionError("mosquitto is missing: install the Debian package 'mosquitto'", e);
         }
@@ -41,7 +54,7 @@ final class Mosquitto implements AutoCloseable {
                 return false;
             }
         });
-        return new Mosquitto(port, p);
+        return p;
     }
 
     String url() {
@@ -56,7 +69,7 @@ final class Mosquitto implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
+        process.destroyForcibly();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }

@@ -86,6 +86,12 @@ final class OtaFixture implements AutoCloseable {
         return c;
     }
 
+    /** Keeps {@code c} to be closed after everything else (a broker others still talk to). */
+    <T extends AutoCloseable> T keepUntilLast(T c) {
+        open.add(0, c);
+        return c;
+    }
+
     /** Closes {@code c} now (a server stopped mid-test). */
     void stop(AutoCloseable c) throws Exception {
         open.remove(c);

@@ -16,6 +16,7 @@ import io.fleetkit.ota.boot.Slot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -48,6 +49,8 @@ final class SimulatedDevice implements AutoCloseable {
     private final ExecutorService power;
     private final AtomicInteger reboots = new AtomicInteger();
     private final Deque<String> log = new ArrayDeque<>();
+    private String lastText;
+    private int repeats;
     private volatile FleetAgent agent;
     private volatile Slot running;
     private volatile boolean closed;
@@ -137,17 +140,36 @@ final class SimulatedDevice implements AutoCloseable {
 
     private void record(Event e) {
         synchronized (log) {
-            log.addLast(e.toString());
-            if (log.size() > 40) {
-                log.removeFirst();
+            String text = e.toString();
+            if (text.equals(lastText)) {
+                repeats++;
+                return;
             }
+            if (repeats > 0) {
+                append("  (the line above " + repeats + " times more)");
+            }
+            lastText = text;
+            repeats = 0;
+            append(java.time.LocalTime.now() + " " + text);
         }
     }
 
-    /** The device's last log lines, for failure messages. */
+    private void append(String line) {
+        try {
+            Files.writeString(dir.resolve("agent.log"), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException ignored) {
+            // the in-memory tail is enough for failure messages
+        }
+        log.addLast(line);
+        if (log.size() > 40) {
+            log.removeFirst();
+        }
+    }
+
+    /** The device's last log lines, repeats folded, for failure messages (all of them are in {@code agent.log} in its directory). */
     String recentLog() {
         synchronized (log) {
-            return id + ": " + String.join("\n  ", log);
+            return id + " (" + dir + "):\n  " + String.join("\n  ", log) + (repeats > 0 ? "\n  (the line above " + repeats + " times more)" : "");
         }
     }
 

@@ -1,0 +1,148 @@
+package io.fleetkit.devicetests.simulated;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fleetkit.ota.agent.AgentState;
+import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.ota.protocol.UpdateState;
+import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.FleetServer;
+import io.fleetkit.ota.server.broker.EmbeddedBroker;
+import io.fleetkit.ota.server.rollout.Rollout;
+import io.fleetkit.ota.server.rollout.RolloutRequest;
+import io.fleetkit.ota.server.rollout.RolloutState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The broker or the whole server goes away in the middle of an update; the fleet carries on. */
+class SimulatedRestartTest {
+
+    // kept when a test fails: each device's agent.log tells what happened
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path dir;
+
+    @Test
+    void aBrokerRestartMidDownloadResumesWithoutFetchingVerifiedChunksAgain() throws Exception {
+        // 4 KiB chunks: ~480 of them, so the download is still running when the broker goes
+        try (OtaFixture f = new OtaFixture(dir, 4096)) {
+            FleetServer server = f.startServer(f.serverConfig());
+            restartMidDownload(f, server, server.deviceBrokerUrl(), () -> {
+                server.embeddedBroker().orElseThrow().close();
+                f.keepUntilLast(EmbeddedBroker.start("127.0.0.1", f.port, EmbeddedBroker.DEFAULT_MAX_MESSAGE_BYTES, Optional.empty()));
+            });
+        }
+    }
+
+    @Test
+    void aMosquittoRestartMidDownloadResumesWithoutFetchingVerifiedChunksAgain() throws Exception {
+        try (OtaFixture f = new OtaFixture(dir, 4096)) {
+            Mosquitto mosquitto = f.keepUntilLast(Mosquitto.start(dir.resolve("mosquitto")));
+            FleetServer server = f.startServer(f.serverConfig().withBrokerUrl(mosquitto.url()));
+            restartMidDownload(f, server, mosquitto.url(), mosquitto::restart);
+        }
+    }
+
+    @FunctionalInterface
+    interface BrokerRestart {
+        void run() throws Exception;
+    }
+
+    private static void restartMidDownload(OtaFixture f, FleetServer server, String url, BrokerRestart restart) throws Exception {
+        try (ChunkRequestLog witness = new ChunkRequestLog()) {
+            int chunks = server.bundles().publish(f.v2Bundle, Optional.empty()).chunks();
+            witness.connect(url);
+            SimulatedFleet fleet = f.fleet(1, url, (i, d) -> { });
+            SimulatedDevice device = fleet.devices.get(0);
+            FleetClient client = f.client();
+            Await.until("the device reporting", Duration.ofSeconds(60), () -> OtaFixture.count(client.devices(), "1.0.0") == 1);
+
+            Rollout r = client.createRollout(RolloutRequest.of("2.0.0"));
+            Await.until("40 chunks requested", Duration.ofSeconds(60), () -> witness.of(device.id).size() >= 40);
+            restart.run();
+            int verified = device.state().orElseThrow().chunksDone();
+            List<Integer> before = witness.of(device.id);
+            // the witness is back before the agent, whose first reconnect waits a second
+            witness.connect(url);
+            assertTrue(verified > 0 && verified < chunks, "the broker went mid-download: " + verified + " of " + chunks + " written");
+
+            Await.until("rollout FINISHED, device COMMITTED", Duration.ofSeconds(90),
+                    () -> client.status(r.id()).rollout().state() == RolloutState.FINISHED
+                            && SimulatedFleet.inState(device, UpdateState.COMMITTED),
+                    () -> OtaFixture.summary(SimulatedRolloutTest.uncheckedStatus(client, r.id())) + "\n" + device.recentLog()
+                            + "\n" + BrokerThreads.describe());
+            List<Integer> all = witness.of(device.id);
+            List<Integer> after = all.subList(before.size(), all.size());
+            assertTrue(after.stream().allMatch(i -> i >= verified),
+                    "after the restart no chunk below " + verified + " (verified and written) is asked for again: " + after);
+            assertEquals(IntStream.range(0, chunks).boxed().toList(), all.stream().distinct().sorted().toList(), "every chunk fetched");
+            Map<Integer, Long> repeats = new TreeMap<>();
+            all.stream().distinct().forEach(i -> {
+                long n = all.stream().filter(i::equals).count();
+                if (n > 1) {
+                    repeats.put(i, n);
+                }
+            });
+            assertTrue(repeats.size() <= 4 && repeats.keySet().stream().allMatch(i -> i >= verified),
+                    "only chunks in flight at the cut (window 4) are asked for twice: " + repeats);
+            assertEquals(Slot.B, device.runningSlot());
+        }
+    }
+
+    @Test
+    void aServerRestartMidRolloutCarriesOnToTheEnd() throws Exception {
+        try (OtaFixture f = new OtaFixture(dir)) {
+            FleetServer first = f.startServer(f.serverConfig());
+            first.bundles().publish(f.v2Bundle, Optional.empty());
+            SimulatedFleet fleet = f.fleet(10, first.deviceBrokerUrl(), (i, d) -> { });
+            Await.until("10 devices reporting", Duration.ofSeconds(60), () -> OtaFixture.count(devices(f), "1.0.0") == 10);
+            Rollout r = first.rollouts().create(RolloutRequest.of("2.0.0"));
+            Await.until("phase 2 started", Duration.ofSeconds(60), () -> first.rollouts().status(r.id()).rollout().currentPhase() == 1,
+                    () -> fleet.describe(UpdateState.COMMITTED));
+            f.stop(first);
+            try (FleetClient offline = FleetClient.open(f.serverConfig().dataDir(), null, f.keyDir, java.time.Clock.systemUTC(),
+                    io.fleetkit.events.EventSink.NONE)) {
+                assertEquals(RolloutState.RUNNING, offline.status(r.id()).rollout().state(), "stopped mid-rollout");
+                assertTrue(offline.status(r.id()).totals().succeeded() < 10);
+            }
+
+            FleetServer second = f.startServer(f.serverConfig());
+            Await.until("the rollout FINISHED by the new server, every agent COMMITTED", Duration.ofSeconds(120),
+                    () -> second.rollouts().status(r.id()).rollout().state() == RolloutState.FINISHED
+                            && fleet.all(d -> SimulatedFleet.inState(d, UpdateState.COMMITTED)),
+                    () -> uncheckedStatus(second, r.id()) + "\n" + fleet.describe(UpdateState.COMMITTED));
+            assertEquals(10, second.rollouts().status(r.id()).totals().succeeded());
+            for (SimulatedDevice d : fleet.devices) {
+                assertEquals(Slot.B, d.runningSlot(), d.id);
+                assertEquals(1, d.reboots(), d.id + " updated once");
+                AgentState s = d.state().orElseThrow();
+                assertEquals("2.0.0", s.targetVersion(), d.id);
+            }
+            Await.until("`fleet devices` showing v2 everywhere", Duration.ofSeconds(30),
+                    () -> devices(f).stream().filter(SimulatedRolloutTest::onV2).count() == 10);
+        }
+    }
+
+    private static List<io.fleetkit.ota.server.db.DeviceRecord> devices(OtaFixture f) throws Exception {
+        try (FleetClient c = FleetClient.open(f.serverConfig().dataDir(), null, f.keyDir, java.time.Clock.systemUTC(),
+                io.fleetkit.events.EventSink.NONE)) {
+            return c.devices();
+        }
+    }
+
+    private static String uncheckedStatus(FleetServer s, String id) {
+        try {
+            return OtaFixture.summary(s.rollouts().status(id));
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+}
