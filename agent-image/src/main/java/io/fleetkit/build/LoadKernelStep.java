@@ -1,7 +1,6 @@
 package io.fleetkit.build;
 
 import io.fleetkit.debian.BinaryPackage;
-import io.fleetkit.events.FleetkitException;
 import io.fleetkit.packages.BoardKernelLoader;
 import io.fleetkit.packages.UnpackedDebs;
 import java.io.IOException;
@@ -20,16 +19,16 @@ final class LoadKernelStep implements BuildStep {
 
     @Override
     public void run(BuildContext c) throws IOException {
+        BoardKernelLoader loader = new BoardKernelLoader(c.universe, new UnpackedDebs(c.cache.root()), c.events);
         if (c.spec.kernel().image().isPresent()) {
-            throw new FleetkitException("build.user-kernel-unsupported",
-                    "kernel.image (a kernel of your own) is not supported by this version of fleet build",
-                    "use kernel.package with a Debian kernel package for now");
+            c.kernel = loader.loadSupplied(c.board, c.spec.kernel().image().get(), c.spec.kernel().modulesDir().orElse(null),
+                    c.spec.kernel().modules());
+            return;
         }
         Optional<BinaryPackage> locked = c.resolution.packages().stream()
                 .filter(p -> p.name().startsWith("linux-image-")).findFirst();
         String name = locked.map(BinaryPackage::name).orElse(c.spec.kernel().packageName().orElse(null));
         String version = locked.map(p -> p.version().toString()).orElse(c.spec.kernel().version().orElse(null));
-        c.kernel = new BoardKernelLoader(c.universe, new UnpackedDebs(c.cache.root()), c.events)
-                .load(c.board, name, version, c.spec.kernel().modules(), c.spec.kernel().dtbs());
+        c.kernel = loader.load(c.board, name, version, c.spec.kernel().modules(), c.spec.kernel().dtbs());
     }
 }

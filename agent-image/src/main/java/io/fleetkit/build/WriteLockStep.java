@@ -23,7 +23,7 @@ final class WriteLockStep implements BuildStep {
     @Override
     public void run(BuildContext c) throws IOException {
         List<BinaryPackage> all = new ArrayList<>(c.resolution.packages());
-        addIfMissing(all, c.kernel.kernelPackage());
+        c.kernel.kernelPackage().ifPresent(p -> addIfMissing(all, p));
         c.kernel.firmwarePackages().forEach(p -> addIfMissing(all, p));
         all.sort(Comparator.comparing(BinaryPackage::name));
         c.allPackages = List.copyOf(all);

@@ -33,8 +33,8 @@ final class WriteReportStep implements BuildStep {
         r.put("architecture", c.board.architecture().debianName());
         r.put("sourceDateEpoch", c.epoch.getEpochSecond());
         Map<String, Object> kernel = new LinkedHashMap<>();
-        kernel.put("package", c.kernel.kernelPackage().name());
-        kernel.put("version", c.kernel.kernelPackage().version().toString());
+        kernel.put("package", c.kernel.kernelPackage().map(BinaryPackage::name).orElse("(supplied by the spec)"));
+        kernel.put("version", c.kernel.kernelPackage().map(p -> p.version().toString()).orElse(c.kernel.tree().version()));
         kernel.put("release", c.kernel.tree().version());
         kernel.put("modules", c.kernel.modules().modules().stream().map(KernelModule::name).toList());
         kernel.put("modulesBytes", c.kernel.modules().totalBytes());

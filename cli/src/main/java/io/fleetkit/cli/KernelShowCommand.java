@@ -31,12 +31,13 @@ public final class KernelShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BoardKernel k = board.load(output.events());
+        var pkg = k.kernelPackage().orElseThrow();
         if (output.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("board", k.board().name());
             doc.put("architecture", k.board().architecture().debianName());
-            doc.put("kernelPackage", k.kernelPackage().name());
-            doc.put("kernelVersion", k.kernelPackage().version().toString());
+            doc.put("kernelPackage", pkg.name());
+            doc.put("kernelVersion", pkg.version().toString());
             doc.put("kernelRelease", k.tree().version());
             doc.put("bootloader", k.board().bootloader().id());
             doc.put("console", k.board().console());
@@ -51,7 +52,7 @@ public final class KernelShowCommand implements Callable<Integer> {
         var out = output.out();
         out.printf("board          %s (%s)%n", k.board().name(), k.board().description());
         out.printf("architecture   %s%n", k.board().architecture().debianName());
-        out.printf("kernel         %s %s (release %s)%n", k.kernelPackage().name(), k.kernelPackage().version(), k.tree().version());
+        out.printf("kernel         %s %s (release %s)%n", pkg.name(), pkg.version(), k.tree().version());
         out.printf("bootloader     %s%n", k.board().bootloader().id());
         out.printf("console        %s%n", k.board().console());
         out.printf("device trees   %s%n", list(k.deviceTrees().stream().map(DeviceTreeFile::relativePath).toList(),

@@ -47,10 +47,33 @@ public final class BoardKernelLoader {
                 version);
         events.info("kernel", "kernel " + image.name() + " " + image.version());
         Path root = unpacked.unpack(universe.fetch(image), image.sha256());
-        KernelTree tree = KernelTree.open(root);
-        List<String> modules = new ArrayList<>(board.modules());
+        return complete(board, Optional.of(image), KernelTree.open(root), extraModules, extraDtbs);
+    }
+
+    /**
+     * A kernel the user built: the image, and optionally its {@code lib/modules/<release>} tree
+     * (its directory name is the release). Boards that need device trees from the kernel
+     * package (the Raspberry Pis) need the package.
+     */
+    public BoardKernel loadSupplied(BoardProfile board, Path image, Path modulesDir, List<String> extraModules)
+            throws IOException {
+        if (!board.deviceTrees().isEmpty()) {
+            throw new FleetkitException("kernel.supplied-needs-dtbs", "board " + board.name()
+                    + " boots with device trees from the kernel package; a kernel image alone is not enough",
+                    "use kernel.package (a Debian kernel package) for this board");
+        }
+        String release = modulesDir != null ? modulesDir.getFileName().toString() : "custom";
+        KernelTree tree = KernelTree.of(release, image, null, modulesDir, null);
+        events.info("kernel", "kernel supplied by the spec: " + image + " (release " + release + ")");
+        return complete(board, Optional.empty(), tree, modulesDir == null ? List.of() : extraModules, List.of());
+    }
+
+    private BoardKernel complete(BoardProfile board, Optional<BinaryPackage> image, KernelTree tree,
+                                 List<String> extraModules, List<String> extraDtbs) throws IOException {
+        List<String> modules = new ArrayList<>(tree.modulesDir() == null ? List.of() : board.modules());
         modules.addAll(extraModules);
-        ModuleClosure closure = ModuleClosure.resolve(tree.loadModuleIndex(events), modules);
+        ModuleClosure closure = tree.modulesDir() == null ? new ModuleClosure(List.of(), List.of(), List.of())
+                : ModuleClosure.resolve(tree.loadModuleIndex(events), modules);
         List<BinaryPackage> firmwarePackages = new ArrayList<>();
         Map<String, Path> firmwareRoots = new LinkedHashMap<>();
         for (String name : board.firmwarePackages()) {
