@@ -24,7 +24,7 @@ import java.util.List;
  * A device's whole disk as a sparse file, laid out like {@code fleet build}'s (DiskLayout /
  * WriteDiskStep / BootPartitionContents): MBR, p1 boot FAT with {@code boot.scr}, both boot-state
  * copies (copy 1 older) and the flasher's {@code identity/device.json}, p2 slot A holding the
- * given slot image, p3 slot B empty, p4 data. Made by our own writers, so small sizes are cheap.
+ * given slot image, p3 slot B empty, p4 data (zeros). Made by our own writers, so small sizes are cheap.
  */
 record DeviceDisk(long bootBytes, long slotBytes, long dataBytes) {
 
@@ -34,6 +34,11 @@ record DeviceDisk(long bootBytes, long slotBytes, long dataBytes) {
     /** 4 MiB boot, 8 MiB slots, 4 MiB data: 28 MiB sparse, a few hundred KiB written. */
     static DeviceDisk small() {
         return new DeviceDisk(4 * MIB, 8 * MIB, 4 * MIB);
+    }
+
+    /** The smallest aligned layout (4 MiB each): for a thousand devices with ~64 KiB slot images. */
+    static DeviceDisk tiny() {
+        return new DeviceDisk(4 * MIB, 4 * MIB, 4 * MIB);
     }
 
     PartitionTable table(int signature) {
@@ -66,7 +71,7 @@ record DeviceDisk(long bootBytes, long slotBytes, long dataBytes) {
             FatVolumeSpec volume = new FatVolumeSpec(boot.sizeBytes(), null, "FLEETBOOT", deviceId.hashCode(), EPOCH, boot.startLba());
             new FatImageWriter(volume, EventSink.NONE).write(bootTree(deviceId), ch, boot.startByte());
             ch.write(ByteBuffer.wrap(slotA), table.partitions().get(1).startByte());
-            ch.write(ByteBuffer.allocate((int) MIB), table.partitions().get(3).startByte());
+            // p4 stays a hole: it reads as zeros, which is what the build writes at its head
         }
     }
 

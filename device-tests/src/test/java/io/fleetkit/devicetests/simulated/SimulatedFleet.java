@@ -22,12 +22,17 @@ final class SimulatedFleet implements AutoCloseable {
 
     /** {@code n} devices {@code sim-000}... on v1, each tweaked by {@code tweak} (by index) before the first power-on. */
     static SimulatedFleet start(Path dir, int n, byte[] slotA, Path signingPub, String brokerUrl, Tweak tweak) throws Exception {
+        return start(dir, n, slotA, signingPub, brokerUrl, DeviceDisk.small(), tweak);
+    }
+
+    static SimulatedFleet start(Path dir, int n, byte[] slotA, Path signingPub, String brokerUrl, DeviceDisk layout, Tweak tweak)
+            throws Exception {
         List<SimulatedDevice> ds = new ArrayList<>();
         SimulatedFleet fleet = new SimulatedFleet(ds);
         try {
             for (int i = 0; i < n; i++) {
                 String id = String.format("sim-%03d", i);
-                SimulatedDevice d = new SimulatedDevice(dir.resolve(id), id, slotA, signingPub, brokerUrl, DeviceDisk.small());
+                SimulatedDevice d = new SimulatedDevice(dir.resolve(id), id, slotA, signingPub, brokerUrl, layout);
                 tweak.apply(i, d);
                 ds.add(d);
             }
@@ -53,9 +58,9 @@ final class SimulatedFleet implements AutoCloseable {
         void run(SimulatedDevice d) throws Exception;
     }
 
-    /** Runs {@code action} on every device, 16 at a time; the first failure is thrown. */
+    /** Runs {@code action} on every device, 32 at a time; the first failure is thrown. */
     void each(DeviceAction action) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(16);
+        ExecutorService pool = Executors.newFixedThreadPool(32);
         try {
             List<Future<?>> fs = new ArrayList<>();
             for (SimulatedDevice d : devices) {

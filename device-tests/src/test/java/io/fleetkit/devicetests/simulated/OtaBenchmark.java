@@ -1,0 +1,122 @@
+package io.fleetkit.devicetests.simulated;
+
+import io.fleetkit.events.EventSink;
+import io.fleetkit.ota.bundle.BundleRelease;
+import io.fleetkit.ota.bundle.BundleWriter;
+import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.ota.server.FleetServer;
+import io.fleetkit.ota.server.FleetServerConfig;
+import io.fleetkit.ota.server.bundles.PublishedBundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * The OTA benchmark (a program, not a test). From /work/main:
+ * <pre>
+ * mvn -B -o -q -pl device-tests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * cd device-tests &amp;&amp; java -cp "$(cat target/cp.txt):target/test-classes:target/classes" \
+ *     io.fleetkit.devicetests.simulated.OtaBenchmark [DEVICES (default 1000)]
+ * </pre>
+ * Prints: payload throughput of a 64 MiB slot over MQTT chunks (embedded broker, and Mosquitto)
+ * vs plain HTTP on loopback, both checking every chunk; install (verify + write through the
+ * agent's SlotWriter) vs a plain sequential write of the same bytes, the read-back pass on its own
+ * line; a rollout of v2 across DEVICES real agents with ~64 KiB slots (time to all committed,
+ * the server's heap, messages per second). The ota-server module's own benchmark
+ * (io.fleetkit.ota.server.OtaBenchmark) does the same rollout with protocol-level fake devices.
+ */
+public final class OtaBenchmark {
+
+    private static final int SLOT = 64 << 20;
+    private static final int CHUNK = 1 << 20;
+
+    private OtaBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int devices = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        Path tmp = Files.createTempDirectory("fleet-ota-bench");
+        FleetKeys keys = FleetKeys.init(tmp.resolve("keys"), Clock.systemUTC());
+        PublicKey key = keys.signingKey().publicKey();
+        Path bundle = bigBundle(tmp, keys);
+        List<String[]> rows = new ArrayList<>();
+
+        double http = best(() -> TransferBench.http(bundle, key));
+        try (FleetServer server = FleetServer.start(FleetServerConfig.defaults(tmp.resolve("data-transfer")).withKeyDir(tmp.resolve("keys"))
+                .withListen("127.0.0.1", Mosquitto.freePort()), EventSink.NONE)) {
+            PublishedBundle b = server.bundles().publish(bundle, Optional.empty());
+            for (int window : new int[] {4, 8}) {
+                double mqtt = best(() -> TransferBench.mqtt(server.deviceBrokerUrl(), b, key, window));
+                rows.add(row("MQTT chunks, embedded broker, 1 MiB chunks, window " + window, mqtt, http));
+            }
+        }
+        try (Mosquitto mosquitto = Mosquitto.start(tmp.resolve("mosquitto"));
+             FleetServer server = FleetServer.start(FleetServerConfig.defaults(tmp.resolve("data-mosquitto")).withKeyDir(tmp.resolve("keys"))
+                     .withBrokerUrl(mosquitto.url()), EventSink.NONE)) {
+            PublishedBundle b = server.bundles().publish(bundle, Optional.empty());
+            rows.add(row("MQTT chunks via Mosquitto, window 4", best(() -> TransferBench.mqtt(mosquitto.url(), b, key, 4)), http));
+        }
+        rows.add(new String[] {"HTTP (JDK HttpServer + HttpClient), same bytes and checks", String.format("%.0f MiB/s", http)});
+        System.err.println("transfer done");
+
+        InstallBench.Result install = InstallBench.run(tmp, bundle, key);
+        rows.add(new String[] {"install: verify + write (SlotWriter, fsync per 1 MiB chunk)", String.format("%.0f MiB/s (%.0f%% of plain)",
+                install.install(), 100 * install.install() / install.plainOneFsync())});
+        rows.add(new String[] {"  verify alone (SHA-256 of each chunk)", String.format("%.0f MiB/s", install.verifyOnly())});
+        rows.add(new String[] {"  plain sequential write, one fsync at the end", String.format("%.0f MiB/s", install.plainOneFsync())});
+        rows.add(new String[] {"  plain sequential write, fsync per 1 MiB", String.format("%.0f MiB/s", install.plainFsyncPerChunk())});
+        rows.add(new String[] {"read-back pass (SlotWriter.verifySlot, page cache warm)", String.format("%.0f MiB/s", install.readBack())});
+        Files.deleteIfExists(bundle);
+        System.err.println("install done");
+
+        RolloutBench.Result r = RolloutBench.run(Files.createDirectories(tmp.resolve("rollout")), devices);
+        rows.add(new String[] {r.devices() + " real agents connected and reported v1", String.format("%.1f s", r.connectSecs())});
+        rows.add(new String[] {r.devices() + " agents rollout (1,10%,50%,100%), all COMMITTED", String.format("%.1f s", r.rolloutSecs())});
+        rows.add(new String[] {"  messages through the broker", String.format("%d, %.0f msg/s", r.messages(), r.messages() / r.rolloutSecs())});
+        rows.add(new String[] {"  server heap used: peak sampled / after full GC", String.format("%d MiB / %d MiB",
+                r.peakHeap() >> 20, r.heapAfterGc() >> 20)});
+        rows.add(new String[] {"  server process RSS, peak", String.format("%d MiB", r.peakRssKiB() >> 10)});
+
+        System.out.println();
+        System.out.printf("%-62s %s%n", "measurement", "result");
+        for (String[] row : rows) {
+            System.out.printf("%-62s %s%n", row[0], row[1]);
+        }
+        System.exit(0);
+    }
+
+    private static Path bigBundle(Path tmp, FleetKeys keys) throws Exception {
+        byte[] slot = new byte[SLOT];
+        new Random(64).nextBytes(slot);
+        Path slotFile = Files.write(tmp.resolve("slot-64m.img"), slot);
+        Path b = BundleWriter.writeFile(BundleRelease.of("gateway", "3.0.0", SimulatedDevice.BOARD, 3_000_000_000_009_999L,
+                Instant.now().minusSeconds(60)).withChunkSize(CHUNK), slotFile, keys.signingKey(), Files.createDirectories(tmp.resolve("out")));
+        Files.delete(slotFile);
+        return b;
+    }
+
+    private static String[] row(String what, double mibs, double http) {
+        return new String[] {what, String.format("%.0f MiB/s (%.0f%% of HTTP)", mibs, 100 * mibs / http)};
+    }
+
+    @FunctionalInterface
+    private interface Measure {
+        double run() throws Exception;
+    }
+
+    /** A warm-up run, then the best of three. */
+    private static double best(Measure m) throws Exception {
+        m.run();
+        double best = 0;
+        for (int i = 0; i < 3; i++) {
+            best = Math.max(best, m.run());
+        }
+        return best;
+    }
+}

@@ -1,0 +1,122 @@
+package io.fleetkit.devicetests.simulated;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fleetkit.ota.bundle.BundleReader;
+import io.fleetkit.ota.bundle.ChunkVerifier;
+import io.fleetkit.ota.bundle.VerifiedManifest;
+import io.fleetkit.ota.protocol.ChunkFrame;
+import io.fleetkit.ota.protocol.ChunkPart;
+import io.fleetkit.ota.protocol.ChunkRequest;
+import io.fleetkit.ota.protocol.Topics;
+import io.fleetkit.ota.server.bundles.PublishedBundle;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * Payload transfer as a device does it, without the disk: over MQTT the header then every chunk
+ * requested with a window (as the agent's ChunkTransfer does), each chunk checked against the
+ * signed manifest; over HTTP the same bundle bytes streamed from the JDK's HttpServer with the
+ * JDK's HttpClient, with the same checks. Both return payload MiB/s.
+ */
+final class TransferBench {
+
+    private TransferBench() {
+    }
+
+    static double mqtt(String url, PublishedBundle b, PublicKey key, int window) throws Exception {
+        MqttAsyncClient c = new MqttAsyncClient(url, "bench-" + System.nanoTime(), new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setMaxInflight(100);
+        c.connect(o).waitForCompletion();
+        String id = "bench";
+        Object lock = new Object();
+        VerifiedManifest[] manifest = new VerifiedManifest[1];
+        BitSet got = new BitSet();
+        int[] next = {0};
+        CountDownLatch done = new CountDownLatch(1);
+        c.subscribe(Topics.DEFAULT.chunkData(id), 1, (t, m) -> {
+            ChunkFrame f = ChunkFrame.decode(m.getPayload());
+            synchronized (lock) {
+                if (f.part() == ChunkPart.HEADER) {
+                    manifest[0] = BundleReader.verify(BundleReader.readHeader(new ByteArrayInputStream(f.data())), List.of(key));
+                    for (int i = 0; i < window && next[0] < b.chunks(); i++) {
+                        c.publish(Topics.DEFAULT.chunkRequests(id), ChunkRequest.payload(b.sha256(), next[0]++).encode(), 1, false);
+                    }
+                    return;
+                }
+                manifest[0].chunkVerifier().verify(f.index(), f.data());
+                got.set(f.index());
+                if (next[0] < b.chunks()) {
+                    c.publish(Topics.DEFAULT.chunkRequests(id), ChunkRequest.payload(b.sha256(), next[0]++).encode(), 1, false);
+                }
+                if (got.cardinality() == b.chunks()) {
+                    done.countDown();
+                }
+            }
+        }).waitForCompletion();
+        long t0 = System.nanoTime();
+        c.publish(Topics.DEFAULT.chunkRequests(id), ChunkRequest.header(b.sha256()).encode(), 1, false);
+        if (!done.await(300, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("MQTT download stalled at chunk " + got.cardinality() + " of " + b.chunks());
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        c.disconnect().waitForCompletion();
+        c.close();
+        return payloadMib(b) / secs;
+    }
+
+    /** Serves {@code bundle} over HTTP on loopback while {@code body} runs with its URL. */
+    static double http(Path bundle, PublicKey key) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/bundle", ex -> {
+            ex.sendResponseHeaders(200, Files.size(bundle));
+            try (OutputStream out = ex.getResponseBody(); InputStream in = Files.newInputStream(bundle)) {
+                in.transferTo(out);
+            }
+        });
+        server.start();
+        try {
+            HttpClient client = HttpClient.newHttpClient();
+            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/bundle");
+            long t0 = System.nanoTime();
+            long bytes = 0;
+            try (InputStream in = new java.io.BufferedInputStream(
+                    client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofInputStream()).body(), 1 << 20)) {
+                VerifiedManifest m = BundleReader.open(in, key);
+                ChunkVerifier v = m.chunkVerifier();
+                byte[] buf = new byte[m.manifest().chunkSize()];
+                for (int i = 0; i < v.chunkCount(); i++) {
+                    int len = v.chunkLength(i);
+                    if (in.readNBytes(buf, 0, len) != len) {
+                        throw new IllegalStateException("HTTP body ended inside chunk " + i);
+                    }
+                    v.verify(i, buf, 0, len);
+                    bytes += len;
+                }
+            }
+            return bytes / 1048576.0 / ((System.nanoTime() - t0) / 1e9);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static double payloadMib(PublishedBundle b) {
+        return (b.size() - b.headerSize()) / 1048576.0;
+    }
+}
