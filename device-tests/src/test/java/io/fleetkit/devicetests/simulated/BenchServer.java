@@ -10,7 +10,9 @@ import java.time.Duration;
 
 /**
  * The fleet server in its own JVM for {@link OtaBenchmark}, so its memory is its own: args
- * DATA_DIR KEY_DIR PORT. Prints {@code READY <url>}, then {@code HEAP <bytes used>} every 250 ms;
+ * DATA_DIR KEY_DIR PORT [BROKER_URL] (embedded broker on PORT unless an external broker is named).
+ * Prints {@code READY <url>}, then {@code HEAP <bytes used>} and {@code LOOPS <embedded broker
+ * session loops alive>} every 250 ms;
  * on the line {@code GC} it collects and prints {@code HEAP-AFTER-GC <bytes>}; stops when stdin closes.
  */
 public final class BenchServer {
@@ -21,6 +23,9 @@ public final class BenchServer {
     public static void main(String[] args) throws Exception {
         FleetServerConfig config = FleetServerConfig.defaults(Path.of(args[0])).withKeyDir(Path.of(args[1]))
                 .withListen("127.0.0.1", Integer.parseInt(args[2])).withTickInterval(Duration.ofMillis(200));
+        if (args.length > 3) {
+            config = config.withBrokerUrl(args[3]);
+        }
         try (FleetServer server = FleetServer.start(config, EventSink.NONE)) {
             System.out.println("READY " + server.deviceBrokerUrl());
             System.out.flush();
@@ -28,6 +33,8 @@ public final class BenchServer {
                 while (!Thread.currentThread().isInterrupted()) {
                     Runtime rt = Runtime.getRuntime();
                     System.out.println("HEAP " + (rt.totalMemory() - rt.freeMemory()));
+                    System.out.println("LOOPS " + Thread.getAllStackTraces().keySet().stream()
+                            .filter(t -> t.getName().startsWith("Session Executor")).count());
                     System.out.flush();
                     try {
                         Thread.sleep(250);

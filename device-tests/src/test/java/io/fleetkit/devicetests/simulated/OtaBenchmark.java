@@ -22,13 +22,13 @@ import java.util.Random;
  * <pre>
  * mvn -B -o -q -pl device-tests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * cd device-tests &amp;&amp; java -cp "$(cat target/cp.txt):target/test-classes:target/classes" \
- *     io.fleetkit.devicetests.simulated.OtaBenchmark [DEVICES (default 1000)]
+ *     io.fleetkit.devicetests.simulated.OtaBenchmark [DEVICES (default 1000)] [rollout (only the rollouts)]
  * </pre>
  * Prints: payload throughput of a 64 MiB slot over MQTT chunks (embedded broker, and Mosquitto)
  * vs plain HTTP on loopback, both checking every chunk; install (verify + write through the
  * agent's SlotWriter) vs a plain sequential write of the same bytes, the read-back pass on its own
  * line; a rollout of v2 across DEVICES real agents with ~64 KiB slots (time to all committed,
- * the server's heap, messages per second). The ota-server module's own benchmark
+ * the server's heap, messages per second), with the server's embedded broker and with Mosquitto. The ota-server module's own benchmark
  * (io.fleetkit.ota.server.OtaBenchmark) does the same rollout with protocol-level fake devices.
  */
 public final class OtaBenchmark {
@@ -42,11 +42,19 @@ public final class OtaBenchmark {
     public static void main(String[] args) throws Exception {
         int devices = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         Path tmp = Files.createTempDirectory("fleet-ota-bench");
+        List<String[]> rows = new ArrayList<>();
+        if (args.length < 2 || !args[1].equals("rollout")) {
+            transferAndInstall(tmp, rows);
+        }
+        rollouts(tmp, devices, rows);
+        print(rows);
+        System.exit(0);
+    }
+
+    private static void transferAndInstall(Path tmp, List<String[]> rows) throws Exception {
         FleetKeys keys = FleetKeys.init(tmp.resolve("keys"), Clock.systemUTC());
         PublicKey key = keys.signingKey().publicKey();
         Path bundle = bigBundle(tmp, keys);
-        List<String[]> rows = new ArrayList<>();
-
         double http = best(() -> TransferBench.http(bundle, key));
         try (FleetServer server = FleetServer.start(FleetServerConfig.defaults(tmp.resolve("data-transfer")).withKeyDir(tmp.resolve("keys"))
                 .withListen("127.0.0.1", Mosquitto.freePort()), EventSink.NONE)) {
@@ -64,7 +72,10 @@ public final class OtaBenchmark {
         }
         rows.add(new String[] {"HTTP (JDK HttpServer + HttpClient), same bytes and checks", String.format("%.0f MiB/s", http)});
         System.err.println("transfer done");
+        install(tmp, bundle, key, rows);
+    }
 
+    private static void install(Path tmp, Path bundle, PublicKey key, List<String[]> rows) throws Exception {
         InstallBench.Result install = InstallBench.run(tmp, bundle, key);
         rows.add(new String[] {"install: verify + write (SlotWriter, fsync per 1 MiB chunk)", String.format("%.0f MiB/s (%.0f%% of plain)",
                 install.install(), 100 * install.install() / install.plainOneFsync())});
@@ -74,21 +85,35 @@ public final class OtaBenchmark {
         rows.add(new String[] {"read-back pass (SlotWriter.verifySlot, page cache warm)", String.format("%.0f MiB/s", install.readBack())});
         Files.deleteIfExists(bundle);
         System.err.println("install done");
+    }
 
-        RolloutBench.Result r = RolloutBench.run(Files.createDirectories(tmp.resolve("rollout")), devices);
-        rows.add(new String[] {r.devices() + " real agents connected and reported v1", String.format("%.1f s", r.connectSecs())});
-        rows.add(new String[] {r.devices() + " agents rollout (1,10%,50%,100%), all COMMITTED", String.format("%.1f s", r.rolloutSecs())});
-        rows.add(new String[] {"  messages through the broker", String.format("%d, %.0f msg/s", r.messages(), r.messages() / r.rolloutSecs())});
-        rows.add(new String[] {"  server heap used: peak sampled / after full GC", String.format("%d MiB / %d MiB",
-                r.peakHeap() >> 20, r.heapAfterGc() >> 20)});
-        rows.add(new String[] {"  server process RSS, peak", String.format("%d MiB", r.peakRssKiB() >> 10)});
+    private static void rollouts(Path tmp, int devices, List<String[]> rows) {
 
+        for (boolean mosquitto : new boolean[] {false, true}) {
+            String broker = mosquitto ? "Mosquitto" : "embedded Moquette";
+            try {
+                RolloutBench.Result r = RolloutBench.run(Files.createDirectories(tmp.resolve("rollout-" + mosquitto)), devices, mosquitto);
+                rows.add(new String[] {r.devices() + " real agents connected and reported v1 (" + broker + ")",
+                        String.format("%.1f s", r.connectSecs())});
+                rows.add(new String[] {"  rollout (1,10%,50%,100%) until all COMMITTED", String.format("%.1f s", r.rolloutSecs())});
+                rows.add(new String[] {"  messages through the broker", String.format("%d, %.0f msg/s", r.messages(),
+                        r.messages() / r.rolloutSecs())});
+                rows.add(new String[] {"  server heap used: peak sampled / after full GC", String.format("%d MiB / %d MiB",
+                        r.peakHeap() >> 20, r.heapAfterGc() >> 20)});
+                rows.add(new String[] {"  server process RSS, peak", String.format("%d MiB", r.peakRssKiB() >> 10)});
+            } catch (Exception | AssertionError e) {
+                rows.add(new String[] {devices + " real agents (" + broker + ")", "FAILED: " + e.getMessage().lines().findFirst().orElse("")});
+            }
+            System.err.println("rollout via " + broker + " done");
+        }
+    }
+
+    private static void print(List<String[]> rows) {
         System.out.println();
         System.out.printf("%-62s %s%n", "measurement", "result");
         for (String[] row : rows) {
             System.out.printf("%-62s %s%n", row[0], row[1]);
         }
-        System.exit(0);
     }
 
     private static Path bigBundle(Path tmp, FleetKeys keys) throws Exception {

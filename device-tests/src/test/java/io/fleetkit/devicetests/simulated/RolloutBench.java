@@ -32,13 +32,24 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 final class RolloutBench {
 
-    record Result(int devices, double connectSecs, double rolloutSecs, long messages, long peakHeap, long heapAfterGc, long peakRssKiB) {
+    record Result(String broker, int devices, double connectSecs, double rolloutSecs, long messages, long peakHeap, long heapAfterGc,
+                  long peakRssKiB) {
     }
 
     private RolloutBench() {
     }
 
-    static Result run(Path dir, int n) throws Exception {
+    /** With {@code mosquitto} the server uses a Mosquitto the bench starts; otherwise its embedded broker. */
+    static Result run(Path dir, int n, boolean mosquitto) throws Exception {
+        if (!mosquitto) {
+            return run(dir, n, null);
+        }
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("mosquitto"))) {
+            return run(dir, n, broker.url());
+        }
+    }
+
+    private static Result run(Path dir, int n, String brokerUrl) throws Exception {
         FleetKeys keys = FleetKeys.init(dir.resolve("keys"), Clock.systemUTC());
         byte[] v1 = SlotImage.of("1.0.0", 48 << 10, DeviceDisk.tiny().slotBytes());
         Path v2Slot = SlotImage.write(dir.resolve("slots/2.0.0.img"), "2.0.0", 48 << 10, DeviceDisk.tiny().slotBytes());
@@ -46,9 +57,15 @@ final class RolloutBench {
                 Instant.now().minusSeconds(60)).withChunkSize(16 << 10), v2Slot, keys.signingKey(), Files.createDirectories(dir.resolve("out")));
         Path data = dir.resolve("fleet-data");
         int port = Mosquitto.freePort();
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), data.toString(), dir.resolve("keys").toString(),
-                Integer.toString(port)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                // bench.serverClasspath: e.g. with slf4j-simple instead of slf4j-nop, to see the broker's own log
+                "-cp", System.getProperty("bench.serverClasspath", System.getProperty("java.class.path")), BenchServer.class.getName(),
+                data.toString(), dir.resolve("keys").toString(), Integer.toString(port)));
+        if (brokerUrl != null) {
+            command.add(brokerUrl);
+        }
+        Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String ready = serverOut.readLine();
         if (ready == null || !ready.startsWith("READY ")) {
@@ -58,7 +75,8 @@ final class RolloutBench {
         String url = ready.substring("READY ".length());
         AtomicLong peakHeap = new AtomicLong();
         AtomicLong afterGc = new AtomicLong(-1);
-        Thread heapReader = new Thread(() -> readHeap(serverOut, peakHeap, afterGc));
+        AtomicLong loops = new AtomicLong(-1);
+        Thread heapReader = new Thread(() -> readServer(serverOut, peakHeap, afterGc, loops));
         heapReader.setDaemon(true);
         heapReader.start();
         AtomicLong messages = new AtomicLong();
@@ -70,7 +88,8 @@ final class RolloutBench {
             long c0 = System.nanoTime();
             try (SimulatedFleet fleet = SimulatedFleet.start(dir.resolve("devices"), n, v1, dir.resolve("keys").resolve(FleetKeys.SIGNING_PUB),
                     url, DeviceDisk.tiny(), (i, d) -> { })) {
-                Await.until(n + " devices reporting 1.0.0", Duration.ofMinutes(5), () -> OtaFixture.count(client.devices(), "1.0.0") == n);
+                Await.until(n + " devices reporting 1.0.0", Duration.ofMinutes(5), () -> brokerAlive(brokerUrl, loops)
+                        && OtaFixture.count(client.devices(), "1.0.0") == n);
                 double connect = (System.nanoTime() - c0) / 1e9;
                 long rssPeak = rssKiB(server.pid());
                 messages.set(0);
@@ -79,7 +98,7 @@ final class RolloutBench {
                 long[] rss = {rssPeak};
                 Await.until("rollout FINISHED, every agent COMMITTED", Duration.ofMinutes(15), () -> {
                     rss[0] = Math.max(rss[0], rssKiB(server.pid()));
-                    return client.status(r.id()).rollout().state() == RolloutState.FINISHED
+                    return brokerAlive(brokerUrl, loops) && client.status(r.id()).rollout().state() == RolloutState.FINISHED
                             && fleet.all(d -> SimulatedFleet.inState(d, UpdateState.COMMITTED));
                 }, () -> fleet.describe(UpdateState.COMMITTED));
                 double secs = (System.nanoTime() - t0) / 1e9;
@@ -88,7 +107,8 @@ final class RolloutBench {
                 cmd.write("GC\n".getBytes(StandardCharsets.US_ASCII));
                 cmd.flush();
                 Await.until("heap after GC", Duration.ofSeconds(30), () -> afterGc.get() >= 0);
-                return new Result(n, connect, secs, count, peakHeap.get(), afterGc.get(), rss[0]);
+                return new Result(brokerUrl == null ? "embedded Moquette" : "Mosquitto", n, connect, secs, count, peakHeap.get(),
+                        afterGc.get(), rss[0]);
             }
         } finally {
             if (witness.isConnected()) {
@@ -102,10 +122,22 @@ final class RolloutBench {
         }
     }
 
-    private static void readHeap(BufferedReader in, AtomicLong peak, AtomicLong afterGc) {
+    /** Fails at once when the embedded broker has lost a session loop: its clients would wait forever. */
+    private static boolean brokerAlive(String brokerUrl, AtomicLong loops) {
+        int expected = Runtime.getRuntime().availableProcessors();
+        if (brokerUrl == null && loops.get() >= 0 && loops.get() < expected) {
+            throw new IllegalStateException("the embedded broker has " + loops.get() + " of its " + expected
+                    + " session loops left: Moquette 0.17 ended one after a command threw; the clients bound to it are stuck");
+        }
+        return true;
+    }
+
+    private static void readServer(BufferedReader in, AtomicLong peak, AtomicLong afterGc, AtomicLong loops) {
         try {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.startsWith("HEAP ")) {
+                if (line.startsWith("LOOPS ")) {
+                    loops.set(Long.parseLong(line.substring(6)));
+                } else if (line.startsWith("HEAP ")) {
                     long used = Long.parseLong(line.substring(5));
                     peak.accumulateAndGet(used, Math::max);
                 } else if (line.startsWith("HEAP-AFTER-GC ")) {
