@@ -32,11 +32,33 @@ final class ResolvePackagesStep implements BuildStep {
         if (lock != null) {
             c.events.info("packages", "using exactly the packages of " + lock);
             c.resolution = Resolver.fromLock(LockFile.read(lock), c.universe.index());
+            requireNeededPackages(c, lock);
         } else {
             c.resolution = new Resolver(c.universe.index(), c.events).resolve(requests(c), c.spec.debian().exclude());
         }
         for (BinaryPackage p : c.resolution.packages()) {
             c.debs.put(p.id(), c.universe.fetch(p));
+        }
+    }
+
+    /**
+     * A lock pins versions, but it was written for an earlier spec: if the image now needs a
+     * package the lock lacks (a service added crun, an update section added the agent's
+     * libraries), building from it would make an image that cannot start. Say so instead.
+     */
+    private static void requireNeededPackages(BuildContext c, Path lock) {
+        List<String> missing = new ArrayList<>();
+        for (String name : requests(c)) {
+            String bare = name.contains("=") ? name.substring(0, name.indexOf('=')) : name;
+            if (c.resolution.get(bare).isEmpty()) {
+                missing.add(bare);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new io.fleetkit.events.FleetkitException("build.lock-incomplete",
+                    lock + " was written for another package set: it lacks " + String.join(", ", missing)
+                            + ", which this spec needs",
+                    "delete " + lock + " to resolve again (the new lock pins the result), or add the packages to it");
         }
     }
 
