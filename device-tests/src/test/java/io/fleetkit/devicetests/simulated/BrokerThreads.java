@@ -19,6 +19,9 @@ final class BrokerThreads {
                 loops.add(t.getName());
             }
         });
+        if (loops.isEmpty()) {
+            return "no embedded broker session loops in this JVM";
+        }
         return "embedded broker session loops alive: " + loops + " of " + Runtime.getRuntime().availableProcessors()
                 + " (fewer means one died: Moquette 0.17 ends a loop when a command throws, e.g. on a QoS 1 PUBLISH with DUP=1)";
     }

@@ -56,7 +56,7 @@ class SimulatedFailureTest {
                             && Set.of("sim-000", "sim-002", "sim-004").stream().map(fleet::get)
                                     .allMatch(d -> SimulatedFleet.inState(d, UpdateState.COMMITTED)),
                     () -> OtaFixture.summary(SimulatedRolloutTest.uncheckedStatus(client, r.id())) + "\n"
-                            + fleet.describe(UpdateState.COMMITTED));
+                            + fleet.describe(UpdateState.COMMITTED) + "\n" + BrokerThreads.describe());
 
             RolloutStatus status = client.status(r.id());
             assertEquals(0, status.rollout().currentPhase());

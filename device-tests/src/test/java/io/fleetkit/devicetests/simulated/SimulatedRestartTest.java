@@ -106,7 +106,7 @@ class SimulatedRestartTest {
             Await.until("10 devices reporting", Duration.ofSeconds(60), () -> OtaFixture.count(devices(f), "1.0.0") == 10);
             Rollout r = first.rollouts().create(RolloutRequest.of("2.0.0"));
             Await.until("phase 2 started", Duration.ofSeconds(60), () -> first.rollouts().status(r.id()).rollout().currentPhase() == 1,
-                    () -> fleet.describe(UpdateState.COMMITTED));
+                    () -> fleet.describe(UpdateState.COMMITTED) + "\n" + BrokerThreads.describe());
             f.stop(first);
             try (FleetClient offline = FleetClient.open(f.serverConfig().dataDir(), null, f.keyDir, java.time.Clock.systemUTC(),
                     io.fleetkit.events.EventSink.NONE)) {
@@ -118,7 +118,7 @@ class SimulatedRestartTest {
             Await.until("the rollout FINISHED by the new server, every agent COMMITTED", Duration.ofSeconds(120),
                     () -> second.rollouts().status(r.id()).rollout().state() == RolloutState.FINISHED
                             && fleet.all(d -> SimulatedFleet.inState(d, UpdateState.COMMITTED)),
-                    () -> uncheckedStatus(second, r.id()) + "\n" + fleet.describe(UpdateState.COMMITTED));
+                    () -> uncheckedStatus(second, r.id()) + "\n" + fleet.describe(UpdateState.COMMITTED) + "\n" + BrokerThreads.describe());
             assertEquals(10, second.rollouts().status(r.id()).totals().succeeded());
             for (SimulatedDevice d : fleet.devices) {
                 assertEquals(Slot.B, d.runningSlot(), d.id);

@@ -55,7 +55,7 @@ class SimulatedRolloutTest {
         Await.until("rollout FINISHED and every agent COMMITTED", ROLLOUT_BOUND,
                 () -> client.status(r.id()).rollout().state() == RolloutState.FINISHED
                         && fleet.all(d -> SimulatedFleet.inState(d, UpdateState.COMMITTED)),
-                () -> OtaFixture.summary(uncheckedStatus(client, r.id())) + "\n" + fleet.describe(UpdateState.COMMITTED));
+                () -> OtaFixture.summary(uncheckedStatus(client, r.id())) + "\n" + fleet.describe(UpdateState.COMMITTED) + "\n" + BrokerThreads.describe());
 
         RolloutStatus status = client.status(r.id());
         assertEquals(4, status.rollout().phaseCount(), "default phases 1, 10%, 50%, 100%");
