@@ -1,5 +1,6 @@
 package io.fleetkit.build;
 
+import io.fleetkit.packages.UnpackedDebs;
 import io.fleetkit.board.Architecture;
 import io.fleetkit.json.JsonWriter;
 import io.fleetkit.kernel.DeviceTreeFile;
@@ -7,10 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The netboot tree: what a board needs to boot with no disk — kernel, initramfs, device trees,
@@ -31,7 +30,7 @@ final class WriteNetbootStep implements BuildStep {
     @Override
     public void run(BuildContext c) throws IOException {
         Path dir = c.outputs.path(OutputFormat.NETBOOT);
-        deleteTree(dir);
+        UnpackedDebs.deleteTree(dir);
         Files.createDirectories(dir.resolve("dtbs"));
         Files.write(dir.resolve(SlotContents.KERNEL), c.kernelImage);
         Files.write(dir.resolve(SlotContents.INITRD), c.initramfs);
@@ -50,16 +49,5 @@ final class WriteNetbootStep implements BuildStep {
         m.put("cmdline", cmdline);
         m.put("bootCommand", c.board.architecture() == Architecture.ARM64 ? "booti" : "bootz");
         Files.writeString(dir.resolve("netboot.json"), JsonWriter.writePretty(m));
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

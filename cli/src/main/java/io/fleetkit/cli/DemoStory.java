@@ -159,7 +159,7 @@ final class DemoStory {
 
     private BuildResult build(Path specFile, EventSink events) throws IOException {
         return new ImageBuilder(events).build(new BuildRequest(List.of(specFile), dir.resolve("out"), java.util.Set.of(),
-                dir.resolve("gateway.lock").toFile().exists() ? dir.resolve("gateway.lock") : null, null, false,
+                null, null, false,
                 ContentCache.fromEnvironment().root(), "gzip", System.getenv()));
     }
 

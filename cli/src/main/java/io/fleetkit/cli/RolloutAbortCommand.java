@@ -1,35 +1,14 @@
 package io.fleetkit.cli;
 
 import io.fleetkit.ota.server.FleetClient;
-import java.util.concurrent.Callable;
+import java.sql.SQLException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "abort", description = {"Abort a rollout: devices that have not reached the version get an empty desired update (they stop downloading); updated devices stay.", "", "Example: fleet rollout abort r-3"})
-public final class RolloutAbortCommand implements Callable<Integer> {
-
-    @Parameters(paramLabel = "ID", arity = "0..1", description = "Rollout id (r-N); default the newest.")
-    String id;
-
-    @Mixin
-    FleetDataOptions fleet;
-
-    @Mixin
-    OutputOptions output;
+public final class RolloutAbortCommand extends RolloutStateChange {
 
     @Override
-    public Integer call() throws Exception {
-        try (FleetClient client = fleet.open(output.events())) {
-            client.abort(id);
-            var s = client.status(id);
-            if (output.json) {
-                output.printJson(RolloutStatusCommand.doc(s.rollout()));
-            } else {
-                output.out().printf("rollout %s is %s%n", s.rollout().id(), s.rollout().state());
-                output.out().flush();
-            }
-        }
-        return 0;
+    void change(FleetClient client, String rolloutId) throws SQLException {
+        client.abort(rolloutId);
     }
 }

@@ -47,7 +47,8 @@ public final class UnpackedDebs {
         return target;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes a directory tree, read-only entries included; nothing if it does not exist. */
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

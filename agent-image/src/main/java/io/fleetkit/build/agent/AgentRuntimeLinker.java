@@ -1,5 +1,7 @@
 package io.fleetkit.build.agent;
 
+import io.fleetkit.packages.UnpackedDebs;
+
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
 import java.io.IOException;
@@ -84,7 +86,7 @@ public final class AgentRuntimeLinker {
         } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException raced) {
             // Another build linked the same runtime first.
         }
-        deleteTree(work);
+        UnpackedDebs.deleteTree(work);
         return target;
     }
 
@@ -113,17 +115,6 @@ public final class AgentRuntimeLinker {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }
