@@ -82,6 +82,7 @@ public final class AgentStateStore {
         m.put("schema", 1);
         m.put("state", s.state().name());
         m.put("targetVersion", s.targetVersion());
+        m.put("rollout", s.rollout());
         if (s.bundle() != null) {
             BundleRef b = s.bundle();
             m.put("bundle", Map.of("sha256", b.sha256(), "size", b.size(), "headerSize", b.headerSize(),
@@ -118,7 +119,8 @@ public final class AgentStateStore {
                 outbox.add(UpdateEvent.decode(((String) o).getBytes(StandardCharsets.UTF_8)));
             }
         }
-        return new AgentState(UpdateState.valueOf((String) m.get("state")), (String) m.get("targetVersion"), ref,
+        return new AgentState(UpdateState.valueOf((String) m.get("state")), (String) m.get("targetVersion"),
+                (String) m.get("rollout"), ref,
                 (String) m.get("url"), Slot.parseOrNull((String) m.get("targetSlot")), bytes(m.get("manifest")),
                 bytes(m.get("signature")), ((Long) m.get("chunksDone")).intValue(), (String) m.get("reason"),
                 (String) m.get("message"), (String) m.get("bootId"),

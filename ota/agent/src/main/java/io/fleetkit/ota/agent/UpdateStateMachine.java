@@ -192,7 +192,16 @@ public final class UpdateStateMachine {
             return false;
         }
         if (state.bundle() != null && state.bundle().sha256().equals(desired.bundle().sha256())) {
-            return false;
+            // The same bundle: a repeat while it is in progress or done; after a failure, a new
+            // rollout asking for it again is a new attempt (protocol.md), the same rollout is not.
+            boolean retry = state.state().isFailure() && !desired.rollout().equals(state.rollout());
+            if (!retry) {
+                if (state.state().isBusy() && !desired.rollout().equals(state.rollout())) {
+                    state = state.inRollout(desired.rollout());
+                    store.save(state);
+                }
+                return false;
+            }
         }
         if (state.state() == UpdateState.REBOOTING || state.state() == UpdateState.TRIAL) {
             return false;
@@ -205,7 +214,7 @@ public final class UpdateStateMachine {
         if (running != committed) {
             return false;
         }
-        state = state.startUpdate(desired.version(), desired.bundle(), desired.url(), running.other(), bootId, clock.instant());
+        state = state.startUpdate(desired.version(), desired.rollout(), desired.bundle(), desired.url(), running.other(), bootId, clock.instant());
         verified = null;
         if (boot.trialSlot().orElse(null) == running.other()) {
             boot.rollBack();

@@ -6,6 +6,7 @@ import io.fleetkit.ota.boot.ScriptBootState;
 import io.fleetkit.ota.boot.Slot;
 import io.fleetkit.ota.bundle.SigningKey;
 import io.fleetkit.ota.bundle.VerifiedManifest;
+import io.fleetkit.ota.protocol.DesiredUpdate;
 import io.fleetkit.ota.protocol.UpdateEvent;
 import io.fleetkit.ota.protocol.UpdateState;
 import org.junit.jupiter.api.BeforeEach;
@@ -247,6 +248,44 @@ class PowerCutResumeTest {
         assertTrue(!m.offer(bundle.desired()));
         assertEquals(seq, m.state().eventSeq());
         assertEquals(2, m.state().chunksDone());
+    }
+
+    @Test
+    void aNewRolloutOfARolledBackBundleIsANewAttemptButTheSameRolloutIsNot() throws Exception {
+        installed();
+        device.powerOn();
+        UpdateStateMachine m = machine();
+        m.resume();
+        m.unhealthy("health.check-failed", "check 'http' exited 1");
+        assertEquals(Slot.A, device.powerOn());
+        m = machine();
+        m.resume();
+        assertEquals(UpdateState.ROLLED_BACK, m.state().state());
+        long seq = m.state().eventSeq();
+
+        assertTrue(!m.offer(bundle.desired()), "the rollout that failed does not retry by itself");
+        assertEquals(seq, m.state().eventSeq());
+
+        DesiredUpdate again = new DesiredUpdate(bundle.manifest().version(), bundle.manifest().versionNumber(), "r-2",
+                bundle.ref(), null);
+        assertTrue(m.offer(again), "a new rollout asks again");
+        assertEquals(UpdateState.DOWNLOADING, m.state().state());
+        assertEquals("r-2", m.state().rollout());
+        assertEquals(0, m.state().chunksDone());
+        assertEquals("r-2", device.store().load().orElseThrow().rollout(), "the rollout id is persisted");
+    }
+
+    @Test
+    void aNewRolloutOfTheBundleInProgressContinuesWithoutStartingOver() throws Exception {
+        UpdateStateMachine m = download(2);
+        long seq = m.state().eventSeq();
+        DesiredUpdate again = new DesiredUpdate(bundle.manifest().version(), bundle.manifest().versionNumber(), "r-2",
+                bundle.ref(), null);
+        assertTrue(!m.offer(again));
+        assertEquals(UpdateState.DOWNLOADING, m.state().state());
+        assertEquals(2, m.state().chunksDone());
+        assertEquals(seq, m.state().eventSeq());
+        assertEquals("r-2", m.state().rollout());
     }
 
     @Test
