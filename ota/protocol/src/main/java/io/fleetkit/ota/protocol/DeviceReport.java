@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * What a device says about itself on its retained {@code state} topic: identity, running version
  * and slot, each slot's version (null when empty), its update's progress, free space, uptime,
- * agent version and optional provisioned tags.
+ * agent version, optional provisioned tags, and (optionally) the device's network identity: its
+ * MAC addresses (normalized by {@link MacAddresses}) and board serial number, which let the fleet
+ * server recognise a device when it netboots. Reports without these fields parse as before.
  */
 public record DeviceReport(
         String id,
@@ -21,16 +23,46 @@ public record DeviceReport(
         long freeBytes,
         long uptimeSeconds,
         String agent,
-        List<String> tags) {
+        List<String> tags,
+        List<String> macs,
+        String serial) {
 
     public static final int MAX_SLOTS = 8;
     public static final int MAX_TAGS = 32;
+    public static final int MAX_MACS = 16;
+    /** Longest serial number, in characters of {@code [A-Za-z0-9._+~-]}. */
+    public static final int MAX_SERIAL = 64;
 
     public DeviceReport {
         DeviceIds.require(id);
         slotVersions = slotVersions == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(slotVersions));
         update = update == null ? UpdateStatus.IDLE : update;
         tags = tags == null ? List.of() : List.copyOf(tags);
+        macs = macs == null ? List.of() : macs.stream().map(DeviceReport::mac).distinct().toList();
+        if (macs.size() > MAX_MACS) {
+            throw ProtocolException.malformed("device report", macs.size() + " MAC addresses, more than " + MAX_MACS);
+        }
+        if (serial != null && (serial.length() > MAX_SERIAL || !JsonFields.NAME.matcher(serial).matches())) {
+            throw ProtocolException.malformed("device report", "serial '" + Text.shorten(serial) + "' is not 1-" + MAX_SERIAL
+                    + " of [A-Za-z0-9._+~-]");
+        }
+    }
+
+    /** A report without network identity, as agents before it was added sent. */
+    public DeviceReport(String id, String board, String version, long versionNumber, String slot, Map<String, String> slotVersions,
+            UpdateStatus update, long freeBytes, long uptimeSeconds, String agent, List<String> tags) {
+        this(id, board, version, versionNumber, slot, slotVersions, update, freeBytes, uptimeSeconds, agent, tags, List.of(), null);
+    }
+
+    /** This report with the device's MAC addresses and serial number (null when unknown). */
+    public DeviceReport withNetwork(List<String> macs, String serial) {
+        return new DeviceReport(id, board, version, versionNumber, slot, slotVersions, update, freeBytes, uptimeSeconds, agent, tags,
+                macs, serial);
+    }
+
+    private static String mac(String text) {
+        return MacAddresses.normalize(text).orElseThrow(() -> ProtocolException.malformed("device report",
+                "'" + Text.shorten(String.valueOf(text)) + "' is not a MAC address like dc:a6:32:01:02:03"));
     }
 
     public byte[] encode() {
@@ -53,6 +85,12 @@ public record DeviceReport(
         m.put("agent", agent);
         if (!tags.isEmpty()) {
             m.put("tags", tags);
+        }
+        if (!macs.isEmpty()) {
+            m.put("macs", macs);
+        }
+        if (serial != null) {
+            m.put("serial", serial);
         }
         return Messages.bytes(m);
     }
@@ -84,8 +122,16 @@ public record DeviceReport(
             }
             tags.add(s);
         }
+        List<String> macs = new ArrayList<>();
+        for (Object mac : f.optionalList("macs", MAX_MACS)) {
+            if (!(mac instanceof String s)) {
+                throw ProtocolException.malformed("device report", "macs must be strings like dc:a6:32:01:02:03");
+            }
+            macs.add(s);
+        }
         return new DeviceReport(id, f.requiredName("board"), f.optionalName("version"), f.optionalLong("versionNumber", 0),
                 f.optionalName("slot"), slots, UpdateStatus.from(f.optionalObject("update")),
-                f.optionalLong("freeBytes", -1), f.optionalLong("uptimeSeconds", -1), f.optionalString("agent", Schema.MAX_NAME), tags);
+                f.optionalLong("freeBytes", -1), f.optionalLong("uptimeSeconds", -1), f.optionalString("agent", Schema.MAX_NAME), tags,
+                macs, f.optionalString("serial", MAX_SERIAL));
     }
 }
