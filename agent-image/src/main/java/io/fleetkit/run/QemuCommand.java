@@ -14,14 +14,33 @@ import java.util.List;
  * serial console on stdio. Without {@code -no-reboot}, a reboot inside the guest resets the
  * machine on the same disk, which the A/B logic needs.
  *
- * @param disk      the disk image
+ * @param disk      the disk image, or null for a board with no disk (netboot)
  * @param snapshot  keep the disk unchanged (writes go to a temporary overlay)
  * @param hostForwards qemu hostfwd rules, e.g. {@code tcp::8080-:80}
+ * @param tap       an existing tap interface to plug the network card into instead of user
+ *                  networking, or null; netboot needs it, because user networking answers
+ *                  DHCP and TFTP itself
  */
-public record QemuCommand(BoardProfile board, Path disk, boolean snapshot, int memoryMiB, List<String> hostForwards) {
+public record QemuCommand(BoardProfile board, Path disk, boolean snapshot, int memoryMiB, List<String> hostForwards,
+                          String tap) {
 
     public QemuCommand {
         hostForwards = List.copyOf(hostForwards);
+        if (tap != null && !hostForwards.isEmpty()) {
+            throw new IllegalArgumentException("host forwards need user networking, not tap " + tap);
+        }
+        if (tap != null && !tap.matches("[A-Za-z0-9_.-]{1,15}")) {
+            throw new IllegalArgumentException("not an interface name: '" + tap + "'");
+        }
+    }
+
+    public QemuCommand(BoardProfile board, Path disk, boolean snapshot, int memoryMiB, List<String> hostForwards) {
+        this(board, disk, snapshot, memoryMiB, hostForwards, null);
+    }
+
+    /** A board with no disk whose network card sits on {@code tap}: it can only boot from the network. */
+    public static QemuCommand netboot(BoardProfile board, String tap) {
+        return new QemuCommand(board, null, false, 0, List.of(), tap);
     }
 
     public static QemuCommand forDisk(BoardProfile board, Path disk) {
@@ -29,13 +48,17 @@ public record QemuCommand(BoardProfile board, Path disk, boolean snapshot, int m
     }
 
     public QemuCommand writable() {
-        return new QemuCommand(board, disk, false, memoryMiB, hostForwards);
+        return new QemuCommand(board, disk, false, memoryMiB, hostForwards, tap);
+    }
+
+    public QemuCommand withMemory(int mib) {
+        return new QemuCommand(board, disk, snapshot, mib, hostForwards, tap);
     }
 
     public QemuCommand withForward(String rule) {
         List<String> f = new ArrayList<>(hostForwards);
         f.add(rule);
-        return new QemuCommand(board, disk, snapshot, memoryMiB, f);
+        return new QemuCommand(board, disk, snapshot, memoryMiB, f, tap);
     }
 
     public List<String> argv() {
@@ -48,14 +71,22 @@ public record QemuCommand(BoardProfile board, Path disk, boolean snapshot, int m
         }
         List<String> a = new ArrayList<>(List.of(q.system(), "-M", q.machine(), "-cpu", q.cpu(),
                 "-m", Integer.toString(memoryMiB > 0 ? memoryMiB : q.memoryMiB()), "-smp", "2",
-                "-nographic", "-bios", q.biosPath(),
-                "-drive", "if=virtio,format=raw,file=" + disk.toAbsolutePath()));
-        if (snapshot) {
-            a.add("-snapshot");
+                "-nographic", "-bios", q.biosPath()));
+        if (disk != null) {
+            a.addAll(List.of("-drive", "if=virtio,format=raw,file=" + disk.toAbsolutePath()));
+            if (snapshot) {
+                a.add("-snapshot");
+            }
         }
-        StringBuilder net = new StringBuilder("user,id=net0");
-        for (String f : hostForwards) {
-            net.append(",hostfwd=").append(f);
+        StringBuilder net = new StringBuilder();
+        if (tap != null) {
+            // script=no: the caller made and configured the tap; qemu must not run /etc/qemu-ifup.
+            net.append("tap,id=net0,ifname=").append(tap).append(",script=no,downscript=no");
+        } else {
+            net.append("user,id=net0");
+            for (String f : hostForwards) {
+                net.append(",hostfwd=").append(f);
+            }
         }
         a.addAll(List.of("-netdev", net.toString(), "-device", "virtio-net-pci,netdev=net0"));
         a.addAll(List.of("-device", "virtio-rng-pci"));
