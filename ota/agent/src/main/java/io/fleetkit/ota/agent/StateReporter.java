@@ -15,19 +15,28 @@ import java.util.Optional;
 
 /**
  * Builds the device report (docs/protocol.md) and says when it changed enough to send again:
- * any field but uptime and free space, with download progress counted in whole percent.
+ * any field but uptime and free space, with download progress counted in whole percent. The
+ * network identity (MACs, serial) is read once, when the reporter is made, and sent in every report.
  */
 final class StateReporter {
 
     private final AgentConfig config;
     private final String deviceId;
     private final BootBackend boot;
+    private final DeviceIdentity.Network network;
     private List<Object> lastKey;
 
+    /** Reads the network identity from {@code /sys/class/net}, the configured device tree, and cpuinfo beside proc.uptime. */
     StateReporter(AgentConfig config, String deviceId, BootBackend boot) {
+        this(config, deviceId, boot, DeviceIdentity.network(DeviceIdentity.SYS_CLASS_NET, config.deviceTree(),
+                config.procUptime() == null ? null : config.procUptime().resolveSibling("cpuinfo")));
+    }
+
+    StateReporter(AgentConfig config, String deviceId, BootBackend boot, DeviceIdentity.Network network) {
         this.config = config;
         this.deviceId = deviceId;
         this.boot = boot;
+        this.network = network;
     }
 
     /** Forget what was sent (after a reconnect), so the next call reports. */
@@ -56,7 +65,8 @@ final class StateReporter {
         UpdateStatus status = new UpdateStatus(s.state(), s.targetVersion(), progress, s.reason());
         Map<String, String> slots = SlotVersions.read(config.disk());
         return new DeviceReport(deviceId, config.board(), config.version(), config.versionNumber(), boot.currentSlot().name(),
-                slots, status, freeBytes(), uptimeSeconds(), config.agentVersion(), List.of());
+                slots, status, freeBytes(), uptimeSeconds(), config.agentVersion(), List.of(),
+                network.macs(), network.serial());
     }
 
     private long freeBytes() {
