@@ -6,7 +6,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A device as the database knows it: its last report, liveness, tags, and the desired update it is being sent. */
+/**
+ * A device as the database knows it: its last report, liveness, tags, the desired update it is
+ * being sent, and its network identity (MACs sorted, serial as reported; empty/null until an agent
+ * that reports them has reported).
+ */
 public record DeviceRecord(
         String id,
         String board,
@@ -24,5 +28,11 @@ public record DeviceRecord(
         List<String> tags,
         boolean online,
         Instant lastSeen,
-        DesiredUpdate desired) {
+        DesiredUpdate desired,
+        List<String> macs,
+        String serial) {
+
+    public DeviceRecord {
+        macs = macs == null ? List.of() : List.copyOf(macs);
+    }
 }

@@ -20,12 +20,13 @@ import java.util.Optional;
  * The {@code devices} table. Writes are idempotent (the same report twice leaves the same row).
  * The desired update per device is an outbox: {@code desired_rev} counts changes,
  * {@code desired_published_rev} what the broker has got, so whoever holds the broker connection
- * publishes what is missing, also after its own or the broker's restart.
+ * publishes what is missing, also after its own or the broker's restart. The MAC addresses a
+ * device reports live in {@code device_macs}; a MAC reported by another device moves to it.
  */
 public final class DeviceStore {
 
     private static final String COLUMNS = "id, board, version, version_number, slot, slots_json, update_state, update_target,"
-            + " update_progress, update_reason, free_bytes, uptime_seconds, agent, tags, online, last_seen, desired_json";
+            + " update_progress, update_reason, free_bytes, uptime_seconds, agent, tags, online, last_seen, desired_json, serial";
 
     /** A desired message the broker has not got yet. */
     public record PendingDesired(String deviceId, long rev, byte[] payload) {}
@@ -41,6 +42,22 @@ public final class DeviceStore {
         if (!r.tags().isEmpty()) {
             setTags(c, r.id(), r.tags());
         }
+        if (r.serial() != null) {
+            Sql.update(c, "UPDATE devices SET serial = ?, pi_serial = ? WHERE id = ?", r.serial(), PiSerial.of(r.serial()).orElse(null),
+                    r.id());
+        }
+        if (!r.macs().isEmpty() && !r.macs().equals(macs(c, r.id()))) {
+            Sql.update(c, "DELETE FROM device_macs WHERE device_id = ?", r.id());
+            for (String mac : r.macs()) {
+                Sql.update(c, "DELETE FROM device_macs WHERE mac = ?", mac);
+                Sql.update(c, "INSERT INTO device_macs (mac, device_id) VALUES (?, ?)", mac, r.id());
+            }
+        }
+    }
+
+    /** The MAC addresses the device reported last, sorted. */
+    public List<String> macs(Connection c, String id) throws SQLException {
+        return Sql.list(c, "SELECT mac FROM device_macs WHERE device_id = ? ORDER BY mac", rs -> rs.getString(1), id);
     }
 
     public void setOnline(Connection c, String id, boolean online, Instant now) throws SQLException {
@@ -59,11 +76,16 @@ public final class DeviceStore {
     }
 
     public Optional<DeviceRecord> find(Connection c, String id) throws SQLException {
-        return Sql.one(c, "SELECT " + COLUMNS + " FROM devices WHERE id = ?", DeviceStore::record, id);
+        Map<String, List<String>> macs = Map.of(id, macs(c, id));
+        return Sql.one(c, "SELECT " + COLUMNS + " FROM devices WHERE id = ?", rs -> record(rs, macs), id);
     }
 
     public List<DeviceRecord> list(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT " + COLUMNS + " FROM devices ORDER BY id", DeviceStore::record);
+        Map<String, List<String>> macs = new LinkedHashMap<>();
+        for (String[] row : Sql.list(c, "SELECT device_id, mac FROM device_macs ORDER BY mac", rs -> new String[] {rs.getString(1), rs.getString(2)})) {
+            macs.computeIfAbsent(row[0], k -> new java.util.ArrayList<>()).add(row[1]);
+        }
+        return Sql.list(c, "SELECT " + COLUMNS + " FROM devices ORDER BY id", rs -> record(rs, macs));
     }
 
     /** Sets what the device should run; {@link DesiredUpdate#none()} cancels. Unchanged desired states are not re-sent. */
@@ -96,7 +118,7 @@ public final class DeviceStore {
     }
 
     @SuppressWarnings("unchecked")
-    private static DeviceRecord record(ResultSet rs) throws SQLException {
+    private static DeviceRecord record(ResultSet rs, Map<String, List<String>> macs) throws SQLException {
         Map<String, String> slots = new LinkedHashMap<>();
         String slotsJson = rs.getString("slots_json");
         if (slotsJson != null) {
@@ -112,6 +134,7 @@ public final class DeviceStore {
                 rs.getString("agent"),
                 tags == null || tags.isEmpty() ? List.of() : Arrays.stream(tags.split(",")).filter(t -> !t.isEmpty()).toList(),
                 rs.getBoolean("online"), lastSeen == null ? null : Instant.ofEpochMilli(lastSeen),
-                desired == null ? null : DesiredUpdate.decode(desired.getBytes(StandardCharsets.UTF_8)));
+                desired == null ? null : DesiredUpdate.decode(desired.getBytes(StandardCharsets.UTF_8)),
+                macs.getOrDefault(rs.getString("id"), List.of()), rs.getString("serial"));
     }
 }

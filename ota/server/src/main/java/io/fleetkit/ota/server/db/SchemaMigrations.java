@@ -35,7 +35,18 @@ final class SchemaMigrations {
             "CREATE INDEX rollout_devices_device ON rollout_devices (device_id)",
             "CREATE TABLE events (device_id VARCHAR(64) NOT NULL, seq BIGINT NOT NULL, state VARCHAR(16) NOT NULL,"
                     + " target VARCHAR(128), reason VARCHAR(1024), message VARCHAR(1024), ts BIGINT, received_at BIGINT NOT NULL,"
-                    + " PRIMARY KEY (device_id, seq))"));
+                    + " PRIMARY KEY (device_id, seq))"),
+            // 2: netboot. A device's network identity from its reports (a MAC belongs to the device that
+            // reported it last; pi_serial is the 8-hex-digit form the Pi firmware netboots with), and
+            // which image a device or a tag (group) netboots; seq orders tag assignments by creation.
+            List.of(
+            "ALTER TABLE devices ADD COLUMN serial VARCHAR(64)",
+            "ALTER TABLE devices ADD COLUMN pi_serial VARCHAR(8)",
+            "CREATE INDEX devices_pi_serial ON devices (pi_serial)",
+            "CREATE TABLE device_macs (mac VARCHAR(17) PRIMARY KEY, device_id VARCHAR(64) NOT NULL)",
+            "CREATE INDEX device_macs_device ON device_macs (device_id)",
+            "CREATE TABLE netboot_assignments (kind VARCHAR(8) NOT NULL, target VARCHAR(128) NOT NULL, image VARCHAR(128) NOT NULL,"
+                    + " seq BIGINT NOT NULL UNIQUE, created_at BIGINT NOT NULL, PRIMARY KEY (kind, target))"));
 
     private SchemaMigrations() {
     }
