@@ -2,10 +2,9 @@ package io.fleetkit.ota.agent;
 
 import io.fleetkit.ota.bundle.PemKeys;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -17,29 +16,37 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
-/** TLS for {@code ssl://} brokers: trust only the fleet CA; present the device certificate and key when provisioned (PEM files). */
+/** TLS for {@code ssl://} brokers: trust only the fleet CA; present the device certificate and key when provisioned ({@link TlsCredentials}). */
 public final class TlsSocketFactory {
 
     private TlsSocketFactory() {
     }
 
-    public static SSLSocketFactory create(Path caPem, Path certPem, Path keyPem) throws IOException {
+    /** From PEM files, as {@code tls.ca}/{@code tls.cert}/{@code tls.key} name them. */
+    public static SSLSocketFactory create(java.nio.file.Path caPem, java.nio.file.Path certPem, java.nio.file.Path keyPem)
+            throws IOException {
+        return create(new TlsCredentials(java.nio.file.Files.readString(caPem, StandardCharsets.ISO_8859_1),
+                certPem == null ? null : java.nio.file.Files.readString(certPem, StandardCharsets.ISO_8859_1),
+                keyPem == null ? null : java.nio.file.Files.readString(keyPem, StandardCharsets.ISO_8859_1), caPem.toString()));
+    }
+
+    public static SSLSocketFactory create(TlsCredentials tls) throws IOException {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             int n = 0;
-            for (Certificate c : certificates(caPem)) {
+            for (Certificate c : certificates(tls.caPem())) {
                 trust.setCertificateEntry("ca" + n++, c);
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
             KeyManagerFactory kmf = null;
-            if (certPem != null && keyPem != null) {
-                PrivateKey key = PemKeys.readPrivateKey(keyPem);
+            if (tls.hasClientCertificate()) {
+                PrivateKey key = PemKeys.parsePrivateKey(tls.keyPem(), "device key from " + tls.origin());
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
                 char[] pw = new char[0];
-                ks.setKeyEntry("device", key, pw, certificates(certPem).toArray(Certificate[]::new));
+                ks.setKeyEntry("device", key, pw, certificates(tls.certPem()).toArray(Certificate[]::new));
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(ks, pw);
             }
@@ -47,13 +54,12 @@ public final class TlsSocketFactory {
             ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
             return ctx.getSocketFactory();
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS from " + caPem + ", " + certPem + ", " + keyPem + ": " + e.getMessage(), e);
+            throw new IOException("cannot set up TLS from " + tls.origin() + ": " + e.getMessage(), e);
         }
     }
 
-    private static Collection<? extends Certificate> certificates(Path pem) throws IOException, GeneralSecurityException {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return CertificateFactory.getInstance("X.509").generateCertificates(in);
-        }
+    private static Collection<? extends Certificate> certificates(String pem) throws GeneralSecurityException {
+        return CertificateFactory.getInstance("X.509").generateCertificates(
+                new ByteArrayInputStream(pem.getBytes(StandardCharsets.ISO_8859_1)));
     }
 }

@@ -55,7 +55,12 @@ public final class PemKeys {
     }
 
     public static PrivateKey readPrivateKey(Path file) throws IOException {
-        byte[] der = der(read(file), "PRIVATE KEY", file.toString());
+        return parsePrivateKey(read(file), file.toString());
+    }
+
+    /** A PKCS#8 {@code PRIVATE KEY} block from PEM text; {@code source} names it in errors. */
+    public static PrivateKey parsePrivateKey(String text, String source) {
+        byte[] der = der(text, "PRIVATE KEY", source);
         for (String alg : ALGORITHMS) {
             try {
                 return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -63,7 +68,7 @@ public final class PemKeys {
                 // not this algorithm; try the next
             }
         }
-        throw unreadable(file.toString(), "private key of an unsupported algorithm");
+        throw unreadable(source, "private key of an unsupported algorithm");
     }
 
     /** Decodes the first block labelled {@code label} in {@code text}. */
