@@ -61,18 +61,23 @@ public final class NetbootAssignmentStore {
         if (device.isEmpty()) {
             return Optional.empty();
         }
-        Optional<NetbootAssignment> own = Sql.one(c, "SELECT kind, target, image, seq, created_at FROM netboot_assignments"
-                + " WHERE kind = 'DEVICE' AND target = ?", NetbootAssignmentStore::row, device.get());
+        String tags = Sql.one(c, "SELECT tags FROM devices WHERE id = ?", rs -> rs.getString(1), device.get()).orElse(null);
+        List<String> deviceTags = tags == null ? List.of() : Arrays.stream(tags.split(",")).filter(t -> !t.isEmpty()).toList();
+        return decide(list(c), device.get(), deviceTags);
+    }
+
+    /**
+     * The rule in one place: of {@code all} (in {@link #list} order), the device's own assignment,
+     * else the first-created assignment of one of its tags.
+     */
+    public static Optional<NetbootAssignment> decide(List<NetbootAssignment> all, String deviceId, List<String> tags) {
+        Optional<NetbootAssignment> own = all.stream()
+                .filter(a -> a.kind() == NetbootAssignment.Kind.DEVICE && a.target().equals(deviceId)).findFirst();
         if (own.isPresent()) {
             return own;
         }
-        String tags = Sql.one(c, "SELECT tags FROM devices WHERE id = ?", rs -> rs.getString(1), device.get()).orElse(null);
-        if (tags == null || tags.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> deviceTags = Arrays.stream(tags.split(",")).filter(t -> !t.isEmpty()).toList();
-        return Sql.list(c, "SELECT kind, target, image, seq, created_at FROM netboot_assignments WHERE kind = 'TAG' ORDER BY seq",
-                NetbootAssignmentStore::row).stream().filter(a -> deviceTags.contains(a.target())).findFirst();
+        return all.stream().filter(a -> a.kind() == NetbootAssignment.Kind.TAG && tags.contains(a.target()))
+                .min(java.util.Comparator.comparingLong(NetbootAssignment::seq));
     }
 
     /** The device that reported this MAC (checked first) or Pi serial. */
