@@ -10,19 +10,13 @@ import java.util.Optional;
  * the boot partition variable names the slot on trial and the other slot is the committed one;
  * U-Boot's boot counter and {@code altbootcmd} bring the committed slot back.
  */
-public final class UBootEnvBackend implements BootBackend {
+public final class UBootEnvBackend extends UBootBackend {
 
     private final UBootEnvBootState env;
-    private final KernelCmdlineSlot running;
 
     public UBootEnvBackend(UBootEnvBootState env, KernelCmdlineSlot running) {
+        super(running);
         this.env = env;
-        this.running = running;
-    }
-
-    @Override
-    public Slot currentSlot() throws IOException {
-        return running.read();
     }
 
     @Override
@@ -69,11 +63,6 @@ public final class UBootEnvBackend implements BootBackend {
         if (s.upgradeAvailable()) {
             env.rollBackTo(slot(s).other().partition());
         }
-    }
-
-    @Override
-    public RebootKind trialReboot() {
-        return RebootKind.NORMAL;
     }
 
     private static Slot slot(UBootEnvBootState.State s) {

@@ -10,19 +10,13 @@ import java.util.Optional;
  * {@code boot.scr}. A trial is {@code bs_trial=slot, bs_tries=1}; the script counts the try down
  * before booting it and, with no tries left, records {@code bs_failed} and boots the active slot.
  */
-public final class UBootScriptBackend implements BootBackend {
+public final class UBootScriptBackend extends UBootBackend {
 
     private final ScriptBootState state;
-    private final KernelCmdlineSlot running;
 
     public UBootScriptBackend(ScriptBootState state, KernelCmdlineSlot running) {
+        super(running);
         this.state = state;
-        this.running = running;
-    }
-
-    @Override
-    public Slot currentSlot() throws IOException {
-        return running.read();
     }
 
     @Override
@@ -69,10 +63,5 @@ public final class UBootScriptBackend implements BootBackend {
             return;
         }
         state.update(x -> new ScriptBootState.State(x.seq(), x.active(), null, 0, x.trial() != null ? x.trial() : x.failed()));
-    }
-
-    @Override
-    public RebootKind trialReboot() {
-        return RebootKind.NORMAL;
     }
 }
