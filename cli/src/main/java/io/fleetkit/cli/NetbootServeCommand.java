@@ -2,6 +2,8 @@ package io.fleetkit.cli;
 
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.netboot.AssignmentTable;
+import io.fleetkit.netboot.DatabaseAssignments;
+import io.fleetkit.netboot.NetbootImage;
 import io.fleetkit.netboot.NetbootOptions;
 import io.fleetkit.netboot.NetbootServer;
 import io.fleetkit.netboot.dhcp.AddressRange;
@@ -25,13 +27,24 @@ import picocli.CommandLine.Option;
         description = {
             "Serve built images to boards over DHCP, TFTP and HTTP.",
             "",
-            "Serve built images to boards over the network until interrupted: DHCP (proxy by default,",
-            "or full with an address pool), TFTP (with the Raspberry Pi's serial-number folders) and HTTP",
-            "(ranges, U-Boot pxelinux.cfg and iPXE scripts, Pi 4/5 boot.img + boot.sig).",
+            "Serve built images to boards over the network until interrupted: DHCP (proxy",
+            "by default, or full with an address pool), TFTP (with the Raspberry Pi's",
+            "serial-number folders) and HTTP (ranges, U-Boot pxelinux.cfg and iPXE scripts,",
+            "Pi 4/5 boot.img + boot.sig).",
             "",
-            "Example: fleet netboot serve --image out/gateway-1.0.0.netboot --interface eth1",
-            "         fleet netboot serve --image out/a-1.0.0.netboot --image out/b-1.0.0.netboot \\",
-            "             --assign dc:a6:32:01:02:03=b --dhcp full --dhcp-range 10.0.0.100-10.0.0.200 --address 10.0.0.1"
+            "Which image a client boots, first match wins: an --assign entry for its MAC or",
+            "Pi serial; with --db, the fleet database (`fleet netboot assign`, matched by",
+            "the MACs and serial the device's agent reported; read at every request, so a",
+            "change of group applies at the next boot, no restart); --assign default=IMAGE;",
+            "the first --image.",
+            "",
+            "Examples:",
+            "  fleet netboot serve --image out/gateway-1.0.0.netboot --interface eth1",
+            "  fleet netboot serve --image out/a-1.0.0.netboot --image out/b-1.0.0.netboot \\",
+            "      --assign dc:a6:32:01:02:03=b --dhcp full --address 10.0.0.1 \\",
+            "      --dhcp-range 10.0.0.100-10.0.0.200",
+            "  fleet netboot serve --image out/a-1.0.0.netboot --image out/b-1.0.0.netboot \\",
+            "      --interface eth1 --db"
         })
 public final class NetbootServeCommand implements Callable<Integer> {
 
@@ -76,6 +89,9 @@ public final class NetbootServeCommand implements Callable<Integer> {
     int httpPort;
 
     @Mixin
+    NetbootDatabaseOptions database;
+
+    @Mixin
     OutputOptions output;
 
     @Override
@@ -86,8 +102,19 @@ public final class NetbootServeCommand implements Callable<Integer> {
         if (assignFile != null) {
             table = AssignmentTable.read(assignFile).merge(table);
         }
-        o.assignments = table;
-        o.assignedNames = table.imageNames();
+        DatabaseAssignments fromDatabase = database.given() ? DatabaseAssignments.open(database.url(), output.events()) : null;
+        try {
+            o.assignments = fromDatabase == null ? table : DatabaseAssignments.layered(table, fromDatabase);
+            o.assignedNames = table.imageNames();
+            return serve(o, fromDatabase);
+        } finally {
+            if (fromDatabase != null) {
+                fromDatabase.close();
+            }
+        }
+    }
+
+    private Integer serve(NetbootOptions o, DatabaseAssignments fromDatabase) throws Exception {
         o.dhcpMode = dhcp;
         o.dhcpRange = dhcpRange == null ? null : AddressRange.parse(dhcpRange);
         o.interfaceName = interfaceName;
@@ -103,6 +130,9 @@ public final class NetbootServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         try (NetbootServer server = new NetbootServer(o, output.events())) {
             NetbootServer.Running r = server.start();
+            if (fromDatabase != null) {
+                warnUnserved(fromDatabase, r.images().stream().map(NetbootImage::name).toList());
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             if (output.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
@@ -123,6 +153,16 @@ public final class NetbootServeCommand implements Callable<Integer> {
             stop.await();
         }
         return 0;
+    }
+
+    /** Database assignments may name images not served here; their devices get the default image, so say so. */
+    private void warnUnserved(DatabaseAssignments fromDatabase, List<String> served) throws java.sql.SQLException {
+        for (String name : fromDatabase.imageNames()) {
+            if (!served.contains(name)) {
+                output.events().warn("netboot", "the fleet database assigns image '" + name + "', which is not served;"
+                        + " its devices boot the default image (serve it with --image)");
+            }
+        }
     }
 
     private static Inet4Address ipv4(String text, String option) {

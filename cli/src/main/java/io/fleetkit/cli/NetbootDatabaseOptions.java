@@ -1,0 +1,63 @@
+package io.fleetkit.cli;
+
+import io.fleetkit.events.FleetkitException;
+import io.fleetkit.events.UsageException;
+import io.fleetkit.ota.server.db.Database;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import picocli.CommandLine.Option;
+
+/**
+ * The fleet database the netboot commands read and write: the H2 database in the fleet data
+ * directory (found as `fleet server` and `fleet devices` find it; AUTO_SERVER, so this works while
+ * the server runs) or a JDBC URL. {@code --db} takes its value optionally, so that
+ * `fleet netboot serve --db` can mean "the data directory's database".
+ */
+public final class NetbootDatabaseOptions {
+
+    /** What picocli puts in {@link #db} for a bare {@code --db}. */
+    private static final String DATA_DIR_DATABASE = "data-dir";
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Fleet data directory whose H2 database to use. Default: $FLEET_DATA, else ./fleet-data.")
+    Path data;
+
+    @Option(names = "--db", paramLabel = "JDBC", arity = "0..1", fallbackValue = DATA_DIR_DATABASE,
+            description = "The fleet database: --db alone for the H2 database in the data directory (works while"
+                    + " `fleet server` runs), or --db=JDBC, e.g. --db=jdbc:postgresql://db/fleet.")
+    String db;
+
+    /** True when {@code --db} was given, with or without a URL. */
+    boolean given() {
+        return db != null;
+    }
+
+    String url() {
+        if (db != null && !db.equals(DATA_DIR_DATABASE)) {
+            if (!db.startsWith("jdbc:")) {
+                throw new UsageException("netboot.bad-db", "--db '" + db + "' is not a JDBC URL",
+                        "Write --db=jdbc:h2:... or --db=jdbc:postgresql://..., or put a bare --db after the other arguments.");
+            }
+            return db;
+        }
+        Path dir = dataDir();
+        if (!Files.isDirectory(dir)) {
+            throw new FleetkitException("fleet.no-data", "no fleet data directory at " + dir.toAbsolutePath(),
+                    "Start `fleet server` first (it creates it), or pass --data DIR / set FLEET_DATA, or --db JDBC.");
+        }
+        return Database.h2Url(dir);
+    }
+
+    Database open() throws SQLException {
+        return Database.open(url());
+    }
+
+    private Path dataDir() {
+        if (data != null) {
+            return data;
+        }
+        String env = System.getenv("FLEET_DATA");
+        return Path.of(env != null && !env.isBlank() ? env : "fleet-data");
+    }
+}
