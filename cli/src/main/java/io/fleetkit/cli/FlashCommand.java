@@ -48,23 +48,17 @@ public final class FlashCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List disks and whether each may be flashed.")
     boolean list;
 
-    @Option(names = "--bmap", paramLabel = "FILE", description = "Use this block map instead of the one beside the image.")
-    Path bmap;
-
     @Option(names = "--no-bmap", description = "Ignore any block map and write every byte of the image.")
     boolean noBmap;
-
-    @Option(names = "--no-verify", description = "Skip reading the written ranges back.")
-    boolean noVerify;
-
-    @Option(names = "--allow-fixed", description = "Allow a disk that is not removable (eMMC, some USB readers, loop devices).")
-    boolean allowFixed;
 
     @Option(names = "--hostname", paramLabel = "NAME", description = "Host name of the device (settings.json).")
     String hostname;
 
     @Option(names = "--identity", paramLabel = "DIR", description = "Directory with device.key, device.crt and ca.crt to put on the card.")
     Path identity;
+
+    @Mixin
+    FlashWriteOptions write;
 
     @Mixin
     DeviceSettingOptions settings;
@@ -80,13 +74,13 @@ public final class FlashCommand implements Callable<Integer> {
         if (image == null || target == null) {
             throw new UsageException("flash.usage", "give IMAGE and TARGET (or --list)", "e.g. fleet flash out/gw-1.0.0.img /dev/sdb");
         }
-        if (bmap != null && noBmap) {
+        if (write.bmap != null && noBmap) {
             throw new UsageException("flash.usage", "--bmap and --no-bmap contradict each other", "give one of them");
         }
-        ImageSource source = ImageSource.resolve(image, bmap, noBmap);
+        ImageSource source = ImageSource.resolve(image, write.bmap, noBmap);
         DeviceSettings device = settings.toSettings(hostname);
         DeviceCredentials credentials = identity == null ? null : DeviceCredentials.load(identity);
-        FlashOptions options = FlashOptions.defaults().withVerify(!noVerify).withAllowFixed(allowFixed);
+        FlashOptions options = write.toFlashOptions();
         if (credentials != null || !device.isEmpty()) {
             options = options.withCustomiser(new BootIdentityWriter(credentials, device, Instant.now().getEpochSecond()));
         }

@@ -63,14 +63,8 @@ public final class StationCommand implements Callable<Integer> {
     @Option(names = "--keys", paramLabel = "DIR", description = "The fleet keys (fleet keys init); the CA issues device certificates.")
     Path keys;
 
-    @Option(names = "--allow-fixed", description = "Allow disks that are not removable (eMMC via rpiboot, some USB readers).")
-    boolean allowFixed;
-
-    @Option(names = "--no-verify", description = "Skip the read-back (records then say verify SKIPPED).")
-    boolean noVerify;
-
-    @Option(names = "--bmap", paramLabel = "FILE", description = "Use this block map instead of the one beside the image.")
-    Path bmap;
+    @Mixin
+    FlashWriteOptions write;
 
     @Mixin
     DeviceSettingOptions settings;
@@ -89,14 +83,14 @@ public final class StationCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         EventSink sink = output.events();
         DeviceIdPattern pattern = new DeviceIdPattern(idPattern);
-        FlashOptions options = FlashOptions.defaults().withVerify(!noVerify).withAllowFixed(allowFixed);
+        FlashOptions options = write.toFlashOptions();
         TargetSafety safety = TargetSafety.system();
         try (StationRecords records = StationRecords.open(dir)) {
             Station station = new Station(records, FleetKeys.load(keys), pattern, settings.toSettings(null), options, safety,
                     WriteInterceptor.NONE, Clock.systemUTC(), sink);
             if (watch) {
-                new WatchLoop(station, new DeviceWatcher(safety, allowFixed), ComputeModuleBoot.system(), Duration.ofSeconds(1),
-                        Duration.ofSeconds(3), sink).run(() -> ImageSource.resolve(image, bmap, false), () -> false);
+                new WatchLoop(station, new DeviceWatcher(safety, write.allowFixed), ComputeModuleBoot.system(), Duration.ofSeconds(1),
+                        Duration.ofSeconds(3), sink).run(() -> ImageSource.resolve(image, write.bmap, false), () -> false);
                 return 0;
             }
             List<StationTarget> targets = new ArrayList<>();
@@ -106,7 +100,7 @@ public final class StationCommand implements Callable<Integer> {
                 targets.add(new StationTarget(d, kind, serial));
             }
             long started = System.nanoTime();
-            List<StationResult> results = station.provision(ImageSource.resolve(image, bmap, false), targets);
+            List<StationResult> results = station.provision(ImageSource.resolve(image, write.bmap, false), targets);
             double seconds = (System.nanoTime() - started) / 1e9;
             print(results, seconds);
             return results.stream().allMatch(StationResult::ok) ? 0 : 1;
