@@ -2,6 +2,7 @@ package io.fleetkit.build;
 
 import io.fleetkit.board.BootloaderKind;
 import io.fleetkit.build.agent.AgentJars;
+import io.fleetkit.build.agent.AgentPackage;
 import io.fleetkit.build.agent.AgentProperties;
 import io.fleetkit.build.agent.AgentRuntimeLinker;
 import io.fleetkit.debian.BinaryPackage;
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
 
 /**
  * Puts the update agent into the image when the spec has an {@code update} section: a Java
- * runtime jlinked for the board, the agent's jars, its configuration, and a service that runs it.
+ * runtime jlinked for the board, the agent's jars (both from a signed {@link AgentPackage}), its
+ * configuration, and a service that runs it.
  * The agent is the one service that needs the whole disk and the power to reboot, so its sandbox
  * shares the system's PID and network namespaces and sees /dev (see {@link OciRuntimeConfig#forAgent}).
  */
@@ -34,6 +36,8 @@ final class AgentServiceStep implements BuildStep {
     static final String NAME = "fleet-agent";
     static final String JRE = "/usr/lib/fleetkit/jre";
     static final String JARS = "/usr/lib/fleetkit/agent";
+    /** Where the agent package's signed manifest travels in the image, for audits on the device. */
+    static final String PACKAGE_DIR = "/usr/lib/fleetkit";
     static final String CONFIG = "/etc/fleetkit/agent.properties";
     static final String DATA = "/data/fleetkit";
     /** Libraries the jlinked runtime links against, besides libc. */
@@ -52,15 +56,20 @@ final class AgentServiceStep implements BuildStep {
     @Override
     public void run(BuildContext c) throws IOException {
         UpdateSpec update = c.spec.update().get();
-        Path runtime = linkRuntime(c);
-        addTree(c.root, runtime, JRE.substring(1));
+        Map<String, byte[]> jars = AgentJars.collect();
+        // Only what the signed package holds goes into the image, after its signature and files are checked.
+        AgentPackage pkg = AgentPackage.obtain(c.cache.root(), linkRuntime(c), jars, UpdateKeys.signingKey(update.keys()), c.events);
+        addTree(c.root, pkg.runtime(), JRE.substring(1));
         List<String> jarPaths = new ArrayList<>();
         long jarBytes = 0;
-        for (Map.Entry<String, byte[]> jar : AgentJars.collect().entrySet()) {
-            c.root.file(JARS.substring(1) + "/" + jar.getKey(), 0644, jar.getValue());
-            jarPaths.add(JARS + "/" + jar.getKey());
-            jarBytes += jar.getValue().length;
+        for (String name : jars.keySet()) {
+            byte[] jar = Files.readAllBytes(pkg.jars().resolve(name));
+            c.root.file(JARS.substring(1) + "/" + name, 0644, jar);
+            jarPaths.add(JARS + "/" + name);
+            jarBytes += jar.length;
         }
+        c.root.file(PACKAGE_DIR.substring(1) + "/" + AgentPackage.MANIFEST, 0644, pkg.manifest());
+        c.root.file(PACKAGE_DIR.substring(1) + "/" + AgentPackage.SIGNATURE, 0644, pkg.signature());
         c.root.file(CONFIG.substring(1), 0644, AssembleRootfsStep.utf8(AgentProperties.render(properties(c, update))));
         ServiceSpec service = new ServiceSpec(NAME, AgentProperties.javaCommand(JRE, jarPaths, CONFIG), 0, 0,
                 List.of("CAP_SYS_BOOT"), true, NetMode.HOST, RestartPolicy.ALWAYS, Optional.empty(),
