@@ -22,7 +22,7 @@ import java.util.Random;
  * <pre>
  * mvn -B -o -q -pl device-tests test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * cd device-tests &amp;&amp; java -cp "$(cat target/cp.txt):target/test-classes:target/classes" \
- *     io.fleetkit.devicetests.simulated.OtaBenchmark [DEVICES (default 1000)] [rollout (only the rollouts)]
+ *     io.fleetkit.devicetests.simulated.OtaBenchmark [DEVICES (default 1000)] [rollout|transfer (only those)]
  * </pre>
  * Prints: payload throughput of a 64 MiB slot over MQTT chunks (embedded broker, and Mosquitto)
  * vs plain HTTP on loopback, both checking every chunk; install (verify + write through the
@@ -43,10 +43,13 @@ public final class OtaBenchmark {
         int devices = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         Path tmp = Files.createTempDirectory("fleet-ota-bench");
         List<String[]> rows = new ArrayList<>();
-        if (args.length < 2 || !args[1].equals("rollout")) {
+        String only = args.length > 1 ? args[1] : "all";
+        if (!only.equals("rollout")) {
             transferAndInstall(tmp, rows);
         }
-        rollouts(tmp, devices, rows);
+        if (!only.equals("transfer")) {
+            rollouts(tmp, devices, rows);
+        }
         print(rows);
         System.exit(0);
     }
@@ -142,6 +145,7 @@ public final class OtaBenchmark {
         for (int i = 0; i < 3; i++) {
             best = Math.max(best, m.run());
         }
+        System.err.printf("  measured %.0f MiB/s%n", best);
         return best;
     }
 }
