@@ -44,6 +44,13 @@ public final class TftpServer implements AutoCloseable {
         return t;
     });
     private final Semaphore slots = new Semaphore(MAX_TRANSFERS);
+    /**
+     * Clients (address and port) with a transfer running. A client that hears nothing sends its
+     * request again from the same port (U-Boot does, every few seconds); a second transfer to
+     * that port would answer from another TID, which the client then refuses, so repeats are
+     * dropped and the running transfer's own retransmissions reach the client.
+     */
+    private final java.util.Set<InetSocketAddress> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private DatagramSocket listener;
     private Thread acceptor;
 
@@ -101,7 +108,12 @@ public final class TftpServer implements AutoCloseable {
             refuse(client, TftpPacket.ERR_NOT_FOUND, "file not found");
             return;
         }
+        if (!active.add(client)) {
+            sink.debug(TASK, "repeated request from " + client + " for " + req.filename() + " while its transfer runs");
+            return;
+        }
         if (!slots.tryAcquire()) {
+            active.remove(client);
             refuse(client, TftpPacket.ERR_UNDEFINED, "server busy, try again");
             return;
         }
@@ -109,6 +121,7 @@ public final class TftpServer implements AutoCloseable {
             try {
                 transfer(client, req, file.get());
             } finally {
+                active.remove(client);
                 slots.release();
             }
         });

@@ -187,6 +187,36 @@ class TftpServerTest {
     }
 
     @Test
+    void ignoresARepeatedRequestWhileItsTransferRuns() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            s.setSoTimeout(5000);
+            ByteArrayOutputStream rrq = new ByteArrayOutputStream();
+            rrq.write(0);
+            rrq.write(TftpPacket.RRQ);
+            TestTftpClient.cstr(rrq, "initrd.img");
+            TestTftpClient.cstr(rrq, "octet");
+            // As U-Boot does when its first answer is slow: the same request again, from the same port.
+            s.send(new DatagramPacket(rrq.toByteArray(), rrq.size(), address));
+            s.send(new DatagramPacket(rrq.toByteArray(), rrq.size(), address));
+            byte[] buf = new byte[600];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            Set<Integer> senders = new java.util.HashSet<>();
+            // Never ACK: every packet is block 1, first sent then retransmitted, from one transfer only.
+            for (int i = 0; i < 4; i++) {
+                s.receive(p);
+                assertEquals(TftpPacket.DATA, TftpPacket.opcode(buf, p.getLength()));
+                assertEquals(1, TftpPacket.block(buf, p.getLength()));
+                senders.add(p.getPort());
+            }
+            assertEquals(1, senders.size(), "one transfer, one TID: " + senders);
+            waitFor(" initrd.img 0 bytes in");
+        }
+        long started = events.stream().filter(e -> e instanceof Event.Log l && l.message().contains(" initrd.img ")
+                && l.message().contains("bytes in")).count();
+        assertEquals(1, started);
+    }
+
+    @Test
     void servesTwentyClientsAtOnceAndLogsEachTransfer() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(20);
         try {
