@@ -64,14 +64,14 @@ public final class AgentJars {
         }
     }
 
-    private static String jarName(String anchor, Path source) {
+    static String jarName(String anchor, Path source) {
         String file = source.getFileName().toString();
         if (file.endsWith(".jar")) {
             return file;
         }
-        // target/classes of a module: name it for the package it holds.
-        String[] parts = anchor.split("\\.");
-        return String.join("-", List.of(parts).subList(0, Math.min(3, parts.length - 1))) + ".jar";
+        // target/classes of a module (a build inside the source tree): name it for the anchor's
+        // whole package, so modules sharing a prefix (io.fleetkit.ota.agent/.bundle/.protocol) stay apart.
+        return anchor.substring(0, anchor.lastIndexOf('.')).replace('.', '-') + ".jar";
     }
 
     private static byte[] packDirectory(Path dir) throws IOException {

@@ -1,0 +1,45 @@
+package io.fleetkit.build.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+
+/** The agent's class path as it goes into images: every class the agent starts with is in one of the jars. */
+class AgentJarsTest {
+
+    @Test
+    void everyAnchorClassIsInTheCollectedJars() throws Exception {
+        Map<String, byte[]> jars = AgentJars.collect();
+        Set<String> entries = new HashSet<>();
+        for (byte[] jar : jars.values()) {
+            try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(jar))) {
+                for (ZipEntry e; (e = z.getNextEntry()) != null; ) {
+                    entries.add(e.getName());
+                }
+            }
+        }
+        for (String c : List.of("io/fleetkit/ota/agent/Main.class", "io/fleetkit/ota/bundle/BundleRefusedException.class",
+                "io/fleetkit/ota/protocol/Topics.class", "io/fleetkit/json/JsonParser.class", "io/fleetkit/events/Event.class",
+                "org/eclipse/paho/client/mqttv3/MqttClient.class")) {
+            assertTrue(entries.contains(c), c + " is missing from " + jars.keySet());
+        }
+    }
+
+    @Test
+    void classDirectoriesOfModulesThatSharePackagePrefixesGetDistinctNames() {
+        Path agent = Path.of("/src/ota/agent/target/classes");
+        Path bundle = Path.of("/src/ota/bundle/target/classes");
+        assertEquals("io-fleetkit-ota-agent.jar", AgentJars.jarName("io.fleetkit.ota.agent.Main", agent));
+        assertEquals("io-fleetkit-ota-bundle.jar", AgentJars.jarName("io.fleetkit.ota.bundle.BundleReader", bundle));
+        assertEquals("ota-agent-0.1.0.jar", AgentJars.jarName("io.fleetkit.ota.agent.Main", Path.of("/m2/ota-agent-0.1.0.jar")));
+    }
+}
