@@ -51,6 +51,11 @@ public final class NetbootServer implements AutoCloseable {
         ImageCatalog catalog = new ImageCatalog(images, options.assignments);
         catalog.checkNames(options.assignedNames);
         NetworkAddress net = NetworkAddress.choose(options.interfaceName, options.address);
+        for (String other : net.overlappingNetworks()) {
+            sink.warn(TASK, "the boot network " + net.address().getHostAddress() + "/" + net.prefixLength()
+                    + " overlaps " + other + ": replies to boards may leave through " + other.substring(0, other.indexOf(' '))
+                    + " and never arrive; give the boot network a subnet of its own");
+        }
         if (options.dhcpMode == DhcpMode.FULL) {
             checkNoOtherServer(net);
         }

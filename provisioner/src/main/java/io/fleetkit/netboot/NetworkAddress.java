@@ -1,11 +1,13 @@
 package io.fleetkit.netboot;
 
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.netboot.dhcp.AddressRange;
 
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -14,7 +16,36 @@ public record NetworkAddress(Inet4Address address, int prefixLength, String inte
 
     public Inet4Address netmask() {
         long mask = prefixLength == 0 ? 0 : 0xFFFFFFFFL << (32 - prefixLength) & 0xFFFFFFFFL;
-        return io.fleetkit.netboot.dhcp.AddressRange.fromLong(mask);
+        return AddressRange.fromLong(mask);
+    }
+
+    /**
+     * Other interfaces whose IPv4 networks overlap this one, e.g. {@code "eth0 192.0.2.2/24"}.
+     * The kernel routes unicast replies (TFTP, HTTP, DHCP to a bound client) by destination, so
+     * with an overlap they can leave through the other interface and never reach the board,
+     * while broadcast DHCP still works: a boot that gets an address and then stalls.
+     */
+    public List<String> overlappingNetworks() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nif.getName().equals(interfaceName) || !nif.isUp()) {
+                continue;
+            }
+            for (InterfaceAddress ia : nif.getInterfaceAddresses()) {
+                if (ia.getAddress() instanceof Inet4Address v4 && !v4.equals(address)
+                        && overlap(address, prefixLength, v4, ia.getNetworkPrefixLength())) {
+                    out.add(nif.getName() + " " + v4.getHostAddress() + "/" + ia.getNetworkPrefixLength());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether two networks share addresses: they agree on the shorter of the two prefixes. */
+    static boolean overlap(Inet4Address a, int prefixA, Inet4Address b, int prefixB) {
+        int bits = Math.min(prefixA, prefixB);
+        long mask = bits == 0 ? 0 : 0xFFFFFFFFL << (32 - bits) & 0xFFFFFFFFL;
+        return (AddressRange.toLong(a) & mask) == (AddressRange.toLong(b) & mask);
     }
 
     public static NetworkAddress choose(String interfaceName, Inet4Address address) throws IOException {
