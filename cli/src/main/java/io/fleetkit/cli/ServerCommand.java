@@ -37,6 +37,14 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Also listen with TLS here; clients must present a certificate from the fleet CA.")
     int tlsPort;
 
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "-1",
+            description = "Also serve published bundles over HTTP (Range requests) on this port; desired updates then carry the bundle's url.")
+    int httpPort;
+
+    @Option(names = "--http-url", paramLabel = "URL",
+            description = "The base URL devices reach that HTTP port at (e.g. http://10.0.2.2:8080 under qemu); default http://<listen host>:<http port>.")
+    String httpUrl;
+
     @Option(names = "--prefix", paramLabel = "TOPICS", defaultValue = "fleet/v1", description = "Topic prefix (default: ${DEFAULT-VALUE}).")
     String prefix;
 
@@ -54,7 +62,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         FleetServerConfig config = FleetServerConfig.defaults(fleet.dataDir()).withJdbcUrl(fleet.db).withBrokerUrl(broker)
                 .withListen(colon > 0 ? listen.substring(0, colon) : "0.0.0.0", port).withTlsPort(tlsPort)
-                .withKeyDir(fleet.keys).withTopicPrefix(prefix);
+                .withKeyDir(fleet.keys).withTopicPrefix(prefix).withHttp(httpPort, httpUrl);
         CountDownLatch stop = new CountDownLatch(1);
         try (FleetServer server = FleetServer.start(config, output.events())) {
             Thread hook = new Thread(stop::countDown, "fleet-server-stop");
@@ -66,11 +74,13 @@ public final class ServerCommand implements Callable<Integer> {
                 doc.put("database", config.effectiveJdbcUrl());
                 doc.put("data", fleet.dataDir().toAbsolutePath().toString());
                 doc.put("prefix", prefix);
+                doc.put("bundles", server.bundleBaseUrl().orElse(null));
                 output.printJson(doc);
             } else {
                 output.out().printf("fleet server: devices connect to %s%s (topics %s/...)%n", server.deviceBrokerUrl(),
                         tlsPort >= 0 ? " and TLS port " + tlsPort : "", prefix);
                 output.out().printf("  database %s%n  data     %s%n", config.effectiveJdbcUrl(), fleet.dataDir().toAbsolutePath());
+                server.bundleBaseUrl().ifPresent(u -> output.out().printf("  bundles  %s<sha256> (HTTP)%n", u));
                 output.out().println("Press Ctrl-C to stop.");
                 output.out().flush();
             }

@@ -16,6 +16,7 @@ import io.fleetkit.ota.server.broker.TlsSockets;
 import io.fleetkit.ota.server.bundles.BundleStore;
 import io.fleetkit.ota.server.db.Database;
 import io.fleetkit.ota.server.db.DeviceStore;
+import io.fleetkit.ota.server.devices.BundleHttpServer;
 import io.fleetkit.ota.server.devices.ChunkServer;
 import io.fleetkit.ota.server.devices.DeviceMessages;
 import io.fleetkit.ota.server.rollout.RolloutEngine;
@@ -54,7 +55,9 @@ public final class FleetServer implements AutoCloseable {
     private EmbeddedBroker broker;
     private BrokerLink link;
     private DesiredPublisher publisher;
+    private BundleHttpServer http;
     private String deviceUrl;
+    private String bundleBaseUrl;
 
     private FleetServer(FleetServerConfig config, EventSink sink, Database db, BundleStore bundles) {
         this.config = config;
@@ -101,11 +104,22 @@ public final class FleetServer implements AutoCloseable {
             }
             deviceUrl = url;
         }
+        if (config.httpPort() >= 0) {
+            http = BundleHttpServer.start(config.listenHost(), config.httpPort(), bundles, sink);
+            bundleBaseUrl = (config.httpUrl() != null ? config.httpUrl().replaceAll("/+$", "") : "http://" + advertisedHost() + ":" + http.port())
+                    + BundleHttpServer.PATH;
+            sink.info("server", "bundles served over HTTP at " + bundleBaseUrl);
+        }
         ChunkServer chunks = new ChunkServer(bundles, sink);
         DeviceMessages messages = new DeviceMessages(db, engine, config.clock(), sink);
         link = BrokerLink.connect(url, config.clientId(), sockets, topics.serverSubscriptions(),
                 new MessageRouter(topics, messages, chunks, deviceWorker, chunkWorkers, this::publishChunk, this::onConnected), sink);
-        publisher = new DesiredPublisher(db, link, topics, sink);
+        publisher = new DesiredPublisher(db, link, topics, bundleBaseUrl, sink);
+    }
+
+    private String advertisedHost() throws IOException {
+        String host = config.listenHost();
+        return host.equals("0.0.0.0") || host.equals("::") ? java.net.InetAddress.getLocalHost().getHostName() : host;
     }
 
     private BrokerTls brokerTls() throws IOException {
@@ -151,6 +165,16 @@ public final class FleetServer implements AutoCloseable {
         return deviceUrl;
     }
 
+    /** Where devices download bundles over HTTP ({@code .../bundles/}), when the server serves them. */
+    public Optional<String> bundleBaseUrl() {
+        return Optional.ofNullable(bundleBaseUrl);
+    }
+
+    /** The port bundles are served on over HTTP, when they are. */
+    public Optional<Integer> bundleHttpPort() {
+        return Optional.ofNullable(http).map(BundleHttpServer::port);
+    }
+
     public Optional<EmbeddedBroker> embeddedBroker() {
         return Optional.ofNullable(broker);
     }
@@ -179,6 +203,9 @@ public final class FleetServer implements AutoCloseable {
         }
         deviceWorker.shutdown();
         chunkWorkers.shutdown();
+        if (http != null) {
+            http.close();
+        }
         try {
             deviceWorker.awaitTermination(5, TimeUnit.SECONDS);
             chunkWorkers.awaitTermination(5, TimeUnit.SECONDS);

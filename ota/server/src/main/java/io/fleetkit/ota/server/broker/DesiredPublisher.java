@@ -1,6 +1,7 @@
 package io.fleetkit.ota.server.broker;
 
 import io.fleetkit.events.EventSink;
+import io.fleetkit.ota.protocol.DesiredUpdate;
 import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.server.db.Database;
 import io.fleetkit.ota.server.db.DeviceStore;
@@ -13,7 +14,9 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 /**
  * Sends the desired-state outbox ({@link DeviceStore#pendingDesired}) as retained messages and
  * marks each one published once the broker acknowledged it. Whatever fails stays pending and is
- * sent on the next flush.
+ * sent on the next flush. When the server serves bundles over HTTP, each desired update gets the
+ * bundle's {@code url} as it is sent (the database keeps it without, so a changed address applies
+ * on the next publish).
  */
 public final class DesiredPublisher {
 
@@ -22,14 +25,28 @@ public final class DesiredPublisher {
     private final Database db;
     private final BrokerLink link;
     private final Topics topics;
+    private final String bundleBaseUrl;
     private final EventSink sink;
     private final DeviceStore devices = new DeviceStore();
 
-    public DesiredPublisher(Database db, BrokerLink link, Topics topics, EventSink sink) {
+    /** {@code bundleBaseUrl} ends with {@code /bundles/}, or is null when bundles are not served over HTTP. */
+    public DesiredPublisher(Database db, BrokerLink link, Topics topics, String bundleBaseUrl, EventSink sink) {
         this.db = db;
         this.link = link;
         this.topics = topics;
+        this.bundleBaseUrl = bundleBaseUrl;
         this.sink = sink;
+    }
+
+    private byte[] withUrl(byte[] payload) {
+        if (bundleBaseUrl == null) {
+            return payload;
+        }
+        DesiredUpdate d = DesiredUpdate.decode(payload);
+        if (d.isNone() || d.url() != null) {
+            return payload;
+        }
+        return new DesiredUpdate(d.version(), d.versionNumber(), d.rollout(), d.bundle(), bundleBaseUrl + d.bundle().sha256()).encode();
     }
 
     /** Returns how many desired messages the broker acknowledged. */
@@ -42,7 +59,7 @@ public final class DesiredPublisher {
         List<DeviceStore.PendingDesired> sent = new ArrayList<>();
         for (DeviceStore.PendingDesired p : pending) {
             try {
-                tokens.add(link.publish(topics.desired(p.deviceId()), p.payload(), true));
+                tokens.add(link.publish(topics.desired(p.deviceId()), withUrl(p.payload()), true));
                 sent.add(p);
             } catch (MqttException e) {
                 sink.debug("mqtt", "desired for " + p.deviceId() + " not sent yet: " + e);

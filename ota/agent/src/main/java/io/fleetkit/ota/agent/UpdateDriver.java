@@ -1,0 +1,262 @@
+package io.fleetkit.ota.agent;
+
+import io.fleetkit.events.EventSink;
+import io.fleetkit.ota.bundle.BundleRefusedException;
+import io.fleetkit.ota.bundle.VerifiedManifest;
+import io.fleetkit.ota.protocol.ChunkFrame;
+import io.fleetkit.ota.protocol.ChunkRequest;
+import io.fleetkit.ota.protocol.DesiredUpdate;
+import io.fleetkit.ota.protocol.UpdateState;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Moves the {@link UpdateStateMachine} along: takes desired updates, downloads the bundle —
+ * over HTTP when the desired update offers a {@code url}, else (or after HTTP failed) as chunks
+ * over MQTT — writes each verified chunk to the slot in order and records the verified prefix,
+ * installs when complete, and runs the health checks of a trial. Runs on the agent's thread;
+ * the HTTP download's own thread hands its chunks over to it.
+ */
+final class UpdateDriver {
+
+    private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(2);
+
+    private final UpdateStateMachine machine;
+    private final AgentConfig config;
+    private final HealthCheck health;
+    private final Clock clock;
+    private final EventSink sink;
+    private final ExecutorService loop;
+    private final Consumer<ChunkRequest> send;
+    private final BooleanSupplier online;
+    private final String deviceId;
+    private ChunkDownload chunks;
+    private HttpDownload http;
+    private Thread httpThread;
+    private int httpGeneration;
+    private String httpFailedFor;
+    private Instant lastHealthAttempt;
+
+    UpdateDriver(UpdateStateMachine machine, AgentConfig config, HealthCheck health, Clock clock, EventSink sink, ExecutorService loop,
+                 String deviceId, Consumer<ChunkRequest> send, BooleanSupplier online) {
+        this.machine = machine;
+        this.config = config;
+        this.health = health;
+        this.clock = clock;
+        this.sink = sink;
+        this.loop = loop;
+        this.deviceId = deviceId;
+        this.send = send;
+        this.online = online;
+    }
+
+    /** After a start: carries on with what the saved state says. */
+    void resume() throws IOException {
+        switch (machine.resume()) {
+            case INSTALL -> machine.install();
+            default -> { }
+        }
+    }
+
+    /** Periodic work: keeps a download going, re-asks for chunks, checks health during a trial. */
+    void tick() throws IOException {
+        UpdateState s = machine.state().state();
+        if (s == UpdateState.DOWNLOADING) {
+            download();
+        } else {
+            stopDownloads();
+            if (s == UpdateState.TRIAL) {
+                checkHealth();
+            }
+        }
+    }
+
+    private void download() {
+        String sha = machine.state().bundle().sha256();
+        String url = machine.state().url();
+        if (url != null && !sha.equals(httpFailedFor)) {
+            if (httpThread == null || !httpThread.isAlive()) {
+                startHttp(url);
+            }
+            return;
+        }
+        if (chunks == null) {
+            chunks = new ChunkDownload(sha, config.downloadWindow(), config.chunkTimeout(), clock, send);
+            if (machine.state().hasHeader()) {
+                chunks.resumeAt(machine.verifiedManifest(), machine.state().chunksDone());
+            }
+        }
+        if (online.getAsBoolean()) {
+            chunks.ask();
+        }
+    }
+
+    private void startHttp(String url) {
+        try {
+            VerifiedManifest v = machine.state().hasHeader() ? machine.verifiedManifest() : null;
+            httpGeneration++;
+            http = new HttpDownload(new URL(url), machine.state().bundle(), v, machine.state().chunksDone(), loop, new HttpReceiver(httpGeneration));
+            httpThread = new Thread(http, "fleet-agent-http-" + deviceId);
+            httpThread.setDaemon(true);
+            httpThread.start();
+        } catch (MalformedURLException e) {
+            fallBack("the desired update's url " + url + " is not a URL");
+        }
+    }
+
+    private void fallBack(String why) {
+        httpFailedFor = machine.state().bundle().sha256();
+        http = null;
+        httpGeneration++;
+        sink.warn("agent", "HTTP download failed, falling back to MQTT chunks: " + why);
+        download();
+    }
+
+    private void stopDownloads() {
+        chunks = null;
+        httpGeneration++;
+        if (http != null) {
+            http.stop();
+            http = null;
+        }
+    }
+
+    /** Stops an HTTP download in flight (the agent is going down). */
+    void stop() {
+        stopDownloads();
+    }
+
+    void onDesired(byte[] payload) throws IOException {
+        if (machine.offer(DesiredUpdate.decode(payload))) {
+            stopDownloads();
+            httpFailedFor = null;
+            tick();
+        }
+    }
+
+    void onFrame(byte[] payload) throws Exception {
+        ChunkFrame f = ChunkFrame.decode(payload);
+        if (chunks == null || machine.state().state() != UpdateState.DOWNLOADING || !f.bundle().equals(machine.state().bundle().sha256())) {
+            return;
+        }
+        try {
+            if (chunks.onFrame(f, new ChunkReceiver())) {
+                chunks = null;
+                machine.install();
+            }
+        } catch (BundleRefusedException e) {
+            refused(e);
+        }
+    }
+
+    /** After a (re)connect: outstanding chunk requests are asked for again. */
+    void reconnected() throws IOException {
+        if (chunks != null) {
+            chunks.reconnected();
+        }
+        tick();
+    }
+
+    private void refused(BundleRefusedException e) throws IOException {
+        stopDownloads();
+        if (machine.state().state() != UpdateState.FAILED) {
+            machine.fail(e.code(), e.getMessage());
+        }
+    }
+
+    private void checkHealth() throws IOException {
+        Instant now = clock.instant();
+        if (lastHealthAttempt != null && now.isBefore(lastHealthAttempt.plus(HEALTH_INTERVAL))) {
+            return;
+        }
+        lastHealthAttempt = now;
+        HealthCheck.Outcome o = health.attempt();
+        if (o.healthy()) {
+            machine.healthy();
+        } else if (!now.isBefore(machine.state().since().plus(config.healthDeadline()))) {
+            machine.unhealthy(o.reason(), o.message() + " (deadline " + config.healthDeadline().toSeconds() + " s)");
+        }
+    }
+
+    private void writeChunk(int index, byte[] data) throws IOException {
+        machine.slotWriter().writeChunk(machine.verifiedManifest().manifest(), index, data, data.length);
+    }
+
+    private final class ChunkReceiver implements ChunkDownload.Receiver {
+        @Override
+        public VerifiedManifest header(byte[] bytes) throws IOException {
+            return machine.acceptHeader(bytes);
+        }
+
+        @Override
+        public void write(int index, byte[] data) throws IOException {
+            writeChunk(index, data);
+        }
+
+        @Override
+        public void writtenUpTo(int next) throws IOException {
+            machine.chunksDone(next);
+        }
+
+        @Override
+        public void serverError(ChunkFrame f) throws IOException {
+            stopDownloads();
+            machine.fail(f.error(), "the server answered " + f.part().wire() + " " + f.index() + " with " + f.error());
+        }
+    }
+
+    /** Checks on the agent's thread that the HTTP download is still the wanted one before acting on it. */
+    private final class HttpReceiver implements HttpDownload.Receiver {
+        private final int generation;
+
+        HttpReceiver(int generation) {
+            this.generation = generation;
+        }
+
+        private boolean current() {
+            return http != null && generation == httpGeneration && machine.state().state() == UpdateState.DOWNLOADING;
+        }
+
+        @Override
+        public VerifiedManifest header(byte[] bytes) throws IOException {
+            return current() ? machine.acceptHeader(bytes) : null;
+        }
+
+        @Override
+        public boolean chunk(int index, byte[] data) throws IOException {
+            if (!current() || index != machine.state().chunksDone()) {
+                return false;
+            }
+            writeChunk(index, data);
+            machine.chunksDone(index + 1);
+            if (index + 1 == machine.verifiedManifest().manifest().chunkCount()) {
+                http = null;
+                machine.install();
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public void refused(BundleRefusedException e) throws IOException {
+            if (current()) {
+                UpdateDriver.this.refused(e);
+            }
+        }
+
+        @Override
+        public void failed(String why) {
+            if (current()) {
+                fallBack(why);
+            }
+        }
+    }
+}
