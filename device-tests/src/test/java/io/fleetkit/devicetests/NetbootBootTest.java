@@ -5,21 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetkit.board.BoardProfiles;
 import io.fleetkit.build.BuildResult;
 import io.fleetkit.build.OutputFormat;
-import io.fleetkit.events.Event;
-import io.fleetkit.netboot.NetbootOptions;
-import io.fleetkit.netboot.NetbootServer;
-import io.fleetkit.netboot.dhcp.AddressRange;
-import io.fleetkit.netboot.dhcp.DhcpMode;
 import io.fleetkit.run.ConsoleSession;
 import io.fleetkit.run.QemuCommand;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.Inet4Address;
-import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -27,77 +25,93 @@ import org.junit.jupiter.api.Test;
  * The qemu-arm64 example booted with no disk at all: Debian's U-Boot on {@code qemu -M virt}
  * gets its address from our DHCP server (full mode), fetches {@code boot.scr.uimg}, the kernel
  * and the initramfs from our TFTP server, and the system reaches its ready line from RAM.
- * The board's network card sits on a tap interface the test makes (as root), because qemu's
- * user network answers DHCP and TFTP itself.
+ * The board's card sits on a tap bridged into a network namespace where our server runs (as
+ * root; see {@link NetbootNetwork}), because qemu's user network answers DHCP and TFTP itself.
  */
 class NetbootBootTest {
 
-    private static final String TAP = "fk-nb0";
+    private static final Duration BOOT = Duration.ofSeconds(300);
 
     @Test
     void qemuArm64ExampleBootsFromOurDhcpAndTftpWithNoDisk() throws Exception {
         BuildResult built = Examples.build("qemu-arm64");
+        Path tree = built.path(OutputFormat.NETBOOT);
         Path logFile = TestBuilds.ROOT.resolve("logs").resolve("netboot-qemu-arm64.log");
         Files.createDirectories(logFile.getParent());
         List<String> served = new CopyOnWriteArrayList<>();
         try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile), true);
-             TapNetwork tap = TapNetwork.create(TAP);
-             NetbootServer server = new NetbootServer(options(built.path(OutputFormat.NETBOOT), tap), event -> {
-                 if (event instanceof Event.Log l) {
-                     served.add(l.task() + ": " + l.message());
-                     log.println("[server] " + l.task() + ": " + l.message());
-                 }
-             })) {
-            server.start();
-            QemuCommand qemu = QemuCommand.netboot(BoardProfiles.get("qemu-arm64"), tap.name);
-            try (ConsoleSession console = ConsoleSession.start(qemu, log::println)) {
-                String ready = "^fleetkit: ready gateway 1\\.0\\.0 slot=net$";
-                if (console.await(Pattern.compile(ready), Duration.ofSeconds(300)).isEmpty()) {
-                    List<String> lines = console.lines();
-                    throw new AssertionError("no ready line within 300 s; console and server log in " + logFile
-                            + "\nserver:\n  " + String.join("\n  ", served) + "\nconsole tail:\n  "
-                            + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+             NetbootNetwork net = NetbootNetwork.create()) {
+            Process server = new ProcessBuilder(net.inside(NetbootServerProcess.command(tree, NetbootNetwork.SERVER_IF,
+                    NetbootNetwork.SERVER_ADDRESS, NetbootNetwork.FIRST_GUEST, NetbootNetwork.LAST_GUEST,
+                    TestBuilds.ROOT.resolve("netboot-cache")))).redirectErrorStream(true).start();
+            try {
+                collect(server, served, log);
+                awaitLogged(served, server, "^netboot: serving gateway 1\\.0\\.0 on 192\\.0\\.2\\.1", Duration.ofSeconds(60));
+                QemuCommand qemu = QemuCommand.netboot(BoardProfiles.get("qemu-arm64"), NetbootNetwork.TAP);
+                try (ConsoleSession console = ConsoleSession.start(qemu, log::println)) {
+                    if (console.await(Pattern.compile("^fleetkit: ready gateway 1\\.0\\.0 slot=net$"), BOOT).isEmpty()) {
+                        List<String> lines = console.lines();
+                        throw new AssertionError("no ready line within " + BOOT.toSeconds() + " s; console and server log in "
+                                + logFile + "\nserver:\n  " + String.join("\n  ", served) + "\nconsole tail:\n  "
+                                + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+                    }
+                    String guest = "192\\.0\\.2\\.1\\d\\d";
+                    assertLogged(served, "^dhcp: ACK to .*\\(UBOOT, U-Boot\\.armv8\\) address " + guest);
+                    assertLogged(served, "^tftp: " + guest + ":\\d+ boot\\.scr\\.uimg \\d+ bytes in");
+                    assertLogged(served, "^tftp: " + guest + ":\\d+ images/gateway/vmlinuz " + Files.size(tree.resolve("vmlinuz"))
+                            + " bytes in");
+                    assertLogged(served, "^tftp: " + guest + ":\\d+ images/gateway/initrd\\.img "
+                            + Files.size(tree.resolve("initrd.img")) + " bytes in");
+                    // The booted system asks again from Linux (busybox udhcpc, in the background of
+                    // rc.boot), which may come just after the ready line.
+                    awaitLogged(served, server, "^dhcp: ACK to .*\\(PLAIN, udhcp [^)]*\\) address " + guest,
+                            Duration.ofSeconds(60));
                 }
+            } finally {
+                stop(server);
             }
-            Path tree = built.path(OutputFormat.NETBOOT);
-            String guest = Pattern.quote(tap.prefix) + "\\.1\\d\\d";
-            assertLogged(served, "dhcp: ACK to .*\\(UBOOT, U-Boot\\.armv8\\) address " + guest);
-            assertLogged(served, "tftp: " + guest + ":\\d+ boot\\.scr\\.uimg \\d+ bytes in");
-            assertLogged(served, "tftp: " + guest + ":\\d+ images/gateway/vmlinuz " + Files.size(tree.resolve("vmlinuz"))
-                    + " bytes in");
-            assertLogged(served, "tftp: " + guest + ":\\d+ images/gateway/initrd\\.img "
-                    + Files.size(tree.resolve("initrd.img")) + " bytes in");
-            // The booted system asks again from Linux (busybox udhcpc, in the background of rc.boot),
-            // which may come just after the ready line.
-            awaitLogged(served, "dhcp: ACK to .*\\(PLAIN, udhcp [^)]*\\) address " + guest, Duration.ofSeconds(60));
         }
     }
 
-    private static NetbootOptions options(Path tree, TapNetwork tap) throws Exception {
-        NetbootOptions o = new NetbootOptions();
-        o.images = List.of(tree);
-        o.dhcpMode = DhcpMode.FULL;
-        o.dhcpRange = AddressRange.parse(tap.firstGuestAddress() + "-" + tap.lastGuestAddress());
-        o.interfaceName = tap.name;
-        o.address = (Inet4Address) InetAddress.getByName(tap.hostAddress());
-        // U-Boot asks on the standard ports; HTTP is not used by this boot path.
-        o.dhcpPort = 67;
-        o.tftpPort = 69;
-        o.httpPort = 0;
-        // The tap was made a moment ago and only our emulator will sit on it: no other DHCP
-        // server can answer there, so skip the 4 s probe.
-        o.force = true;
-        o.cacheDir = TestBuilds.ROOT.resolve("netboot-cache");
-        Files.createDirectories(o.cacheDir);
-        return o;
+    /** Copies the server's output lines into {@code lines} and the log file, on a daemon thread. */
+    private static void collect(Process server, List<String> lines, PrintWriter log) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                    log.println("[server] " + line);
+                }
+            } catch (IOException e) {
+                // the server went away; waiters see it through isAlive()
+            }
+        }, "netboot-server-output");
+        t.setDaemon(true);
+        t.start();
     }
 
-    private static void awaitLogged(List<String> lines, String regex, Duration timeout) throws InterruptedException {
+    /** Closing stdin stops the server; a server that does not stop is killed. */
+    private static void stop(Process server) throws InterruptedException {
+        try {
+            server.getOutputStream().close();
+        } catch (IOException e) {
+            // already gone
+        }
+        if (!server.waitFor(10, TimeUnit.SECONDS)) {
+            server.destroyForcibly();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits (bounded) for a server line; not a timing assertion, the bound only keeps a broken run finite. */
+    private static void awaitLogged(List<String> lines, Process server, String regex, Duration timeout)
+            throws InterruptedException {
         Pattern p = Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (lines.stream().noneMatch(l -> p.matcher(l).find()) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
+        while (lines.stream().noneMatch(l -> p.matcher(l).find()) && server.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
         }
+        Thread.sleep(server.isAlive() ? 0 : 200); // let the reader drain a dead server's last lines
         assertLogged(lines, regex);
     }
 
