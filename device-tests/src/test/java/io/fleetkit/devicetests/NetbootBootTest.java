@@ -56,6 +56,8 @@ class NetbootBootTest {
                                 + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
                     }
                     String guest = "192\\.0\\.2\\.1\\d\\d";
+                    assertTrue(console.lines().contains("fleetkit: netboot gateway 1.0.0 from " + NetbootNetwork.SERVER_ADDRESS),
+                            "U-Boot did not run our boot.scr.uimg; console in " + logFile);
                     assertLogged(served, "^dhcp: ACK to .*\\(UBOOT, U-Boot\\.armv8\\) address " + guest);
                     assertLogged(served, "^tftp: " + guest + ":\\d+ boot\\.scr\\.uimg \\d+ bytes in");
                     assertLogged(served, "^tftp: " + guest + ":\\d+ images/gateway/vmlinuz " + Files.size(tree.resolve("vmlinuz"))
