@@ -92,7 +92,11 @@ public final class OtaBenchmark {
 
     private static void rollouts(Path tmp, int devices, List<String[]> rows) {
 
+        String brokers = System.getProperty("bench.brokers", "both"); // embedded | mosquitto | both
         for (boolean mosquitto : new boolean[] {false, true}) {
+            if (!brokers.equals("both") && brokers.equals("mosquitto") != mosquitto) {
+                continue;
+            }
             String broker = mosquitto ? "Mosquitto" : "embedded Moquette";
             try {
                 RolloutBench.Result r = RolloutBench.run(Files.createDirectories(tmp.resolve("rollout-" + mosquitto)), devices, mosquitto);

@@ -58,7 +58,12 @@ final class RolloutBench {
         Path data = dir.resolve("fleet-data");
         int port = Mosquitto.freePort();
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+        if (System.getProperty("bench.serverJfr") != null) { // a flight recording of the server, for profiling
+            command.add("-Xlog:disable");
+            command.add("-XX:StartFlightRecording=filename=" + System.getProperty("bench.serverJfr") + ",settings=profile");
+        }
+        command.addAll(java.util.List.of(
                 // bench.serverClasspath: e.g. with slf4j-simple instead of slf4j-nop, to see the broker's own log
                 "-cp", System.getProperty("bench.serverClasspath", System.getProperty("java.class.path")), BenchServer.class.getName(),
                 data.toString(), dir.resolve("keys").toString(), Integer.toString(port)));
@@ -68,6 +73,9 @@ final class RolloutBench {
         Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String ready = serverOut.readLine();
+        while (ready != null && !ready.startsWith("READY ") && System.getProperty("bench.serverJfr") != null) {
+            ready = serverOut.readLine(); // the flight recorder's own start-up lines
+        }
         if (ready == null || !ready.startsWith("READY ")) {
             server.destroyForcibly();
             throw new IllegalStateException("the bench server did not start: " + ready);

@@ -23,6 +23,7 @@ final class StatusPublisher {
     private final Executor loop;
     private final EventSink sink;
     private long publishedSeq;
+    private AgentState reportedFrom;
 
     StatusPublisher(UpdateStateMachine machine, StateReporter reporter, MqttLink link, Topics topics, String deviceId, Executor loop,
                     EventSink sink) {
@@ -39,6 +40,7 @@ final class StatusPublisher {
     void reconnected() {
         reporter.forget();
         publishedSeq = 0;
+        reportedFrom = null;
     }
 
     /** Sends the events not sent yet and the state report if it changed. */
@@ -59,7 +61,13 @@ final class StatusPublisher {
                 return;
             }
         }
-        reporter.changed(machine.state(), null).ifPresent(r -> link.publish(topics.state(deviceId), r, true));
+        // Building a report reads the disk (slot versions, free space); the state is immutable and
+        // replaced on every change, so an unchanged instance means nothing the report says changed.
+        AgentState s = machine.state();
+        if (s != reportedFrom) {
+            reportedFrom = s;
+            reporter.changed(s, null).ifPresent(r -> link.publish(topics.state(deviceId), r, true));
+        }
     }
 
     private void delivered(long seq) {

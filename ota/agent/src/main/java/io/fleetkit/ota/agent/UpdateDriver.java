@@ -159,6 +159,7 @@ final class UpdateDriver {
 
     /** After a (re)connect: outstanding chunk requests are asked for again. */
     void reconnected() throws IOException {
+        lastHealthAttempt = null; // a trial waiting for the broker checks again at once, not after the interval
         if (chunks != null) {
             chunks.reconnected();
         }

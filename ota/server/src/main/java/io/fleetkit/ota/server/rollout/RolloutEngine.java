@@ -124,12 +124,18 @@ public final class RolloutEngine {
         int phase = r.currentPhase();
         int accepted = r.acceptedFailures();
         while (true) {
-            for (RolloutDevice d : rollouts.devicesInPhase(c, id, phase)) {
+            // One read of the phase per step: timeouts are applied to the list as well as to the database.
+            List<RolloutDevice> inPhase = new ArrayList<>(rollouts.devicesInPhase(c, id, phase));
+            for (int i = 0; i < inPhase.size(); i++) {
+                RolloutDevice d = inPhase.get(i);
                 if (d.state() == DeviceRolloutState.OFFERED && !d.updatedAt().plus(r.timeout()).isAfter(now)) {
-                    rollouts.setDeviceState(c, d, DeviceRolloutState.TIMED_OUT, "no report within " + r.timeout(), now);
+                    String why = "no report within " + r.timeout();
+                    rollouts.setDeviceState(c, d, DeviceRolloutState.TIMED_OUT, why, now);
+                    inPhase.set(i, new RolloutDevice(d.rolloutId(), d.deviceId(), d.phase(), d.bundleSha256(), DeviceRolloutState.TIMED_OUT,
+                            why, d.offeredAt(), now));
                 }
             }
-            PhaseCounts counts = count(phase, rollouts.devicesInPhase(c, id, phase));
+            PhaseCounts counts = count(phase, inPhase);
             if (counts.failures() > accepted && counts.failureShare() > r.maxFailures()) {
                 String why = String.format("phase %d: %d of %d devices failed (%.0f%%), more than the %.0f%% allowed",
                         phase + 1, counts.failures(), counts.total(), counts.failureShare() * 100, r.maxFailures() * 100);
