@@ -60,8 +60,10 @@ public final class OtaBenchmark {
         Path bundle = bigBundle(tmp, keys);
         double http = best(() -> TransferBench.http(bundle, key));
         try (FleetServer server = FleetServer.start(FleetServerConfig.defaults(tmp.resolve("data-transfer")).withKeyDir(tmp.resolve("keys"))
-                .withListen("127.0.0.1", Mosquitto.freePort()), EventSink.NONE)) {
+                .withListen("127.0.0.1", Mosquitto.freePort()).withHttp(0, null), EventSink.NONE)) {
             PublishedBundle b = server.bundles().publish(bundle, Optional.empty());
+            String url = server.bundleBaseUrl().orElseThrow() + b.sha256();
+            rows.add(row("fleet server HTTP port, Range requests as the agent makes them", best(() -> TransferBench.fleetHttp(url, b, key)), http));
             for (int window : new int[] {4, 8}) {
                 double mqtt = best(() -> TransferBench.mqtt(server.deviceBrokerUrl(), b, key, window));
                 rows.add(row("MQTT chunks, embedded broker, 1 MiB chunks, window " + window, mqtt, http));
@@ -75,7 +77,11 @@ public final class OtaBenchmark {
         }
         rows.add(new String[] {"HTTP (JDK HttpServer + HttpClient), same bytes and checks", String.format("%.0f MiB/s", http)});
         System.err.println("transfer done");
-        install(tmp, bundle, key, rows);
+        try {
+            install(tmp, bundle, key, rows);
+        } catch (Exception | LinkageError e) {
+            rows.add(new String[] {"install", "FAILED: " + e});
+        }
     }
 
     private static void install(Path tmp, Path bundle, PublicKey key, List<String[]> rows) throws Exception {

@@ -116,6 +116,30 @@ final class TransferBench {
         }
     }
 
+    /**
+     * The agent's HTTP path: the fleet server's bundle HTTP port, the header then the payload as one
+     * Range request read chunk by chunk with {@link java.net.HttpURLConnection}, each chunk verified.
+     */
+    static double fleetHttp(String bundleUrl, PublishedBundle b, PublicKey key) throws Exception {
+        long t0 = System.nanoTime();
+        VerifiedManifest m;
+        java.net.HttpURLConnection h = (java.net.HttpURLConnection) new java.net.URL(bundleUrl).openConnection();
+        h.setRequestProperty("Range", "bytes=0-" + (b.headerSize() - 1));
+        try (InputStream in = h.getInputStream()) {
+            m = BundleReader.verify(BundleReader.readHeader(new ByteArrayInputStream(in.readAllBytes())), List.of(key));
+        }
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(bundleUrl).openConnection();
+        c.setRequestProperty("Range", "bytes=" + b.headerSize() + "-" + (b.size() - 1));
+        ChunkVerifier v = m.chunkVerifier();
+        try (InputStream in = c.getInputStream()) {
+            for (int i = 0; i < v.chunkCount(); i++) {
+                byte[] chunk = in.readNBytes(v.chunkLength(i));
+                v.verify(i, chunk);
+            }
+        }
+        return payloadMib(b) / ((System.nanoTime() - t0) / 1e9);
+    }
+
     private static double payloadMib(PublishedBundle b) {
         return (b.size() - b.headerSize()) / 1048576.0;
     }
