@@ -82,6 +82,8 @@ final class AgentServiceStep implements BuildStep {
                 io.fleetkit.json.JsonWriter.writePretty(OciRuntimeConfig.forAgent(service, rootPath))));
         c.root.file(bundle + "/root", 0644, AssembleRootfsStep.utf8(rootPath + "\n"));
         c.root.file(bundle + "/bind-sources", 0644, AssembleRootfsStep.utf8(DATA + "\n"));
+        // the agent updates slots on a disk; a netbooted system has none (the supervisor checks this)
+        c.root.file(bundle + "/needs-disk", 0644, new byte[0]);
         c.report.put("agentJarBytes", jarBytes);
     }
 

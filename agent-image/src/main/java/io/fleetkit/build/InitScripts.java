@@ -121,6 +121,12 @@ final class InitScripts {
                 name=$1; policy=$2
                 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/busybox
                 bundle=/etc/fleetkit/services/$name
+                if [ -e $bundle/needs-disk ] && ! grep -q 'fleetkit\\.disk=' /proc/cmdline; then
+                  # Netbooted: no slots to update, so the agent has nothing to do; it counts as started.
+                  echo "fleetkit: service $name not started: no disk (netboot)"
+                  echo netboot > /run/fleetkit/started/$name
+                  exec sleep 2147483647
+                fi
                 root=$(cat $bundle/root)
                 if [ "$root" = /run/fleetkit/svc/$name/rootfs ]; then
                   mkdir -p "$root"

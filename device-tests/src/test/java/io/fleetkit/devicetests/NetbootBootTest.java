@@ -68,6 +68,11 @@ class NetbootBootTest {
                     // rc.boot), which may come just after the ready line.
                     awaitLogged(served, server, "^dhcp: ACK to .*\\(PLAIN, udhcp [^)]*\\) address " + guest,
                             Duration.ofSeconds(60));
+                    // With no disk the agent has no slots to update: it is not started, and no service dies.
+                    assertTrue(console.lines().contains("fleetkit: service fleet-agent not started: no disk (netboot)"),
+                            "the agent should stay down on a netbooted system; console in " + logFile);
+                    assertTrue(console.lines().stream().noneMatch(l -> l.matches("^fleetkit: service .* exited with status .*")),
+                            "a service exited on the netbooted system; console in " + logFile);
                 }
             } finally {
                 stop(server);
