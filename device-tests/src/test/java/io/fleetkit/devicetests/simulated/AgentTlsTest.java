@@ -2,6 +2,10 @@ package io.fleetkit.devicetests.simulated;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.fleetkit.identity.BootIdentityWriter;
+import io.fleetkit.identity.DeviceCredentials;
+import io.fleetkit.identity.DeviceSettings;
+import io.fleetkit.ota.boot.MbrPartitions;
 import io.fleetkit.ota.bundle.PemKeys;
 import io.fleetkit.ota.keys.DeviceCertificateIssuer;
 import io.fleetkit.ota.keys.FleetKeys;
@@ -13,8 +17,10 @@ import io.fleetkit.ota.server.FleetServer;
 import io.fleetkit.ota.server.rollout.Rollout;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
 import io.fleetkit.ota.server.rollout.RolloutState;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -27,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real agents that reach the broker only over TLS with a client certificate from the fleet CA:
  * through the embedded broker's TLS listener and through a Mosquitto that requires certificates
- * (the server then connects over TLS too). A device whose certificate comes from another CA is
+ * (the server then connects over TLS too). One device is configured with PEM files, one only has
+ * what the flasher put on its boot partition; a device whose certificate comes from another CA is
  * never admitted and never appears in the fleet.
  */
 class AgentTlsTest {
@@ -62,8 +69,13 @@ class AgentTlsTest {
         server.bundles().publish(f.v2Bundle, Optional.empty());
         FleetKeys strangers = FleetKeys.init(dir.resolve("other-fleet-keys"), Clock.systemUTC());
         SimulatedFleet fleet = f.fleet(3, tlsUrl, (i, d) -> {
-            // sim-002 trusts our CA but presents a certificate from another fleet's CA
-            withCredentials(d, i == 2 ? strangers : f.keys, f.keys, d.id);
+            if (i == 1) {
+                // sim-001 as `fleet flash --identity` leaves it: key, certificate and CA on p1, no TLS config
+                provisionOnBootPartition(d, f.keys);
+            } else {
+                // sim-002 trusts our CA but presents a certificate from another fleet's CA
+                withCredentials(d, i == 2 ? strangers : f.keys, f.keys, d.id);
+            }
         });
         FleetClient client = f.client();
         Await.until("sim-000 and sim-001 reporting 1.0.0 over TLS", Duration.ofSeconds(60),
@@ -83,6 +95,17 @@ class AgentTlsTest {
         Await.until("`fleet devices` showing 2.0.0 committed on slot B", Duration.ofSeconds(30),
                 () -> client.devices().stream().filter(SimulatedRolloutTest::onV2).count() == 2);
         assertEquals(0, fleet.devices.get(2).reboots(), "the refused device never updated");
+    }
+
+    /** Puts a key, a certificate from the fleet CA and the CA on p1 with the flasher's own writer (no mounting). */
+    private static void provisionOnBootPartition(SimulatedDevice d, FleetKeys keys) {
+        DeviceCredentials credentials = DeviceCredentials.issue(keys, d.id, Clock.systemUTC());
+        try (FileChannel ch = FileChannel.open(d.disk, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long p1 = MbrPartitions.read(d.disk).require(1, "boot").offset();
+            new BootIdentityWriter(credentials, DeviceSettings.none(), DeviceDisk.EPOCH).write(ch, p1);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Writes the device's key and certificate (issued by {@code issuer}) and the CA it trusts, and points the agent at them. */

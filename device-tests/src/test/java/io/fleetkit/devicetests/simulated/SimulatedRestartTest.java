@@ -30,9 +30,20 @@ class SimulatedRestartTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
-    // The same with the embedded broker is not here: Moquette 0.17 stops a session thread for good
-    // when a reconnecting client resends a QoS 1 PUBLISH with DUP=1 (moquette #750/#961), so it
-    // fails until the embedded broker is fixed or replaced (the test is in commit da7737a).
+    // Moquette 0.17 stops a session loop for good when a reconnecting client resends a QoS 1
+    // PUBLISH with DUP=1 (moquette #750); agents and the server's link to its embedded broker use
+    // clean sessions, so they never do, and this passes.
+    @Test
+    void anEmbeddedBrokerRestartMidDownloadResumesWithoutFetchingVerifiedChunksAgain() throws Exception {
+        // 4 KiB chunks: ~480 of them, so the download is still running when the broker goes
+        try (OtaFixture f = new OtaFixture(dir, 4096)) {
+            FleetServer server = f.startServer(f.serverConfig());
+            restartMidDownload(f, server, server.deviceBrokerUrl(), () -> {
+                server.embeddedBroker().orElseThrow().close();
+                f.keepUntilLast(EmbeddedBroker.start("127.0.0.1", f.port, EmbeddedBroker.DEFAULT_MAX_MESSAGE_BYTES, Optional.empty()));
+            });
+        }
+    }
 
     @Test
     void aMosquittoRestartMidDownloadResumesWithoutFetchingVerifiedChunksAgain() throws Exception {

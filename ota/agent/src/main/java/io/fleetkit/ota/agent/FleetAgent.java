@@ -3,6 +3,7 @@ package io.fleetkit.ota.agent;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.ota.boot.BootBackend;
+import io.fleetkit.ota.boot.FatFileInPlace;
 import io.fleetkit.ota.bundle.PemKeys;
 import io.fleetkit.ota.protocol.OnlineStatus;
 import io.fleetkit.ota.protocol.Topics;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +48,8 @@ public final class FleetAgent implements AutoCloseable {
         this.clock = clock;
         this.sink = sink;
         this.topics = new Topics(config.topicPrefix());
-        this.deviceId = DeviceIdentity.resolve(config, BootBackends.bootPartition(config));
+        FatFileInPlace bootFiles = BootBackends.bootPartition(config);
+        this.deviceId = DeviceIdentity.resolve(config, bootFiles);
         BootBackend boot = BootBackends.create(config);
         String bootId = Files.isRegularFile(config.procBootId()) ? Files.readString(config.procBootId()).strip() : "unknown";
         Rebooter marking = kind -> {
@@ -61,7 +64,7 @@ public final class FleetAgent implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.link = new MqttLink(config.brokerUrl(), deviceId, connectOptions(),
+        this.link = new MqttLink(config.brokerUrl(), deviceId, connectOptions(bootFiles),
                 List.of(topics.desired(deviceId), topics.chunkData(deviceId)), clock, sink);
         HealthCheck health = new HealthCheck(config.healthServices(), config.healthChecks(), link::connected, Duration.ofSeconds(30));
         this.driver = new UpdateDriver(machine, config, health, clock, sink, loop, deviceId,
@@ -111,17 +114,24 @@ public final class FleetAgent implements AutoCloseable {
         loop.scheduleWithFixedDelay(() -> guarded(this::tick), 200, TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private MqttConnectOptions connectOptions() throws IOException {
+    private MqttConnectOptions connectOptions(FatFileInPlace boot) throws IOException {
         MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(false);
+        // A clean session: after a reconnect Paho then never resends an unacknowledged PUBLISH with
+        // DUP=1, which stops a session loop of the embedded Moquette 0.17 for good (moquette #750).
+        // Nothing is lost: desired is retained, chunks are asked for again, events stay in the
+        // outbox until the server acknowledges them, and subscriptions are renewed on every connect.
+        o.setCleanSession(true);
         o.setAutomaticReconnect(true);
         o.setMaxReconnectDelay(30);
         o.setKeepAliveInterval(30);
         o.setMaxInflight(64);
         o.setConnectionTimeout(10);
         o.setWill(topics.online(deviceId), OnlineStatus.lastWill().encode(), 1, true);
-        if (config.tlsCa() != null) {
-            o.setSocketFactory(TlsSocketFactory.create(config.tlsCa(), config.tlsCert(), config.tlsKey()));
+        if (config.brokerUrl().startsWith("ssl://")) {
+            Optional<TlsCredentials> tls = TlsCredentials.resolve(config, boot);
+            if (tls.isPresent()) {
+                o.setSocketFactory(TlsSocketFactory.create(tls.get()));
+            }
         }
         return o;
     }

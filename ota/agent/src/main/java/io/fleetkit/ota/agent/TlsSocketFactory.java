@@ -22,14 +22,6 @@ public final class TlsSocketFactory {
     private TlsSocketFactory() {
     }
 
-    /** From PEM files, as {@code tls.ca}/{@code tls.cert}/{@code tls.key} name them. */
-    public static SSLSocketFactory create(java.nio.file.Path caPem, java.nio.file.Path certPem, java.nio.file.Path keyPem)
-            throws IOException {
-        return create(new TlsCredentials(java.nio.file.Files.readString(caPem, StandardCharsets.ISO_8859_1),
-                certPem == null ? null : java.nio.file.Files.readString(certPem, StandardCharsets.ISO_8859_1),
-                keyPem == null ? null : java.nio.file.Files.readString(keyPem, StandardCharsets.ISO_8859_1), caPem.toString()));
-    }
-
     public static SSLSocketFactory create(TlsCredentials tls) throws IOException {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");

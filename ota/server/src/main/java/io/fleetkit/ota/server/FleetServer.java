@@ -112,7 +112,7 @@ public final class FleetServer implements AutoCloseable {
         }
         ChunkServer chunks = new ChunkServer(bundles, sink);
         DeviceMessages messages = new DeviceMessages(db, engine, config.clock(), sink);
-        link = BrokerLink.connect(url, config.clientId(), sockets, topics.serverSubscriptions(),
+        link = BrokerLink.connect(url, config.clientId(), sockets, broker == null, topics.serverSubscriptions(),
                 new MessageRouter(topics, messages, chunks, deviceWorker, chunkWorkers, this::publishChunk, this::onConnected), sink);
         publisher = new DesiredPublisher(db, link, topics, bundleBaseUrl, sink);
     }

@@ -54,12 +54,17 @@ public final class BrokerLink implements AutoCloseable {
         this.sink = sink;
     }
 
-    /** Connects to {@code url} ({@code tcp://} or {@code ssl://}), waiting up to 30 s for the first connection. */
-    public static BrokerLink connect(String url, String clientId, SocketFactory socketFactory, List<String> subscriptions,
-                                     Handler handler, EventSink sink) throws MqttException {
+    /**
+     * Connects to {@code url} ({@code tcp://} or {@code ssl://}), waiting up to 30 s for the first connection.
+     * {@code persistentSession}: an external broker keeps the QoS 1 messages sent while the server was
+     * away; the embedded broker lives and dies with the server, so there a clean session is used, and
+     * Paho then never resends with DUP=1, which stops a session loop of Moquette 0.17 (moquette #750).
+     */
+    public static BrokerLink connect(String url, String clientId, SocketFactory socketFactory, boolean persistentSession,
+                                     List<String> subscriptions, Handler handler, EventSink sink) throws MqttException {
         MqttAsyncClient client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(false); // QoS 1 messages sent while the server was away wait for it at the broker
+        o.setCleanSession(!persistentSession);
         o.setAutomaticReconnect(true);
         o.setMaxReconnectDelay(5_000);
         o.setMaxInflight(MAX_IN_FLIGHT);
