@@ -2,6 +2,6 @@ package io.fleetkit.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "device", description = "One device of the fleet.", subcommands = {DeviceShowCommand.class})
+@Command(name = "device", description = "One device of the fleet.", subcommands = {DeviceShowCommand.class, DeviceTagCommand.class})
 public final class DeviceCommand {
 }

@@ -1,0 +1,63 @@
+package io.fleetkit.cli;
+
+import io.fleetkit.events.UsageException;
+import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.db.DeviceRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "tag", description = {
+        "Put a device in groups: set its tags.",
+        "",
+        "Tags are the groups that `fleet rollout --group TAG` and `fleet netboot assign --tag TAG`",
+        "address. The list given replaces the device's tags; give none to clear them. A device",
+        "provisioned with tags of its own reports them, and its report then wins.",
+        "",
+        "Examples: fleet device tag gw-00042 lab eu",
+        "          fleet device tag gw-00042            (no tags)"
+})
+public final class DeviceTagCommand implements Callable<Integer> {
+
+    /** The protocol's name syntax (docs/protocol.md), so tags set here look like tags a device reports. */
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}");
+
+    @Parameters(index = "0", paramLabel = "ID", description = "Device id.")
+    String id;
+
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "TAG", description = "The device's tags, replacing the ones it has.")
+    List<String> tags = new ArrayList<>();
+
+    @Mixin
+    FleetDataOptions fleet;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+        for (String t : tags) {
+            if (!TAG.matcher(t).matches()) {
+                throw new UsageException("device.bad-tag", "tag '" + t + "' is not a name: a letter or digit, then up to 127 of"
+                        + " letters, digits and ._+~-", "e.g. fleet device tag " + id + " lab eu-west");
+            }
+        }
+        List<String> unique = tags.stream().distinct().toList();
+        DeviceRecord d;
+        try (FleetClient client = fleet.open(output.events())) {
+            client.tagDevice(id, unique);
+            d = client.device(id).device();
+        }
+        if (output.json) {
+            output.printJson(DevicesCommand.doc(d));
+        } else {
+            output.out().printf("%s tags: %s%n", d.id(), d.tags().isEmpty() ? "(none)" : String.join(", ", d.tags()));
+            output.out().flush();
+        }
+        return 0;
+    }
+}
