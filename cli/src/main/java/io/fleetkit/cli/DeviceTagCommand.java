@@ -1,12 +1,12 @@
 package io.fleetkit.cli;
 
 import io.fleetkit.events.UsageException;
+import io.fleetkit.ota.protocol.Names;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.db.DeviceRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -23,9 +23,6 @@ import picocli.CommandLine.Parameters;
 })
 public final class DeviceTagCommand implements Callable<Integer> {
 
-    /** The protocol's name syntax (docs/protocol.md), so tags set here look like tags a device reports. */
-    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}");
-
     @Parameters(index = "0", paramLabel = "ID", description = "Device id.")
     String id;
 
@@ -41,7 +38,7 @@ public final class DeviceTagCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (String t : tags) {
-            if (!TAG.matcher(t).matches()) {
+            if (!Names.isValid(t)) { // the protocol's names, so tags set here look like tags a device reports
                 throw new UsageException("device.bad-tag", "tag '" + t + "' is not a name: a letter or digit, then up to 127 of"
                         + " letters, digits and ._+~-", "e.g. fleet device tag " + id + " lab eu-west");
             }

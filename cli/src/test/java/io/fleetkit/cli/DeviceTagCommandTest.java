@@ -7,8 +7,6 @@ import io.fleetkit.ota.protocol.DeviceReport;
 import io.fleetkit.ota.protocol.UpdateStatus;
 import io.fleetkit.ota.server.db.Database;
 import io.fleetkit.ota.server.db.DeviceStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -16,15 +14,12 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `fleet device tag` on a real fleet data directory (H2): the tags land where rollouts and netboot look. */
 class DeviceTagCommandTest {
 
     @TempDir
     Path data;
-
-    private record Run(int code, String out, String err) {}
 
     @BeforeEach
     void oneDeviceWithoutTags() throws Exception {
@@ -37,15 +32,6 @@ class DeviceTagCommandTest {
         }
     }
 
-    private Run fleet(String... args) {
-        CommandLine cli = FleetCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
-
     private List<String> storedTags() throws Exception {
         try (Database db = Database.open(Database.h2Url(data))) {
             return db.transaction(c -> new DeviceStore().find(c, "gw-001")).orElseThrow().tags();
@@ -54,27 +40,27 @@ class DeviceTagCommandTest {
 
     @Test
     void setsReplacesAndClearsTags() throws Exception {
-        Run r = fleet("device", "tag", "gw-001", "lab", "eu", "lab", "--data", data.toString());
+        CliRun r = CliRun.fleet("device", "tag", "gw-001", "lab", "eu", "lab", "--data", data.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("gw-001 tags: lab, eu"), r.out());
         assertEquals(List.of("lab", "eu"), storedTags());
 
-        assertEquals(0, fleet("device", "tag", "gw-001", "field", "--data", data.toString()).code());
+        assertEquals(0, CliRun.fleet("device", "tag", "gw-001", "field", "--data", data.toString()).code());
         assertEquals(List.of("field"), storedTags());
 
-        assertEquals(0, fleet("device", "tag", "gw-001", "--data", data.toString()).code());
+        assertEquals(0, CliRun.fleet("device", "tag", "gw-001", "--data", data.toString()).code());
         assertEquals(List.of(), storedTags());
     }
 
     @Test
     void refusesABadTagWithoutTouchingTheDeviceAndNamesAnUnknownDevice() throws Exception {
-        assertEquals(0, fleet("device", "tag", "gw-001", "lab", "--data", data.toString()).code());
-        Run bad = fleet("device", "tag", "gw-001", "no spaces", "--data", data.toString());
+        assertEquals(0, CliRun.fleet("device", "tag", "gw-001", "lab", "--data", data.toString()).code());
+        CliRun bad = CliRun.fleet("device", "tag", "gw-001", "no spaces", "--data", data.toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("tag 'no spaces' is not a name"), bad.err());
         assertEquals(List.of("lab"), storedTags());
 
-        Run unknown = fleet("device", "tag", "gw-999", "lab", "--data", data.toString());
+        CliRun unknown = CliRun.fleet("device", "tag", "gw-999", "lab", "--data", data.toString());
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().contains("no device gw-999"), unknown.err());
     }

@@ -9,8 +9,6 @@ import io.fleetkit.ota.protocol.UpdateStatus;
 import io.fleetkit.ota.server.db.Database;
 import io.fleetkit.ota.server.db.DeviceStore;
 import io.fleetkit.ota.server.db.NetbootAssignmentStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -19,15 +17,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `fleet netboot assign/unassign/assignments` on a real fleet data directory (H2), checked through --json and the store. */
 class NetbootAssignCommandTest {
 
     @TempDir
     Path data;
-
-    private record Run(int code, String out, String err) {}
 
     @BeforeEach
     void fleetWithTwoLabDevices() throws Exception {
@@ -44,16 +39,6 @@ class NetbootAssignCommandTest {
         }
     }
 
-    private Run fleet(String... args) {
-        CommandLine cli = FleetCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> assignmentsJson(String... dbArgs) {
         String[] args = new String[3 + dbArgs.length];
@@ -61,17 +46,17 @@ class NetbootAssignCommandTest {
         args[1] = "assignments";
         args[2] = "--json";
         System.arraycopy(dbArgs, 0, args, 3, dbArgs.length);
-        Run r = fleet(args);
+        CliRun r = CliRun.fleet(args);
         assertEquals(0, r.code(), r.err());
         return (List<Map<String, Object>>) JsonParser.parse(r.out());
     }
 
     @Test
     void assignThenListShowsWhichDevicesEachAssignmentDecides() throws Exception {
-        Run tag = fleet("netboot", "assign", "--tag", "lab", "lab-image", "--data", data.toString());
+        CliRun tag = CliRun.fleet("netboot", "assign", "--tag", "lab", "lab-image", "--data", data.toString());
         assertEquals(0, tag.code(), tag.err());
         assertTrue(tag.out().contains("tag lab netboots lab-image") && tag.out().contains("gw-001, gw-002"), tag.out());
-        Run device = fleet("netboot", "assign", "--device", "gw-002", "special", "--data", data.toString());
+        CliRun device = CliRun.fleet("netboot", "assign", "--device", "gw-002", "special", "--data", data.toString());
         assertEquals(0, device.code(), device.err());
 
         List<Map<String, Object>> all = assignmentsJson("--data", data.toString());
@@ -93,23 +78,23 @@ class NetbootAssignCommandTest {
     @Test
     void unassignRemovesAndSaysWhenThereWasNothing() {
         String jdbc = "--db=" + Database.h2Url(data);
-        assertEquals(0, fleet("netboot", "assign", "--tag", "lab", "lab-image", jdbc).code());
-        Run removed = fleet("netboot", "unassign", "--tag", "lab", jdbc);
+        assertEquals(0, CliRun.fleet("netboot", "assign", "--tag", "lab", "lab-image", jdbc).code());
+        CliRun removed = CliRun.fleet("netboot", "unassign", "--tag", "lab", jdbc);
         assertEquals(0, removed.code(), removed.err());
         assertEquals(List.of(), assignmentsJson(jdbc));
-        Run again = fleet("netboot", "unassign", "--tag", "lab", jdbc);
+        CliRun again = CliRun.fleet("netboot", "unassign", "--tag", "lab", jdbc);
         assertEquals(1, again.code());
         assertTrue(again.err().contains("no netboot assignment for tag lab"), again.err());
     }
 
     @Test
     void refusesBothOrNeitherTargetAndAMissingDataDirectory() {
-        assertEquals(2, fleet("netboot", "assign", "--tag", "lab", "--device", "gw-001", "x", "--data", data.toString()).code());
-        assertEquals(2, fleet("netboot", "assign", "x", "--data", data.toString()).code());
-        Run missing = fleet("netboot", "assignments", "--data", data.resolve("nowhere").toString());
+        assertEquals(2, CliRun.fleet("netboot", "assign", "--tag", "lab", "--device", "gw-001", "x", "--data", data.toString()).code());
+        assertEquals(2, CliRun.fleet("netboot", "assign", "x", "--data", data.toString()).code());
+        CliRun missing = CliRun.fleet("netboot", "assignments", "--data", data.resolve("nowhere").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("no fleet data directory"), missing.err());
-        Run notJdbc = fleet("netboot", "assign", "--tag", "lab", "--db", "gateway", "--data", data.toString());
+        CliRun notJdbc = CliRun.fleet("netboot", "assign", "--tag", "lab", "--db", "gateway", "--data", data.toString());
         assertEquals(2, notJdbc.code(), notJdbc.err());
     }
 }

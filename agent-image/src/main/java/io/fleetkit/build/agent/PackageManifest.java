@@ -1,13 +1,10 @@
 package io.fleetkit.build.agent;
 
+import io.fleetkit.debian.archive.ContentCache;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -34,7 +31,7 @@ final class PackageManifest {
             } else if (Files.isDirectory(p)) {
                 out.append("dir ").append(rel);
             } else {
-                out.append("file ").append(sha256(p)).append(Files.isExecutable(p) ? " 755 " : " 644 ").append(rel);
+                out.append("file ").append(ContentCache.sha256Of(p)).append(Files.isExecutable(p) ? " 755 " : " 644 ").append(rel);
             }
             out.append('\n');
         }
@@ -53,18 +50,5 @@ final class PackageManifest {
             }
         }
         return "none";
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                d.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
