@@ -19,7 +19,10 @@ import java.util.TreeMap;
  * The agent's configuration, a Java properties file (normally {@code /etc/fleetkit/agent.properties},
  * written by the image builder). Unknown keys are refused so a typo is not silently ignored.
  * Paths under {@code proc.*} and {@code machineId} exist so tests can point the agent at files.
- * Commands are run with {@code /bin/sh -c}.
+ * Commands are run with {@code /bin/sh -c}. {@code download.syncBytes} (default 8 MiB) is how
+ * many bytes of a download may be written to the slot between two durable checkpoints (fsync of
+ * the slot, then the saved state); a power cut costs at most that much download again. 0, or
+ * anything up to one chunk, checkpoints every chunk.
  */
 public record AgentConfig(
         String deviceId,
@@ -44,18 +47,22 @@ public record AgentConfig(
         List<String> trybootCommand,
         int downloadWindow,
         Duration chunkTimeout,
+        long downloadSyncBytes,
         Path procCmdline,
         Path procBootId,
         Path procUptime,
         Path deviceTree,
         Path machineId) {
 
+    /** The default of {@code download.syncBytes}: 8 MiB, a few seconds of writing on an SD card. */
+    public static final long DEFAULT_SYNC_BYTES = 8L << 20;
+
     public static final List<String> BACKENDS = List.of("uboot-script", "rpi-tryboot", "uboot-env");
 
     private static final Set<String> KEYS = Set.of("device.id", "board", "version", "versionNumber", "agent.version",
             "broker.url", "topic.prefix", "signing.publicKey", "disk.device", "boot.backend", "boot.fwEnvConfig", "data.dir",
             "tls.ca", "tls.cert", "tls.key", "health.services", "health.deadlineSeconds", "reboot.command",
-            "reboot.trybootCommand", "download.window", "download.timeoutSeconds", "proc.cmdline", "proc.bootId",
+            "reboot.trybootCommand", "download.window", "download.timeoutSeconds", "download.syncBytes", "proc.cmdline", "proc.bootId",
             "proc.uptime", "proc.deviceTree", "machineId");
 
     public static AgentConfig load(Path file) throws IOException {
@@ -93,6 +100,7 @@ public record AgentConfig(
                 List.of("/bin/sh", "-c", m.getOrDefault("reboot.command", "reboot")),
                 List.of("/bin/sh", "-c", m.getOrDefault("reboot.trybootCommand", "/bin/fleetkit-reboot tryboot")),
                 (int) number(m, "download.window", "4", source), Duration.ofSeconds(number(m, "download.timeoutSeconds", "30", source)),
+                number(m, "download.syncBytes", Long.toString(DEFAULT_SYNC_BYTES), source),
                 path(m, "proc.cmdline", "/proc/cmdline"), path(m, "proc.bootId", "/proc/sys/kernel/random/boot_id"),
                 path(m, "proc.uptime", "/proc/uptime"), path(m, "proc.deviceTree", "/proc/device-tree"),
                 path(m, "machineId", "/etc/machine-id"));

@@ -58,7 +58,8 @@ public final class FleetAgent implements AutoCloseable {
             rebooter.reboot(kind);
         };
         this.machine = new UpdateStateMachine(deviceId, config.board(), List.of(PemKeys.readPublicKey(config.signingPublicKey())),
-                new AgentStateStore(config.dataDir()), boot, config.disk(), marking, clock, bootId, config.versionNumber(), sink);
+                new AgentStateStore(config.dataDir()), boot, config.disk(), marking, clock, bootId, config.versionNumber(), sink,
+                config.downloadSyncBytes());
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleet-agent-" + deviceId);
             t.setDaemon(true);

@@ -8,6 +8,7 @@ import io.fleetkit.ota.bundle.BundleRefusal;
 import io.fleetkit.ota.bundle.BundleRefusedException;
 import io.fleetkit.ota.bundle.ChunkVerifier;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,14 +20,21 @@ import java.util.HexFormat;
 
 /**
  * Writes verified chunks straight into the inactive slot partition of the whole disk (no
- * temporary copy), fsyncs, and reads the slot back to check it. It refuses, at construction,
- * to touch the running slot or the committed slot: nothing is ever written to the active slot.
+ * temporary copy) and reads the slot back to check it. It refuses, at construction, to touch the
+ * running slot or the committed slot: nothing is ever written to the active slot. One writer
+ * serves one update: the device stays open between chunks (on Linux the last close of a block
+ * device writes back its whole cache, so opening it per chunk would sync every chunk), writes go
+ * through the page cache, and {@link #sync()} makes them durable; the caller decides how often.
+ * Once closed it refuses to write, so a writer kept from an earlier update cannot be reused.
  */
-public final class SlotWriter {
+public final class SlotWriter implements Closeable {
 
     private final Path disk;
     private final Slot target;
     private final MbrPartitions.Partition partition;
+    private FileChannel out;
+    private long unsynced;
+    private boolean closed;
 
     /** Fails with {@code agent.active-slot} when {@code target} is the running or the committed slot. */
     public SlotWriter(Path disk, MbrPartitions mbr, Slot target, Slot running, Slot committed) {
@@ -56,20 +64,53 @@ public final class SlotWriter {
         }
     }
 
-    /** Writes chunk {@code index} (already verified by the caller's {@link ChunkVerifier}) and fsyncs it. */
+    /**
+     * Writes chunk {@code index} (already verified by the caller's {@link ChunkVerifier}) into the
+     * slot, without waiting for the storage: it is durable only after the next {@link #sync()}.
+     */
     public void writeChunk(BundleManifest m, int index, byte[] data, int length) throws IOException {
         checkFits(m);
         if (length != m.chunkLength(index)) {
             throw new IllegalArgumentException("chunk " + index + " is " + length + " bytes, expected " + m.chunkLength(index));
         }
-        try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap(data, 0, length);
-            long at = partition.offset() + m.chunkOffset(index);
-            while (b.hasRemaining()) {
-                at += ch.write(b, at);
-            }
-            ch.force(true);
+        FileChannel ch = channel();
+        ByteBuffer b = ByteBuffer.wrap(data, 0, length);
+        long at = partition.offset() + m.chunkOffset(index);
+        while (b.hasRemaining()) {
+            at += ch.write(b, at);
         }
+        unsynced += length;
+    }
+
+    /** Bytes written since the last {@link #sync()}. */
+    public long unsyncedBytes() {
+        return unsynced;
+    }
+
+    /** Waits until everything written so far is on the storage (fsync of the disk). */
+    public void sync() throws IOException {
+        channel().force(true);
+        unsynced = 0;
+    }
+
+    /** Closes the device; writes not yet {@link #sync() synced} may still be in the page cache. */
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        if (out != null) {
+            out.close();
+            out = null;
+        }
+    }
+
+    private FileChannel channel() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the writer for slot " + target + " is closed (its update ended)");
+        }
+        if (out == null) {
+            out = FileChannel.open(disk, StandardOpenOption.WRITE);
+        }
+        return out;
     }
 
     /**

@@ -29,7 +29,8 @@ import java.util.List;
  * COMMITTED, or ROLLED_BACK / FAILED with a reason. Every transition is saved atomically before
  * the action it announces (arming a trial, rebooting), and {@link #resume()} reconciles the
  * saved state with what the bootloader actually did, so a power cut at any instant resumes or
- * fails safe. See {@link #resume()} for the rules.
+ * fails safe. See {@link #resume()} for the rules. Download progress is the exception: it is
+ * made durable at checkpoints ({@link #chunksDone(int)}), not per chunk.
  */
 public final class UpdateStateMachine {
 
@@ -47,12 +48,15 @@ public final class UpdateStateMachine {
     private final String bootId;
     private final long runningVersionNumber;
     private final EventSink sink;
+    private final long syncBytes;
     private AgentState state;
     private VerifiedManifest verified;
+    private SlotWriter writer;
 
+    /** {@code syncBytes}: how many bytes may be written to the slot between two durable checkpoints ({@code download.syncBytes}). */
     public UpdateStateMachine(String deviceId, String board, List<PublicKey> trusted, AgentStateStore store, BootBackend boot,
-                              Path disk, Rebooter rebooter, Clock clock, String bootId, long runningVersionNumber, EventSink sink)
-            throws IOException {
+                              Path disk, Rebooter rebooter, Clock clock, String bootId, long runningVersionNumber, EventSink sink,
+                              long syncBytes) throws IOException {
         this.deviceId = deviceId;
         this.board = board;
         this.trusted = List.copyOf(trusted);
@@ -64,6 +68,7 @@ public final class UpdateStateMachine {
         this.bootId = bootId;
         this.runningVersionNumber = runningVersionNumber;
         this.sink = sink;
+        this.syncBytes = syncBytes;
         this.state = store.load().orElse(AgentState.initial(runningVersionNumber));
     }
 
@@ -80,8 +85,9 @@ public final class UpdateStateMachine {
      * <ul>
      * <li>running the committed slot: the committed version number is the running one;</li>
      * <li>DOWNLOADING/INSTALLING: cancel any trial armed for the target (it is about to be
-     *     written), re-verify the saved header and the written chunks by reading them back, and
-     *     continue from the first chunk that does not verify;</li>
+     *     written), re-verify the saved header and the chunks on the slot by reading them back —
+     *     also those written after the last checkpoint, which are trusted only if they verify —
+     *     and continue from the first chunk that does not verify;</li>
      * <li>REBOOTING: on the target slot ⇒ TRIAL; same boot (the agent restarted, the device did
      *     not) ⇒ arm again and reboot; another boot on the old slot ⇒ ROLLED_BACK
      *     ({@code boot.trial-failed} when the bootloader recorded it, else {@code boot.trial-not-booted});</li>
@@ -97,7 +103,7 @@ public final class UpdateStateMachine {
         Slot committed = boot.committedSlot();
         if (running == committed && state.committedVersionNumber() != runningVersionNumber) {
             state = state.withCommittedVersionNumber(runningVersionNumber);
-            store.save(state);
+            save();
         }
         Slot target = state.targetSlot();
         switch (state.state()) {
@@ -172,8 +178,12 @@ public final class UpdateStateMachine {
             int good = w.verifiedPrefix(v.manifest(), v.chunkVerifier(), v.manifest().chunkCount());
             if (good != state.chunksDone()) {
                 sink.info("agent", "slot " + state.targetSlot() + " holds " + good + " verified chunks (state said " + state.chunksDone() + ")");
+                if (good > state.chunksDone()) {
+                    // written after the last checkpoint; if only the agent restarted they may still be in the page cache
+                    w.sync();
+                }
                 state = state.withChunksDone(good);
-                store.save(state);
+                save();
             }
             return good == v.manifest().chunkCount() ? Next.INSTALL : Next.DOWNLOAD;
         } catch (BundleRefusedException e) {
@@ -198,7 +208,7 @@ public final class UpdateStateMachine {
             if (!retry) {
                 if (state.state().isBusy() && !desired.rollout().equals(state.rollout())) {
                     state = state.inRollout(desired.rollout());
-                    store.save(state);
+                    save();
                 }
                 return false;
             }
@@ -214,8 +224,10 @@ public final class UpdateStateMachine {
         if (running != committed) {
             return false;
         }
+        closeWriter();
         state = state.startUpdate(desired.version(), desired.rollout(), desired.bundle(), desired.url(), running.other(), bootId, clock.instant());
         verified = null;
+        slotWriter(); // the "never the active slot" check, once for this update
         if (boot.trialSlot().orElse(null) == running.other()) {
             boot.rollBack();
         }
@@ -240,7 +252,7 @@ public final class UpdateStateMachine {
             }
             verified = v;
             state = state.withHeader(header.manifestBytes(), header.signature()).withChunksDone(0);
-            store.save(state);
+            save();
             return v;
         } catch (BundleRefusedException e) {
             fail(e.code(), e.getMessage());
@@ -277,15 +289,42 @@ public final class UpdateStateMachine {
         return v;
     }
 
-    /** A writer for the target slot; refuses the running and the committed slot. */
+    /**
+     * The writer for the current update's target slot. It is made when the update starts (or on
+     * its first use after a start) from the partition table and the boot state, refusing the
+     * running and the committed slot, and then kept for every chunk of that update; a new
+     * update, or the end of writing, closes it.
+     */
     public SlotWriter slotWriter() throws IOException {
-        return new SlotWriter(disk, MbrPartitions.read(disk), state.targetSlot(), boot.currentSlot(), boot.committedSlot());
+        if (writer != null && writer.target() != state.targetSlot()) {
+            closeWriter();
+        }
+        if (writer == null) {
+            writer = new SlotWriter(disk, MbrPartitions.read(disk), state.targetSlot(), boot.currentSlot(), boot.committedSlot());
+        }
+        return writer;
     }
 
-    /** Records that chunks {@code 0..n-1} are written, fsynced and verified. */
+    private void closeWriter() throws IOException {
+        if (writer != null) {
+            SlotWriter w = writer;
+            writer = null;
+            w.close();
+        }
+    }
+
+    /**
+     * Records that chunks {@code 0..n-1} are written to the slot and verified. That becomes durable
+     * at checkpoints: once at least {@code syncBytes} were written since the last one, and after
+     * the last chunk, the slot is fsynced and then the state saved. In between only memory knows;
+     * a power cut loses at most the chunks since the last checkpoint, and {@link #resume()}
+     * re-verifies what the slot holds instead of trusting any of it.
+     */
     public void chunksDone(int n) throws IOException {
         state = state.withChunksDone(n);
-        store.save(state);
+        if (slotWriter().unsyncedBytes() >= syncBytes || n >= verifiedManifest().manifest().chunkCount()) {
+            save();
+        }
     }
 
     /** All chunks written: read the slot back, then arm the trial and reboot into it. */
@@ -332,12 +371,26 @@ public final class UpdateStateMachine {
 
     public void delivered(long seq) throws IOException {
         state = state.delivered(seq);
-        store.save(state);
+        save();
     }
 
     private void move(UpdateState next, String reason, String message) throws IOException {
         state = state.moveTo(next, reason, message, deviceId, bootId, clock.instant());
-        store.save(state);
+        save();
+        if (next != UpdateState.DOWNLOADING && next != UpdateState.INSTALLING) {
+            closeWriter();
+        }
         sink.info("agent", next + (reason == null ? "" : " (" + reason + ")") + ": " + message);
+    }
+
+    /**
+     * Saves the state; slot writes not yet synced are synced first, so a saved chunk count never
+     * runs ahead of what is on the storage, whatever the reason for the save.
+     */
+    private void save() throws IOException {
+        if (writer != null && writer.unsyncedBytes() > 0) {
+            writer.sync();
+        }
+        store.save(state);
     }
 }

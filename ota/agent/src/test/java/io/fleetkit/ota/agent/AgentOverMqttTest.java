@@ -60,6 +60,8 @@ class AgentOverMqttTest {
         try (MosquittoBroker broker = new MosquittoBroker(dir);
              TestBundleServer server = new TestBundleServer(broker.url(), bundle)) {
             device.settings.put("broker.url", broker.url());
+            // a checkpoint per chunk, so the saved state shows the 5th chunk as it lands
+            device.settings.put("download.syncBytes", Integer.toString(TestSlots.CHUNK));
             server.answers = i -> i < 5;
             server.desire("gw-00001", bundle.desired());
 

@@ -89,7 +89,7 @@ final class SimulatedDevice {
         AgentConfig c = config();
         return new UpdateStateMachine("gw-00001", c.board(), List.of(PemKeys.readPublicKey(key)), store(),
                 BootBackends.create(c), disk.image, rebooter(), Clock.systemUTC(), Files.readString(bootId).strip(),
-                runningVersionNumber, EventSink.NONE);
+                runningVersionNumber, EventSink.NONE, c.downloadSyncBytes());
     }
 
     FleetAgent agent(Clock clock) throws Exception {
