@@ -26,7 +26,7 @@ final class ChunkDownload {
         /** Writes one verified chunk to the slot (chunks come in order). */
         void write(int index, byte[] data) throws Exception;
 
-        /** Records that chunks {@code 0..next-1} are written and durable. */
+        /** Records that chunks {@code 0..next-1} are written (durable at the state machine's next checkpoint). */
         void writtenUpTo(int next) throws Exception;
 
         void serverError(ChunkFrame f) throws Exception;

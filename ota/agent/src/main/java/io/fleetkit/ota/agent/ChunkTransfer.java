@@ -94,7 +94,7 @@ public final class ChunkTransfer {
         return ready;
     }
 
-    /** Marks chunk {@code index} written and durable; the window moves on. */
+    /** Marks chunk {@code index} written; the window moves on. */
     public void written(int index) {
         if (index != next) {
             throw new IllegalStateException("chunk " + index + " written out of order, expected " + next);

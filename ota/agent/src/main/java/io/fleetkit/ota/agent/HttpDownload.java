@@ -17,8 +17,8 @@ import java.util.concurrent.ExecutorService;
  * The download of one bundle over HTTP with {@code Range} requests (the desired update's
  * {@code url}), on a thread of its own: the signed header first (handed to the agent to verify),
  * then the payload from the first chunk not yet written, as one ranged stream read chunk by
- * chunk. Each chunk is verified against the manifest here, then handed to the agent's thread to
- * be written, so verifying the next chunk overlaps writing this one. A broken stream is resumed
+ * chunk. Each chunk is verified against the manifest here (once; the agent's thread only writes
+ * it), then handed to the agent's thread to be written and recorded. A broken stream is resumed
  * with a new range from the next chunk; after {@link #ATTEMPTS} failures in a row without
  * progress the agent is told to fall back to MQTT chunks. Uses {@link HttpURLConnection} (module
  * java.base), so the agent's runtime needs no HTTP client module.
@@ -124,9 +124,11 @@ final class HttpDownload implements Runnable {
         try (InputStream in = c.getInputStream()) {
             while (next < v.chunkCount() && !stopped) {
                 int len = v.chunkLength(next);
-                byte[] data = in.readNBytes(len);
-                if (data.length != len) {
-                    throw new IOException(url + " ended inside chunk " + next + " (" + data.length + " of " + len + " bytes)");
+                // straight into one array: readNBytes(len) would gather 8 KiB pieces and copy them again
+                byte[] data = new byte[len];
+                int got = in.readNBytes(data, 0, len);
+                if (got != len) {
+                    throw new IOException(url + " ended inside chunk " + next + " (" + got + " of " + len + " bytes)");
                 }
                 int index = next;
                 v.verify(index, data);
