@@ -37,7 +37,8 @@ final class WriteDiskStep implements BuildStep {
     @Override
     public boolean needed(BuildContext c) {
         return c.request.wants(OutputFormat.IMG) || c.request.wants(OutputFormat.BMAP)
-                || c.request.wants(OutputFormat.IMG_XZ) || c.request.wants(OutputFormat.IMG_ZST);
+                || c.request.wants(OutputFormat.IMG_XZ) || c.request.wants(OutputFormat.IMG_ZST)
+                || WriteNetbootStep.installs(c);
     }
 
     @Override

@@ -3,6 +3,9 @@ package io.fleetkit.build;
 import io.fleetkit.packages.UnpackedDebs;
 import io.fleetkit.board.Architecture;
 import io.fleetkit.json.JsonWriter;
+import io.fleetkit.ota.bundle.DiskImageManifest;
+import io.fleetkit.spec.NetbootInstall;
+import io.fleetkit.spec.UpdateSpec;
 import io.fleetkit.kernel.DeviceTreeFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +16,9 @@ import java.util.Map;
 
 /**
  * The netboot tree: what a board needs to boot with no disk — kernel, initramfs, device trees,
- * command line, and {@code netboot.json} describing them for {@code fleet netboot serve}.
+ * command line, and {@code netboot.json} describing them for {@code fleet netboot serve}; and,
+ * when the spec's {@code update.netboot_install} allows it, the signed disk image the netbooted
+ * agent installs to the board's disk ({@link NetbootInstallPayload}).
  */
 final class WriteNetbootStep implements BuildStep {
 
@@ -25,6 +30,12 @@ final class WriteNetbootStep implements BuildStep {
     @Override
     public boolean needed(BuildContext c) {
         return c.request.wants(OutputFormat.NETBOOT);
+    }
+
+    /** True when the netboot tree carries the disk image for the agent to install. */
+    static boolean installs(BuildContext c) {
+        return c.request.wants(OutputFormat.NETBOOT) && c.spec.update().isPresent()
+                && c.spec.update().get().netbootInstall() != NetbootInstall.NEVER;
     }
 
     @Override
@@ -48,6 +59,13 @@ final class WriteNetbootStep implements BuildStep {
         m.put("initrd", SlotContents.INITRD);
         m.put("cmdline", cmdline);
         m.put("bootCommand", c.board.architecture() == Architecture.ARM64 ? "booti" : "bootz");
+        if (installs(c)) {
+            UpdateSpec update = c.spec.update().get();
+            DiskImageManifest install = NetbootInstallPayload.write(dir, c.outputs.path(OutputFormat.IMG), c.diskRanges,
+                    c.spec.name(), c.spec.version(), c.board.name(), update.netbootInstall().word(), UpdateKeys.signingKey(update.keys()));
+            m.put("install", NetbootInstallPayload.DIR + "/" + DiskImageManifest.FILE);
+            c.report.put("netbootInstallBytes", install.payloadBytes());
+        }
         Files.writeString(dir.resolve("netboot.json"), JsonWriter.writePretty(m));
     }
 }

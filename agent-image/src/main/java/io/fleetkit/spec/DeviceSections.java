@@ -11,7 +11,7 @@ import java.util.Set;
 /** Reads the sections about the device in the field: {@code update} and {@code settings}. */
 final class DeviceSections {
 
-    private static final Set<String> UPDATE_KEYS = Set.of("keys", "server", "health");
+    private static final Set<String> UPDATE_KEYS = Set.of("keys", "server", "health", "netboot_install");
     private static final Set<String> HEALTH_KEYS = Set.of("timeout", "checks");
     private static final Set<String> SETTING_KEYS = Set.of("default", "description");
 
@@ -33,10 +33,11 @@ final class DeviceSections {
                         "an MQTT server URL like tcp://10.0.2.2:1883 or ssl://fleet.example.com:8883"))
                 : uriRequired(fields);
         HealthSpec health = health(fields);
+        NetbootInstall install = fields.choice("netboot_install", NetbootInstall.values(), NetbootInstall::word, NetbootInstall.NEVER);
         if (keys.isEmpty() || server == null) {
             return Optional.empty();
         }
-        return Optional.of(new UpdateSpec(keys.get(), server, health));
+        return Optional.of(new UpdateSpec(keys.get(), server, health, install));
     }
 
     private static URI uriRequired(SpecFields fields) {

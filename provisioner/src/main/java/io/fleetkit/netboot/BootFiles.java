@@ -4,6 +4,7 @@ import io.fleetkit.events.EventSink;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -79,29 +80,34 @@ public final class BootFiles {
 
     private Optional<ServedFile> file(NetbootImage image, String inTree, String requested, String prefix)
             throws IOException {
+        String imageUrl = httpBase + "images/" + image.name() + "/";
+        if (inTree.equals("cmdline.txt") && !image.install().isEmpty()) {
+            // The Pi firmware reads the command line from the tree: it must say where the install comes from.
+            return Optional.of(ServedFile.of(requested, (image.bootCmdline(imageUrl) + "\n").getBytes(StandardCharsets.UTF_8)));
+        }
         Optional<Path> real = new ServedTree(image.root()).resolve(inTree);
         if (real.isPresent()) {
             return Optional.of(ServedFile.of(requested, real.get()));
         }
         if (inTree.startsWith("pxelinux.cfg/")) {
-            return Optional.of(ServedFile.of(requested, BootScripts.pxelinux(image, prefix)));
+            return Optional.of(ServedFile.of(requested, BootScripts.pxelinux(image, prefix, imageUrl)));
         }
         if (inTree.equals("boot.scr.uimg") && !image.raspberryPi()) {
-            return Optional.of(ServedFile.of(requested, BootScripts.ubootScript(image, prefix)));
+            return Optional.of(ServedFile.of(requested, BootScripts.ubootScript(image, prefix, imageUrl)));
         }
         if (inTree.equals("boot.ipxe")) {
             return Optional.of(ServedFile.of(requested,
-                    BootScripts.ipxe(image, httpBase + "images/" + image.name() + "/")));
+                    BootScripts.ipxe(image, imageUrl)));
         }
         if (image.raspberryPi() && (inTree.equals("boot.img") || inTree.equals("boot.sig"))) {
-            PiHttpBootImage.Built built = piBoot(image);
+            PiHttpBootImage.Built built = piBoot(image, imageUrl);
             return Optional.of(inTree.equals("boot.img") ? ServedFile.of(requested, built.image())
                     : ServedFile.of(requested, built.signature()));
         }
         return Optional.empty();
     }
 
-    private PiHttpBootImage.Built piBoot(NetbootImage image) throws IOException {
+    private PiHttpBootImage.Built piBoot(NetbootImage image, String imageUrl) throws IOException {
         PiHttpBootImage.Built built = piImages.get(image.name());
         if (built != null) {
             return built;
@@ -110,7 +116,7 @@ public final class BootFiles {
             built = piImages.get(image.name());
             if (built == null) {
                 sink.info("netboot", "making boot.img for " + image.name() + " (Pi HTTP boot)");
-                built = PiHttpBootImage.build(image, cacheDir, sink);
+                built = PiHttpBootImage.build(image, imageUrl, cacheDir, sink);
                 piImages.put(image.name(), built);
             }
             return built;

@@ -13,8 +13,12 @@ public final class BootScripts {
     private BootScripts() {
     }
 
-    /** @param prefix prepended to every file name: "" when served from the image's folder, else "images/NAME/" */
-    public static byte[] pxelinux(NetbootImage image, String prefix) {
+    /**
+     * @param prefix prepended to every file name: "" when served from the image's folder, else "images/NAME/"
+     * @param imageUrl the image's folder over HTTP ({@link NetbootImage#bootCmdline})
+     */
+    public static byte[] pxelinux(NetbootImage image, String prefix, String imageUrl) {
+        String cmdline = image.bootCmdline(imageUrl);
         StringBuilder b = new StringBuilder();
         b.append("# fleetkit ").append(image.name()).append(' ').append(image.version()).append('\n');
         b.append("DEFAULT fleetkit\nTIMEOUT 0\n\n");
@@ -27,8 +31,8 @@ public final class BootScripts {
             // U-Boot picks $fdtfile from this folder.
             b.append("  FDTDIR ").append(prefix).append("dtbs/\n");
         }
-        if (!image.cmdline().isEmpty()) {
-            b.append("  APPEND ").append(image.cmdline()).append('\n');
+        if (!cmdline.isEmpty()) {
+            b.append("  APPEND ").append(cmdline).append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -39,7 +43,7 @@ public final class BootScripts {
      * initramfs from the same server and boots them. A gzip arm64 Image needs
      * {@code kernel_comp_addr_r}, as on disk.
      */
-    public static byte[] ubootScript(NetbootImage image, String prefix) {
+    public static byte[] ubootScript(NetbootImage image, String prefix, String imageUrl) {
         boolean arm64 = image.bootCommand().equals("booti");
         StringBuilder s = new StringBuilder();
         s.append("echo \"fleetkit: netboot ").append(image.name()).append(' ').append(image.version())
@@ -52,7 +56,7 @@ public final class BootScripts {
             s.append("setenv kernel_comp_size ${filesize}\n");
         }
         s.append("tftpboot ${ramdisk_addr_r} ").append(prefix).append(image.initrd()).append('\n');
-        s.append("setenv bootargs \"").append(image.cmdline()).append("\"\n");
+        s.append("setenv bootargs \"").append(image.bootCmdline(imageUrl)).append("\"\n");
         s.append(image.bootCommand()).append(" ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}\n");
         s.append("echo \"fleetkit: netboot of ").append(image.name()).append(" failed\"\n");
         return UBootLegacyImage.script("fleetkit netboot", s.toString().getBytes(StandardCharsets.US_ASCII),
@@ -61,10 +65,11 @@ public final class BootScripts {
 
     /** @param baseUrl e.g. {@code http://10.0.0.1:80/images/gateway/}, ending in '/' */
     public static byte[] ipxe(NetbootImage image, String baseUrl) {
+        String cmdline = image.bootCmdline(baseUrl);
         String s = "#!ipxe\n"
                 + "# fleetkit " + image.name() + " " + image.version() + "\n"
                 + "kernel " + baseUrl + image.kernel() + " initrd=" + baseName(image.initrd())
-                + (image.cmdline().isEmpty() ? "" : " " + image.cmdline()) + "\n"
+                + (cmdline.isEmpty() ? "" : " " + cmdline) + "\n"
                 + "initrd " + baseUrl + image.initrd() + "\n"
                 + "boot\n";
         return s.getBytes(StandardCharsets.UTF_8);

@@ -22,14 +22,29 @@ import java.util.stream.Stream;
  * @param initrd      initramfs file name relative to root
  * @param bootCommand {@code booti} (arm64 Image) or {@code bootz} (armhf zImage)
  * @param dtbs        device tree paths relative to root, sorted; empty for qemu boards
+ * @param install     the signed disk image's manifest relative to root ({@code install/disk.json}), or "" when
+ *                    the image does not install itself to a disk
  */
 public record NetbootImage(String name, String version, String board, Path root, String kernel, String initrd,
-                           String cmdline, String bootCommand, List<String> dtbs) {
+                           String cmdline, String bootCommand, List<String> dtbs, String install) {
 
     private static final int MAX_JSON_CHARS = 64 * 1024;
 
     public NetbootImage {
         dtbs = List.copyOf(dtbs);
+    }
+
+    /**
+     * The command line a client boots with: the image's, plus where the netbooted agent fetches the disk image
+     * to install ({@code fleetkit.install=URL}) when the image carries one.
+     *
+     * @param imageUrl the image's folder over HTTP, e.g. {@code http://10.0.0.1:8080/images/gateway/}
+     */
+    public String bootCmdline(String imageUrl) {
+        if (install.isEmpty()) {
+            return cmdline;
+        }
+        return (cmdline.isEmpty() ? "" : cmdline + " ") + "fleetkit.install=" + imageUrl + install;
     }
 
     /** Raspberry Pi boards boot through the firmware (start4.elf, config.txt), not U-Boot's pxe. */
@@ -63,13 +78,18 @@ public record NetbootImage(String name, String version, String board, Path root,
         }
         String cmdline = doc.containsKey("cmdline") ? text(doc, "cmdline", meta, "")
                 : readCmdline(root.resolve("cmdline.txt"));
+        String install = text(doc, "install", meta, "");
+        if (!install.isEmpty() && tree.resolve(install).isEmpty()) {
+            throw new FleetkitException("netboot.missing-file", meta + " names '" + install
+                    + "', which is not a file inside " + root, "rebuild the image with 'fleet build'");
+        }
         String boot = text(doc, "bootCommand", meta, "booti");
         if (!boot.equals("booti") && !boot.equals("bootz")) {
             throw new FleetkitException("netboot.bad-metadata", meta + ": bootCommand '" + boot
                     + "' is neither booti nor bootz", "rebuild the image with 'fleet build'");
         }
         return new NetbootImage(text(doc, "name", meta, null), text(doc, "version", meta, null),
-                text(doc, "board", meta, null), root, kernel, initrd, cmdline.strip(), boot, dtbs(root));
+                text(doc, "board", meta, null), root, kernel, initrd, cmdline.strip(), boot, dtbs(root), install);
     }
 
     private static String readCmdline(Path file) throws IOException {

@@ -27,21 +27,34 @@ public final class PiHttpBootImage {
 
     private static final long MIB = 1024 * 1024;
 
+    private static final String INSTALL_DIR = "install/";
+
     private PiHttpBootImage() {
     }
 
     public record Built(Path image, byte[] signature) {
     }
 
-    /** Writes {@code boot.img} for {@code image} into {@code dir} and returns it with its boot.sig text. */
-    public static Built build(NetbootImage image, Path dir, EventSink sink) throws IOException {
+    /**
+     * Writes {@code boot.img} for {@code image} into {@code dir} and returns it with its boot.sig text. The disk
+     * image an installing image carries stays out (the agent fetches it over HTTP); its command line says where.
+     *
+     * @param imageUrl the image's folder over HTTP, for {@link NetbootImage#bootCmdline}
+     */
+    public static Built build(NetbootImage image, String imageUrl, Path dir, EventSink sink) throws IOException {
         FatTree tree = new FatTree();
         long total = 0;
         try (Stream<Path> s = Files.walk(image.root())) {
             List<Path> files = s.filter(Files::isRegularFile).sorted().toList();
             for (Path f : files) {
                 String rel = image.root().relativize(f).toString().replace('\\', '/');
-                if (rel.equals("netboot.json")) {
+                if (rel.equals("netboot.json") || !image.install().isEmpty() && rel.startsWith(INSTALL_DIR)) {
+                    continue;
+                }
+                if (rel.equals("cmdline.txt") && !image.install().isEmpty()) {
+                    byte[] cmdline = (image.bootCmdline(imageUrl) + "\n").getBytes(StandardCharsets.UTF_8);
+                    tree.addFile(rel, cmdline);
+                    total += cmdline.length;
                     continue;
                 }
                 tree.addFile(rel, f);

@@ -65,6 +65,27 @@ class BootFilesTest {
     }
 
     @Test
+    void tellsAnInstallingImageWhereItsDiskImageIsOnEveryBootPath() throws Exception {
+        Path a = SampleTrees.qemu(tmp, "gateway", 100);
+        Files.createDirectories(a.resolve("install"));
+        Files.writeString(a.resolve("install/disk.json"), "{}");
+        Files.writeString(a.resolve("netboot.json"), Files.readString(a.resolve("netboot.json")).replace("}", ",\"install\":\"install/disk.json\"}"));
+        ImageCatalog catalog = new ImageCatalog(List.of(NetbootImage.load(a)), AssignmentTable.parse(List.of(), "t"));
+        BootFiles files = new BootFiles(catalog, new ClientRegistry(), "http://10.0.0.1:8080/", tmp, EventSink.NONE);
+        InetAddress board = InetAddress.getByName("10.0.0.50");
+        String install = "fleetkit.install=http://10.0.0.1:8080/images/gateway/install/disk.json";
+        String script = new String(io.fleetkit.image.uboot.UBootLegacyImage.scriptOf(bytes(files, "boot.scr.uimg", board)));
+        assertTrue(script.contains("setenv bootargs \"console=ttyAMA0,115200 rdinit=/init " + install + "\""), script);
+        assertTrue(text(files, "pxelinux.cfg/default", board).contains("APPEND console=ttyAMA0,115200 rdinit=/init " + install), "pxe");
+        assertTrue(text(files, "boot.ipxe", board).contains(" " + install + "\n"), "ipxe");
+        assertEquals("console=ttyAMA0,115200 rdinit=/init " + install + "\n", text(files, "cmdline.txt", board), "Pi firmware path");
+
+        Files.delete(a.resolve("install/disk.json"));
+        FleetkitException e = assertThrows(FleetkitException.class, () -> NetbootImage.load(a));
+        assertEquals("netboot.missing-file", e.code());
+    }
+
+    @Test
     void namesTheTakenPortAndTheFix() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             NetbootOptions o = new NetbootOptions();
@@ -82,11 +103,15 @@ class BootFilesTest {
     }
 
     private static String text(BootFiles files, String name, InetAddress client) throws Exception {
+        return new String(bytes(files, name, client));
+    }
+
+    private static byte[] bytes(BootFiles files, String name, InetAddress client) throws Exception {
         ServedFile f = files.resolve(name, client).orElseThrow(() -> new AssertionError(name));
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) f.size());
         try (ServedFile.Source s = f.open()) {
             s.read(0, b);
         }
-        return new String(b.array());
+        return b.array();
     }
 }

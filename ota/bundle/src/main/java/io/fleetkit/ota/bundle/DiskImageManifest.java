@@ -1,0 +1,131 @@
+package io.fleetkit.ota.bundle;
+
+import io.fleetkit.json.JsonException;
+import io.fleetkit.json.JsonParser;
+import io.fleetkit.json.JsonWriter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What a netbooted device may install to its disk: the disk image's written ranges cut into
+ * pieces, each with its SHA-256, in the order they follow each other in the payload file
+ * ({@value #PAYLOAD}). Unwritten ranges are not sent and not touched, as with a bmap. The
+ * canonical JSON ({@value #FILE}) is signed with the fleet's update key ({@value #SIGNATURE}),
+ * so a device trusts an install only from the key its netbooted system carries.
+ *
+ * @param diskBytes the whole image's size; a smaller disk is refused
+ * @param when      {@code blank}: only a disk without a partition table; {@code always}: any disk
+ */
+public record DiskImageManifest(int formatVersion, String name, String version, String board, long diskBytes, String when,
+                                List<Piece> pieces) {
+
+    public static final String FILE = "disk.json";
+    public static final String SIGNATURE = "disk.json.sig";
+    public static final String PAYLOAD = "disk.data";
+    public static final int FORMAT_VERSION = 1;
+    /** Pieces are at most this long, so a bad byte costs at most one piece and memory stays small. */
+    public static final int MAX_PIECE = 1 << 20;
+    public static final Set<String> WHEN = Set.of("blank", "always");
+
+    private static final Set<String> KEYS = Set.of("formatVersion", "name", "version", "board", "diskBytes", "when", "pieces");
+    private static final Set<String> PIECE_KEYS = Set.of("offset", "length", "sha256");
+
+    /** @param offset where on the disk the piece goes */
+    public record Piece(long offset, int length, String sha256) {
+    }
+
+    public DiskImageManifest {
+        pieces = List.copyOf(pieces);
+        if (!WHEN.contains(when)) {
+            throw new IllegalArgumentException("install 'when' must be blank or always, not " + when);
+        }
+        long end = 0;
+        for (Piece p : pieces) {
+            if (p.offset() < end || p.length() <= 0 || p.length() > MAX_PIECE || p.offset() + p.length() > diskBytes
+                    || !p.sha256().matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("piece at " + p.offset() + " (" + p.length()
+                        + " bytes) is out of order, too long or outside the " + diskBytes + "-byte disk");
+            }
+            end = p.offset() + p.length();
+        }
+    }
+
+    public long payloadBytes() {
+        return pieces.stream().mapToLong(Piece::length).sum();
+    }
+
+    public byte[] encode() {
+        Map<String, Object> map = new TreeMap<>();
+        map.put("formatVersion", formatVersion);
+        map.put("name", name);
+        map.put("version", version);
+        map.put("board", board);
+        map.put("diskBytes", diskBytes);
+        map.put("when", when);
+        List<Object> list = new ArrayList<>();
+        for (Piece p : pieces) {
+            Map<String, Object> piece = new TreeMap<>();
+            piece.put("offset", p.offset());
+            piece.put("length", p.length());
+            piece.put("sha256", p.sha256());
+            list.add(piece);
+        }
+        map.put("pieces", list);
+        return JsonWriter.write(map).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Strict: unknown or missing keys and wrong types are refused ({@link IllegalArgumentException}). */
+    public static DiskImageManifest decode(byte[] bytes) {
+        try {
+            Map<String, Object> map = JsonParser.parseObject(new String(bytes, StandardCharsets.UTF_8), 64 * 1024 * 1024);
+            requireKeys(map, KEYS);
+            long format = number(map, "formatVersion");
+            if (format != FORMAT_VERSION) {
+                throw new IllegalArgumentException("format version " + format + " (this agent reads " + FORMAT_VERSION + ")");
+            }
+            if (!(map.get("pieces") instanceof List<?> raw)) {
+                throw new IllegalArgumentException("'pieces' is not a list");
+            }
+            List<Piece> pieces = new ArrayList<>();
+            for (Object o : raw) {
+                if (!(o instanceof Map<?, ?> m)) {
+                    throw new IllegalArgumentException("a piece is not an object");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> piece = (Map<String, Object>) m;
+                requireKeys(piece, PIECE_KEYS);
+                pieces.add(new Piece(number(piece, "offset"), Math.toIntExact(number(piece, "length")), text(piece, "sha256")));
+            }
+            return new DiskImageManifest((int) format, text(map, "name"), text(map, "version"), text(map, "board"),
+                    number(map, "diskBytes"), text(map, "when"), pieces);
+        } catch (JsonException | ArithmeticException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static void requireKeys(Map<String, Object> map, Set<String> keys) {
+        if (!map.keySet().equals(keys)) {
+            throw new IllegalArgumentException("keys " + new TreeSet<>(map.keySet()) + " are not " + new TreeSet<>(keys));
+        }
+    }
+
+    private static long number(Map<String, Object> map, String key) {
+        if (!(map.get(key) instanceof Number n) || n.longValue() < 0) {
+            throw new IllegalArgumentException("'" + key + "' is not a non-negative number");
+        }
+        return n.longValue();
+    }
+
+    private static String text(Map<String, Object> map, String key) {
+        if (!(map.get(key) instanceof String s)) {
+            throw new IllegalArgumentException("'" + key + "' is not a string");
+        }
+        return s;
+    }
+}
