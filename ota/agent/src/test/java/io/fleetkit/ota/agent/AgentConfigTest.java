@@ -34,6 +34,18 @@ class AgentConfigTest {
         assertEquals(Path.of("/proc/cmdline"), c.procCmdline());
         assertEquals("fleet/v1", c.topicPrefix());
         assertEquals(4, c.downloadWindow());
+        assertEquals(8L << 20, c.downloadSyncBytes(), "devices checkpoint a download every 8 MiB unless told otherwise");
+    }
+
+    @Test
+    void takesTheCheckpointIntervalAndRefusesANegativeOne() {
+        Map<String, String> m = new java.util.HashMap<>(Map.of("board", "b", "version", "1", "versionNumber", "1",
+                "broker.url", "tcp://x:1", "download.syncBytes", "65536"));
+        assertEquals(65536, AgentConfig.parse(m, "t").downloadSyncBytes());
+        m.put("download.syncBytes", "-1");
+        FleetkitException e = assertThrows(FleetkitException.class, () -> AgentConfig.parse(m, "t"));
+        assertEquals("agent.bad-config", e.code());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("download.syncBytes must not be negative"), e.getMessage());
     }
 
     @Test
