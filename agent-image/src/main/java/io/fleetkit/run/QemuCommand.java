@@ -20,9 +20,11 @@ import java.util.List;
  * @param tap       an existing tap interface to plug the network card into instead of user
  *                  networking, or null; netboot needs it, because user networking answers
  *                  DHCP and TFTP itself
+ * @param cpus      virtual CPUs, 0 for the default of 2; many guests on few host cores boot
+ *                  faster with 1 each, because every virtual CPU is a host thread under TCG
  */
 public record QemuCommand(BoardProfile board, Path disk, boolean snapshot, int memoryMiB, List<String> hostForwards,
-                          String tap) {
+                          String tap, int cpus) {
 
     public QemuCommand {
         hostForwards = List.copyOf(hostForwards);
@@ -32,6 +34,13 @@ public record QemuCommand(BoardProfile board, Path disk, boolean snapshot, int m
         if (tap != null && !tap.matches("[A-Za-z0-9_.-]{1,15}")) {
             throw new IllegalArgumentException("not an interface name: '" + tap + "'");
         }
+        if (cpus < 0) {
+            throw new IllegalArgumentException("cpus must not be negative: " + cpus);
+        }
+    }
+
+    public QemuCommand(BoardProfile board, Path disk, boolean snapshot, int memoryMiB, List<String> hostForwards, String tap) {
+        this(board, disk, snapshot, memoryMiB, hostForwards, tap, 0);
     }
 
     public QemuCommand(BoardProfile board, Path disk, boolean snapshot, int memoryMiB, List<String> hostForwards) {
@@ -48,17 +57,21 @@ public record QemuCommand(BoardProfile board, Path disk, boolean snapshot, int m
     }
 
     public QemuCommand writable() {
-        return new QemuCommand(board, disk, false, memoryMiB, hostForwards, tap);
+        return new QemuCommand(board, disk, false, memoryMiB, hostForwards, tap, cpus);
     }
 
     public QemuCommand withMemory(int mib) {
-        return new QemuCommand(board, disk, snapshot, mib, hostForwards, tap);
+        return new QemuCommand(board, disk, snapshot, mib, hostForwards, tap, cpus);
+    }
+
+    public QemuCommand withCpus(int n) {
+        return new QemuCommand(board, disk, snapshot, memoryMiB, hostForwards, tap, n);
     }
 
     public QemuCommand withForward(String rule) {
         List<String> f = new ArrayList<>(hostForwards);
         f.add(rule);
-        return new QemuCommand(board, disk, snapshot, memoryMiB, f, tap);
+        return new QemuCommand(board, disk, snapshot, memoryMiB, f, tap, cpus);
     }
 
     public List<String> argv() {
@@ -70,7 +83,7 @@ public record QemuCommand(BoardProfile board, Path disk, boolean snapshot, int m
                     "sudo apt-get install " + q.biosPackage() + " qemu-system-arm");
         }
         List<String> a = new ArrayList<>(List.of(q.system(), "-M", q.machine(), "-cpu", q.cpu(),
-                "-m", Integer.toString(memoryMiB > 0 ? memoryMiB : q.memoryMiB()), "-smp", "2",
+                "-m", Integer.toString(memoryMiB > 0 ? memoryMiB : q.memoryMiB()), "-smp", Integer.toString(cpus > 0 ? cpus : 2),
                 "-nographic", "-bios", q.biosPath()));
         if (disk != null) {
             a.addAll(List.of("-drive", "if=virtio,format=raw,file=" + disk.toAbsolutePath()));

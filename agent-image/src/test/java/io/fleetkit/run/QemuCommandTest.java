@@ -19,6 +19,9 @@ class QemuCommandTest {
         assertTrue(argv.contains("if=virtio,format=raw,file=/tmp/d.img"), argv.toString());
         assertTrue(argv.contains("-snapshot"), argv.toString());
         assertEquals("user,id=net0,hostfwd=tcp::8080-:80", argv.get(argv.indexOf("-netdev") + 1));
+        assertEquals("2", argv.get(argv.indexOf("-smp") + 1), "two virtual CPUs unless told");
+        List<String> small = QemuCommand.forDisk(BoardProfiles.get("qemu-arm64"), Path.of("/tmp/d.img")).withCpus(1).writable().argv();
+        assertEquals("1", small.get(small.indexOf("-smp") + 1));
     }
 
     @Test

@@ -16,21 +16,28 @@ final class EmulatedDevice implements AutoCloseable {
     final String board;
     final Path disk;
     private final int memoryMiB;
+    private final int cpus;
     private Emulator vm;
     private int powerOns;
 
     EmulatedDevice(String name, String board, Path disk, int memoryMiB) {
+        this(name, board, disk, memoryMiB, 0);
+    }
+
+    /** @param cpus virtual CPUs, 0 for the emulator's default */
+    EmulatedDevice(String name, String board, Path disk, int memoryMiB, int cpus) {
         this.name = name;
         this.board = board;
         this.disk = disk;
         this.memoryMiB = memoryMiB;
+        this.cpus = cpus;
     }
 
     /** A device whose disk is a fresh copy of {@code image}. */
-    static EmulatedDevice fromImage(String name, String board, Path image, int memoryMiB) {
+    static EmulatedDevice fromImage(String name, String board, Path image, int memoryMiB, int cpus) {
         Path disk = TestBuilds.ROOT.resolve("disks").resolve(name + ".img");
         Emulator.copySparse(image, disk);
-        return new EmulatedDevice(name, board, disk, memoryMiB);
+        return new EmulatedDevice(name, board, disk, memoryMiB, cpus);
     }
 
     Emulator powerOn() throws IOException {
@@ -38,7 +45,7 @@ final class EmulatedDevice implements AutoCloseable {
             throw new IllegalStateException(name + " is already on");
         }
         powerOns++;
-        vm = Emulator.boot(board, disk, true, memoryMiB, List.of(), name + "-power" + powerOns);
+        vm = Emulator.boot(board, disk, true, memoryMiB, cpus, List.of(), name + "-power" + powerOns);
         return vm;
     }
 

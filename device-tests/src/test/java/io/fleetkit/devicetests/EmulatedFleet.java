@@ -36,12 +36,15 @@ public final class EmulatedFleet implements AutoCloseable {
         return TestBuilds.keys();
     }
 
-    /** Starts the server, then {@code n} boards from copies of {@code image}, all powered on at once. */
+    /**
+     * Starts the server, then {@code n} boards from copies of {@code image}, all powered on at once. Each has one
+     * virtual CPU: under TCG every virtual CPU is a host thread, and ten boards on two host cores boot sooner so.
+     */
     public static EmulatedFleet start(String name, String board, Path image, int n, int memoryMiB) throws Exception {
         EmulatedFleet fleet = new EmulatedFleet(FleetRig.start(name, TestBuilds.keys()), board);
         try {
             for (int i = 0; i < n; i++) {
-                EmulatedDevice d = EmulatedDevice.fromImage(String.format("%s-%02d", name, i), board, image, memoryMiB);
+                EmulatedDevice d = EmulatedDevice.fromImage(String.format("%s-%02d", name, i), board, image, memoryMiB, 1);
                 fleet.devices.add(d);
                 d.powerOn();
             }

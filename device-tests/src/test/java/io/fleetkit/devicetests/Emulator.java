@@ -34,16 +34,19 @@ final class Emulator implements AutoCloseable {
 
     /** @param forwards qemu hostfwd rules, e.g. {@code tcp:127.0.0.1:8080-:80} */
     static Emulator boot(String board, Path disk, boolean writable, List<String> forwards, String logName) throws IOException {
-        return boot(board, disk, writable, 0, forwards, logName);
+        return boot(board, disk, writable, 0, 0, forwards, logName);
     }
 
-    /** @param memoryMiB guest memory, 0 for the board's default */
-    static Emulator boot(String board, Path disk, boolean writable, int memoryMiB, List<String> forwards, String logName)
+    /**
+     * @param memoryMiB guest memory, 0 for the board's default
+     * @param cpus virtual CPUs, 0 for the default
+     */
+    static Emulator boot(String board, Path disk, boolean writable, int memoryMiB, int cpus, List<String> forwards, String logName)
             throws IOException {
         Path logFile = TestBuilds.ROOT.resolve("logs").resolve(logName + ".log");
         Files.createDirectories(logFile.getParent());
         PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile), true);
-        QemuCommand cmd = new QemuCommand(BoardProfiles.get(board), disk, true, memoryMiB, List.of());
+        QemuCommand cmd = new QemuCommand(BoardProfiles.get(board), disk, true, memoryMiB, List.of()).withCpus(cpus);
         for (String f : forwards) {
             cmd = cmd.withForward(f);
         }
@@ -56,6 +59,11 @@ final class Emulator implements AutoCloseable {
         return session.await(Pattern.compile(regex), fromLine, timeout).orElseThrow(() -> new AssertionError(
                 "no console line matched /" + regex + "/ within " + timeout.toSeconds() + " s; console in " + logFile
                         + ", last lines:\n  " + String.join("\n  ", tail(25))));
+    }
+
+    /** Waits for a console line matching {@code regex}; -1 if none comes in time. */
+    int find(String regex, int fromLine, Duration timeout) throws InterruptedException {
+        return session.await(Pattern.compile(regex), fromLine, timeout).orElse(-1);
     }
 
     int expect(String regex, Duration timeout) throws InterruptedException {

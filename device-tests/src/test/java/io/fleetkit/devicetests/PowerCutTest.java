@@ -49,10 +49,6 @@ class PowerCutTest {
             this.marker = marker;
             this.maxDelayMillis = maxDelayMillis;
         }
-
-        boolean endsTheAttempt() {
-            return this == TRIAL_BOOT || this == COMMIT;
-        }
     }
 
     private static final List<Phase> PLAN = List.of(Phase.DOWNLOAD, Phase.VERIFY_SLOT, Phase.ARMED_NOT_BOOTED, Phase.TRIAL_BOOT,
@@ -66,22 +62,31 @@ class PowerCutTest {
         String id = "gw-powercut";
         Set<String> versions = new LinkedHashSet<>(List.of("1.0.0"));
         List<String> cuts = new ArrayList<>();
-        int major = 2;
         String target = "2.0.0";
         try (FleetRig fleet = FleetRig.start(id, TestBuilds.keys());
              EmulatedDevice device = new EmulatedDevice(id, "qemu-arm64", FlashedDisks.flash(SpecVariants.v1("qemu-arm64").path(OutputFormat.IMG), id), 0)) {
             Emulator vm = device.powerOn();
-            int from = readyLine(vm, 0, versions);
+            readyLine(vm, 0, versions);
             fleet.awaitDevice(id, "online with 1.0.0", d -> d.online() && "1.0.0".equals(d.version()), BOOT);
             fleet.ok("publish", SpecVariants.version("qemu-arm64", target).path(OutputFormat.BUNDLE).toString());
             versions.add(target);
             fleet.ok("rollout", target, "--phases", "100%");
 
+            Attempt attempt = new Attempt(fleet, id, target, versions);
+            int from = 0;
             for (int i = 0; i < CUTS; i++) {
                 Phase phase = PLAN.get(i % PLAN.size());
                 // Within one power-on every line belongs to it, so the phase may already have begun (a trial boot
-                // armed before the last cut starts before this boot's ready line): look from the top.
-                int at = vm.expect(phase.marker, 0, PHASE);
+                // armed before the last cut starts before this boot's ready line): look from the top of the power-on,
+                // or from the last new rollout. Any cut may end the attempt, not only those in the trial: a cut just
+                // before the agent arms the trial is a rollback too (boot.trial-not-booted).
+                int at;
+                while ((at = awaitMarkerOrOutcome(vm, phase, from, attempt)) < 0) {
+                    cuts.add(attempt.describeOutcome());
+                    System.out.println(cuts.get(cuts.size() - 1));
+                    from = vm.lineCount();
+                    attempt.next();
+                }
                 int delay = random.nextInt(phase.maxDelayMillis + 1);
                 Thread.sleep(delay);
                 String last = vm.line(vm.lineCount() - 1);
@@ -90,33 +95,108 @@ class PowerCutTest {
                 cuts.add(String.format("cut %2d: %-16s +%5d ms after \"%s\"; last line \"%s\"", i + 1, phase, delay, vm.line(at), last));
                 System.out.println(cuts.get(cuts.size() - 1));
                 vm = device.powerOn();
-                from = bootLine(vm, versions);
-                if (phase.endsTheAttempt()) {
-                    from = readyLine(vm, 0, versions);
-                    String current = target;
-                    DeviceRecord d = fleet.awaitDevice(id, "settled after a cut in " + phase, r -> r.updateState().isFailure()
-                            && current.equals(r.updateTarget()) || current.equals(r.version())
-                            && (r.updateState() == UpdateState.COMMITTED || r.updateState() == UpdateState.IDLE), BOOT);
-                    cuts.add(current.equals(d.version()) ? "        -> committed " + current
-                            : "        -> rolled back to " + d.version() + " (" + d.updateReason() + ")");
-                    // Committed: the next attempt is a new version. Rolled back: a new rollout of the same version,
-                    // which the agent takes as a new attempt (the same rollout never retries by itself).
-                    if (current.equals(d.version())) {
-                        target = (++major) + ".0.0";
-                        fleet.ok("publish", SpecVariants.version("qemu-arm64", target).path(OutputFormat.BUNDLE).toString());
-                        versions.add(target);
-                    }
-                    fleet.fleet("rollout", "abort");
-                    fleet.ok("rollout", target, "--phases", "100%");
-                }
+                bootLine(vm, versions);
+                from = 0;
             }
-
-            String finalTarget = target;
-            DeviceRecord d = fleet.awaitDevice(id, "on " + finalTarget + " with the power left on", r -> finalTarget.equals(r.version())
-                    && (r.updateState() == UpdateState.COMMITTED || r.updateState() == UpdateState.IDLE), LifecycleScenario.UPDATE);
+            // With the power left on the device reaches the target; an attempt the last cut rolled back gets a new rollout.
+            DeviceRecord d;
+            for (int tries = 1; !attempt.committed(d = attempt.awaitEnd(LifecycleScenario.UPDATE)); tries++) {
+                cuts.add(attempt.describeOutcome());
+                assertTrue(tries < 3, "with the power on, " + id + " still failed to take " + attempt.target + ":\n" + String.join("\n", cuts));
+                attempt.next();
+            }
+            String finalTarget = attempt.target;
             vm.expect("^fleetkit: ready gateway " + Pattern.quote(finalTarget) + " slot=" + d.slot() + "$", 0, BOOT);
             System.out.println(String.join("\n", cuts) + "\nreached " + finalTarget + " on slot " + d.slot() + " after "
                     + device.powerOns() + " power-ons");
+        }
+    }
+
+    /**
+     * Waits for the phase's marker from line {@code from}, checking the server's view of the device as it waits:
+     * returns the marker's line, or -1 when the attempt ended first (rolled back, failed or committed).
+     */
+    private static int awaitMarkerOrOutcome(Emulator vm, Phase phase, int from, Attempt attempt) throws Exception {
+        long deadline = System.nanoTime() + PHASE.toNanos();
+        while (System.nanoTime() < deadline) {
+            int at = vm.find(phase.marker, from, Duration.ofSeconds(1));
+            if (at >= 0) {
+                return at;
+            }
+            if (attempt.ended()) {
+                return -1;
+            }
+        }
+        return vm.expect(phase.marker, from, Duration.ZERO);
+    }
+
+    /** One target version rolled out to the device, and what the server last saw of it. */
+    private static final class Attempt {
+        private final FleetRig fleet;
+        private final String id;
+        private final Set<String> versions;
+        private String target;
+        private int major;
+        private DeviceRecord outcome;
+
+        Attempt(FleetRig fleet, String id, String target, Set<String> versions) {
+            this.fleet = fleet;
+            this.id = id;
+            this.target = target;
+            this.versions = versions;
+            this.major = Integer.parseInt(target.substring(0, target.indexOf('.')));
+        }
+
+        /** True when the server saw this attempt end; a settled attempt is kept for {@link #next()}. */
+        boolean ended() throws Exception {
+            DeviceRecord d = fleet.device(id).orElse(null);
+            if (d != null && (failed(d) || committed(d))) {
+                outcome = d;
+                return true;
+            }
+            return false;
+        }
+
+        /** Waits for the server to see this attempt end, committed or not. */
+        DeviceRecord awaitEnd(Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (ended()) {
+                    return outcome;
+                }
+                Thread.sleep(500);
+            }
+            throw new AssertionError(id + " did not commit or roll back " + target + " within " + timeout.toSeconds() + " s: "
+                    + fleet.device(id));
+        }
+
+        String describeOutcome() {
+            return committed(outcome) ? "        -> committed " + target
+                    : "        -> rolled back to " + outcome.version() + " (" + outcome.updateReason() + ")";
+        }
+
+        /**
+         * Committed: the next attempt is a new version. Rolled back: a new rollout of the same version, which the agent
+         * takes as a new attempt (the same rollout never retries by itself).
+         */
+        void next() throws Exception {
+            if (committed(outcome)) {
+                target = (++major) + ".0.0";
+                fleet.ok("publish", SpecVariants.version("qemu-arm64", target).path(OutputFormat.BUNDLE).toString());
+                versions.add(target);
+            }
+            fleet.fleet("rollout", "abort");
+            fleet.ok("rollout", target, "--phases", "100%");
+            // The old outcome stays on the record until the agent takes the new rollout; wait, or it would count twice.
+            fleet.awaitDevice(id, "taking the rollout of " + target, r -> !failed(r) && !committed(r), BOOT);
+        }
+
+        private boolean failed(DeviceRecord d) {
+            return d.updateState().isFailure() && target.equals(d.updateTarget());
+        }
+
+        boolean committed(DeviceRecord d) {
+            return target.equals(d.version()) && (d.updateState() == UpdateState.COMMITTED || d.updateState() == UpdateState.IDLE);
         }
     }
 
