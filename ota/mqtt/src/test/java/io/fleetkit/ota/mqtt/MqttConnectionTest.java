@@ -1,0 +1,160 @@
+package io.fleetkit.ota.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The client against both brokers the fleet uses: the server's embedded Moquette and a real Mosquitto. */
+class MqttConnectionTest {
+
+    @TempDir
+    Path dir;
+
+    /** A running broker and its URL. */
+    private record Broker(String url, AutoCloseable process) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            process.close();
+        }
+    }
+
+    private Broker broker(String kind) throws Exception {
+        if (kind.equals("moquette")) {
+            TestMoquette m = new TestMoquette();
+            return new Broker(m.url(), m);
+        }
+        TestMosquitto m = TestMosquitto.anonymous(Files.createDirectories(dir.resolve("mosquitto")));
+        return new Broker(m.url(), m);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"moquette", "mosquitto"})
+    void roundTripsOneMebibytePayload(String kind) throws Exception {
+        try (Broker b = broker(kind);
+             MqttConnection sub = MqttConnection.open(MqttOptions.of(b.url(), "sub"), new Inbox());
+             MqttConnection pub = MqttConnection.open(MqttOptions.of(b.url(), "pub"), new Inbox())) {
+            Inbox inbox = new Inbox();
+            try (MqttConnection receiver = MqttConnection.open(MqttOptions.of(b.url(), "receiver"), inbox)) {
+                receiver.subscribe(List.of("big/#"), 1).get(30, TimeUnit.SECONDS);
+                byte[] payload = new byte[1 << 20];
+                new Random(7).nextBytes(payload);
+                pub.publish("big/one", payload, 1, false).get(30, TimeUnit.SECONDS);
+                Inbox.Message m = inbox.next();
+                assertEquals("big/one", m.topic());
+                assertArrayEquals(payload, m.payload());
+                assertFalse(m.retained());
+            }
+            assertTrue(sub.isConnected());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"moquette", "mosquitto"})
+    void roundTripsManySmallMessagesInOrder(String kind) throws Exception {
+        Inbox inbox = new Inbox();
+        try (Broker b = broker(kind);
+             MqttConnection receiver = MqttConnection.open(MqttOptions.of(b.url(), "receiver"), inbox);
+             MqttConnection pub = MqttConnection.open(MqttOptions.of(b.url(), "pub"), new Inbox())) {
+            receiver.subscribe(List.of("small/a", "small/b"), 1).get(30, TimeUnit.SECONDS);
+            CompletableFuture<?> last = null;
+            for (int i = 0; i < 3000; i++) {
+                last = pub.publish(i % 2 == 0 ? "small/a" : "small/b", bytes("message " + i), 1, false);
+            }
+            last.get(60, TimeUnit.SECONDS);
+            for (int i = 0; i < 3000; i++) {
+                Inbox.Message m = inbox.next();
+                assertEquals(i % 2 == 0 ? "small/a" : "small/b", m.topic());
+                assertEquals("message " + i, new String(m.payload(), StandardCharsets.UTF_8));
+            }
+            // QoS 0 too; the receiver's subscription is QoS 1, so the broker delivers at the lower of the two
+            pub.publish("small/a", bytes("fire and forget"), 0, false).get();
+            assertEquals("fire and forget", new String(inbox.next().payload(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"moquette", "mosquitto"})
+    void retainedMessageArrivesOnSubscribe(String kind) throws Exception {
+        try (Broker b = broker(kind);
+             MqttConnection pub = MqttConnection.open(MqttOptions.of(b.url(), "pub"), new Inbox())) {
+            pub.publish("fleet/desired/dev1", bytes("{\"version\":\"2.0.0\"}"), 1, true).get(30, TimeUnit.SECONDS);
+            Inbox inbox = new Inbox();
+            try (MqttConnection late = MqttConnection.open(MqttOptions.of(b.url(), "late"), inbox)) {
+                late.subscribe(List.of("fleet/desired/+"), 1).get(30, TimeUnit.SECONDS);
+                Inbox.Message m = inbox.next();
+                assertEquals("fleet/desired/dev1", m.topic());
+                assertEquals("{\"version\":\"2.0.0\"}", new String(m.payload(), StandardCharsets.UTF_8));
+                if (kind.equals("mosquitto")) {
+                    // MQTT-3.3.1-8; Moquette sets the flag only from 0.18 on (moquette PR #815)
+                    assertTrue(m.retained());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"moquette", "mosquitto"})
+    void lastWillIsPublishedAfterCut(String kind) throws Exception {
+        Inbox watcher = new Inbox();
+        try (Broker b = broker(kind);
+             MqttConnection w = MqttConnection.open(MqttOptions.of(b.url(), "watcher"), watcher)) {
+            w.subscribe(List.of("online/#"), 1).get(30, TimeUnit.SECONDS);
+            MqttConnection device = MqttConnection.open(MqttOptions.of(b.url(), "dev1")
+                    .withWill(new Will("online/dev1", bytes("offline"), 1, false)), new Inbox());
+            device.publish("online/dev1", bytes("online"), 1, false).get(30, TimeUnit.SECONDS);
+            assertEquals("online", new String(watcher.next().payload(), StandardCharsets.UTF_8));
+            device.cut();
+            assertFalse(device.isConnected());
+            Inbox.Message will = watcher.next();
+            assertEquals("online/dev1", will.topic());
+            assertEquals("offline", new String(will.payload(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"moquette", "mosquitto"})
+    void keepAlivePingsHoldAnIdleConnectionPastTheKeepAlive(String kind) throws Exception {
+        Inbox inbox = new Inbox();
+        try (Broker b = broker(kind);
+             MqttConnection c = MqttConnection.open(MqttOptions.of(b.url(), "idle").withKeepAlive(1), inbox)) {
+            c.subscribe(List.of("idle/echo"), 1).get(30, TimeUnit.SECONDS);
+            // Without pings the broker drops the client after 1.5 s and our read times out then too.
+            Thread.sleep(5000);
+            assertFalse(inbox.lost.isDone(), () -> "connection lost: " + inbox.lost.join());
+            assertTrue(c.isConnected());
+            c.publish("idle/echo", bytes("still here"), 1, false).get(30, TimeUnit.SECONDS);
+            assertEquals("still here", new String(inbox.next().payload(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"moquette", "mosquitto"})
+    void refusedSubscriptionFailsTheSubscribe(String kind) throws Exception {
+        try (Broker b = broker(kind);
+             MqttConnection c = MqttConnection.open(MqttOptions.of(b.url(), "sub"), new Inbox())) {
+            // '#' must be the last level: both brokers answer an invalid filter with 0x80 or by closing
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> c.subscribe(List.of("ok/topic", "bad/#/filter"), 1).get(30, TimeUnit.SECONDS));
+            assertInstanceOf(MqttException.class, e.getCause());
+        }
+    }
+}
