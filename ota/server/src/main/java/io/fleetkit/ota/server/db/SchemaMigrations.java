@@ -70,9 +70,21 @@ final class SchemaMigrations {
         });
     }
 
+    /** The current schema as a metadata pattern ({@code _} and {@code %} taken literally); null (any) when there is none. */
+    private static String schemaPattern(Connection c) throws SQLException {
+        String schema = c.getSchema();
+        if (schema == null) {
+            return null;
+        }
+        String escape = c.getMetaData().getSearchStringEscape();
+        return escape == null || escape.isEmpty() ? schema
+                : schema.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
     private static int currentVersion(Connection c) throws SQLException {
         boolean exists;
-        try (ResultSet rs = c.getMetaData().getTables(null, null, null, new String[] {"TABLE"})) {
+        // only the schema the fleet's tables go to: on a shared PostgreSQL another schema's table of that name is not ours
+        try (ResultSet rs = c.getMetaData().getTables(null, schemaPattern(c), null, new String[] {"TABLE"})) {
             exists = false;
             while (rs.next()) {
                 if (rs.getString("TABLE_NAME").equalsIgnoreCase("schema_version")) {
