@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Netboot assignments on a real H2 file: matching clients to devices, precedence, and the schema step that adds them. */
+/**
+ * Netboot assignments on a real H2 file (PostgreSQL in the subclass): matching clients to devices,
+ * precedence, and the schema step that adds them.
+ */
 class NetbootAssignmentStoreTest {
 
     private static final Instant T0 = Instant.parse("2026-11-28T00:00:00Z");
@@ -32,12 +35,18 @@ class NetbootAssignmentStoreTest {
     Path dir;
 
     private Database db;
+    private int databases;
     private final DeviceStore devices = new DeviceStore();
     private final NetbootAssignmentStore store = new NetbootAssignmentStore();
 
+    /** A new, empty database. */
+    String freshUrl() throws Exception {
+        return Database.h2Url(dir.resolve("db" + ++databases));
+    }
+
     @BeforeEach
     void open() throws Exception {
-        db = Database.open(Database.h2Url(dir));
+        db = Database.open(freshUrl());
     }
 
     @AfterEach
@@ -163,8 +172,7 @@ class NetbootAssignmentStoreTest {
     @Test
     void migratingASchemaOneDatabaseKeepsItsDevices() throws Exception {
         db.close();
-        Path old = dir.resolve("old");
-        String url = Database.h2Url(old);
+        String url = freshUrl();
         try (var c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             for (String sql : SchemaMigrations.STEPS.get(0)) {
                 s.execute(sql);
