@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The rollout engine on H2 (PostgreSQL in the subclass), devices played by their messages, time by a hand-driven clock. */
 class RolloutEngineTest {
 
     @TempDir
@@ -48,10 +49,20 @@ class RolloutEngineTest {
     PublishedBundle v2;
     long seq;
 
+    /** A new, empty database. */
+    String freshUrl() throws Exception {
+        return TestFleet.memoryDb();
+    }
+
+    /** A new, empty database that outlives its connections, as a server restart needs. */
+    String restartableUrl() throws Exception {
+        return "jdbc:h2:file:" + tmp.resolve("restart/fleet");
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         keys = TestFleet.keys(tmp);
-        open(TestFleet.memoryDb());
+        open(freshUrl());
         v2 = new BundleStore(db, tmp.resolve("data"), keys.signingKey().publicKey(), clock, EventSink.NONE)
                 .publish(TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 20_000, 4096), Optional.empty());
     }
@@ -286,7 +297,7 @@ class RolloutEngineTest {
 
     @Test
     void aRestartedEngineOnTheSameDatabaseCarriesOn() throws Exception {
-        String url = "jdbc:h2:file:" + tmp.resolve("restart/fleet");
+        String url = restartableUrl();
         db.close();
         open(url);
         new BundleStore(db, tmp.resolve("data2"), keys.signingKey().publicKey(), clock, EventSink.NONE)
