@@ -58,6 +58,20 @@ public final class AgentStateStore {
     }
 
     public void save(AgentState s) throws IOException {
+        save(s, true);
+    }
+
+    /**
+     * Saves download progress: like {@link #save}, but without the directory fsync, so a power cut
+     * may keep the previous file (never a torn one). Only for saves that differ from the previous one
+     * in the chunk count, which resume re-derives from the slot anyway; the next full save makes the
+     * rename durable too.
+     */
+    public void saveProgress(AgentState s) throws IOException {
+        save(s, false);
+    }
+
+    private void save(AgentState s, boolean durableRename) throws IOException {
         Files.createDirectories(dir);
         Path tmp = dir.resolve(FILE + ".tmp");
         byte[] bytes = JsonWriter.writePretty(encode(s)).getBytes(StandardCharsets.UTF_8);
@@ -70,6 +84,9 @@ public final class AgentStateStore {
             ch.force(true);
         }
         Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (!durableRename) {
+            return;
+        }
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         } catch (IOException e) {

@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.Future;
 
 /**
  * Writes verified chunks straight into the inactive slot partition of the whole disk (no
@@ -25,13 +26,22 @@ import java.util.HexFormat;
  * serves one update: the device stays open between chunks (on Linux the last close of a block
  * device writes back its whole cache, so opening it per chunk would sync every chunk), writes go
  * through the page cache, and {@link #sync()} makes them durable; the caller decides how often.
- * Once closed it refuses to write, so a writer kept from an earlier update cannot be reused.
+ * Writes run in order on the writer's own thread ({@link WriteBehind}), so the caller can verify
+ * the next chunk meanwhile; a sync runs on a second thread once the writes before it are done, so
+ * later writes go on while the storage flushes. Reads ({@link #verifiedPrefix}, {@link #verifySlot})
+ * wait for the writes first. Once closed it refuses to write, so a writer kept from an earlier
+ * update cannot be reused.
  */
 public final class SlotWriter implements Closeable {
 
     private final Path disk;
     private final Slot target;
     private final MbrPartitions.Partition partition;
+    /** Bytes of chunks that may wait for the storage (at least one chunk). */
+    private static final int QUEUED_BYTES = 4 << 20;
+
+    private final WriteBehind io;
+    private final WriteBehind syncs;
     private FileChannel out;
     private long unsynced;
     private boolean closed;
@@ -46,6 +56,8 @@ public final class SlotWriter implements Closeable {
         this.disk = disk;
         this.target = target;
         this.partition = mbr.require(target.partition(), "slot " + target);
+        this.io = new WriteBehind("slot-writer-" + target, QUEUED_BYTES);
+        this.syncs = new WriteBehind("slot-sync-" + target, 0);
     }
 
     public Slot target() {
@@ -65,48 +77,99 @@ public final class SlotWriter implements Closeable {
     }
 
     /**
-     * Writes chunk {@code index} (already verified by the caller's {@link ChunkVerifier}) into the
-     * slot, without waiting for the storage: it is durable only after the next {@link #sync()}.
+     * Queues chunk {@code index} (already verified by the caller's {@link ChunkVerifier}) to be
+     * written into the slot and returns; it waits only while {@value #QUEUED_BYTES} bytes are queued.
+     * The chunk is durable after the next sync completes. {@code data} must not change afterwards.
+     * A failed write is thrown by a later call.
      */
     public void writeChunk(BundleManifest m, int index, byte[] data, int length) throws IOException {
         checkFits(m);
         if (length != m.chunkLength(index)) {
             throw new IllegalArgumentException("chunk " + index + " is " + length + " bytes, expected " + m.chunkLength(index));
         }
-        FileChannel ch = channel();
-        ByteBuffer b = ByteBuffer.wrap(data, 0, length);
+        ensureOpen();
         long at = partition.offset() + m.chunkOffset(index);
-        while (b.hasRemaining()) {
-            at += ch.write(b, at);
-        }
+        io.submit(() -> {
+            ByteBuffer b = ByteBuffer.wrap(data, 0, length);
+            long pos = at;
+            while (b.hasRemaining()) {
+                pos += channel().write(b, pos);
+            }
+        }, length);
         unsynced += length;
     }
 
-    /** Bytes written since the last {@link #sync()}. */
+    /** Bytes queued since the last sync was started. */
     public long unsyncedBytes() {
         return unsynced;
     }
 
-    /** Waits until everything written so far is on the storage (fsync of the disk). */
-    public void sync() throws IOException {
-        channel().force(true);
+    /**
+     * Starts an fsync of everything queued so far and returns at once: it runs once those writes
+     * are done, while later ones go on. The future completes when it is done (wait with {@link #await}).
+     */
+    public Future<?> startSync() throws IOException {
+        ensureOpen();
+        Future<?> written = io.submit(() -> { });
+        Future<?> f = syncs.submit(() -> {
+            io.await(written); // throws a failed write instead of syncing past it
+            channel().force(true);
+        });
         unsynced = 0;
+        return f;
     }
 
-    /** Closes the device; writes not yet {@link #sync() synced} may still be in the page cache. */
+    /** Waits for a sync started by {@link #startSync()}; throws if it or any write before it failed. */
+    public void await(Future<?> sync) throws IOException {
+        syncs.await(sync);
+    }
+
+    /** Waits until everything written so far is on the storage (fsync of the disk). */
+    public void sync() throws IOException {
+        await(startSync());
+    }
+
+    /** The first write or sync that failed on the writer's thread, or null; after one, nothing more is written. */
+    public IOException failure() {
+        return io.failure() != null ? io.failure() : syncs.failure();
+    }
+
+    /** Waits until the queued writes are done (not necessarily durable). */
+    void drain() throws IOException {
+        io.drain();
+    }
+
+    /**
+     * Finishes the queued work and closes the device; writes not yet synced may still be in the
+     * page cache. A failure is not thrown again here (see {@link #failure()}).
+     */
     @Override
     public void close() throws IOException {
+        if (closed) {
+            return;
+        }
         closed = true;
-        if (out != null) {
-            out.close();
-            out = null;
+        try {
+            io.stop();
+            syncs.stop();
+        } finally {
+            synchronized (this) {
+                if (out != null) {
+                    out.close();
+                    out = null;
+                }
+            }
         }
     }
 
-    private FileChannel channel() throws IOException {
+    private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the writer for slot " + target + " is closed (its update ended)");
         }
+    }
+
+    /** The open device (opened on first use, on the writer's threads). */
+    private synchronized FileChannel channel() throws IOException {
         if (out == null) {
             out = FileChannel.open(disk, StandardOpenOption.WRITE);
         }
@@ -118,6 +181,9 @@ public final class SlotWriter implements Closeable {
      * what survived a power cut is re-verified, never trusted from the state file alone.
      */
     public int verifiedPrefix(BundleManifest m, ChunkVerifier verifier, int upTo) throws IOException {
+        if (!closed) {
+            io.drain();
+        }
         byte[] buf = new byte[m.chunkSize()];
         try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
             for (int i = 0; i < Math.min(upTo, m.chunkCount()); i++) {
@@ -135,6 +201,9 @@ public final class SlotWriter implements Closeable {
 
     /** Reads the whole slot image back and refuses with {@code bundle.chunk-mismatch} unless its SHA-256 is the manifest's. */
     public void verifySlot(BundleManifest m) throws IOException {
+        if (!closed) {
+            io.drain();
+        }
         MessageDigest sha = sha256();
         byte[] buf = new byte[1 << 20];
         try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {

@@ -48,10 +48,9 @@ public final class UpdateStateMachine {
     private final String bootId;
     private final long runningVersionNumber;
     private final EventSink sink;
-    private final long syncBytes;
+    private final SlotCheckpoints slot;
     private AgentState state;
     private VerifiedManifest verified;
-    private SlotWriter writer;
 
     /** {@code syncBytes}: how many bytes may be written to the slot between two durable checkpoints ({@code download.syncBytes}). */
     public UpdateStateMachine(String deviceId, String board, List<PublicKey> trusted, AgentStateStore store, BootBackend boot,
@@ -68,7 +67,7 @@ public final class UpdateStateMachine {
         this.bootId = bootId;
         this.runningVersionNumber = runningVersionNumber;
         this.sink = sink;
-        this.syncBytes = syncBytes;
+        this.slot = new SlotCheckpoints(store, syncBytes);
         this.state = store.load().orElse(AgentState.initial(runningVersionNumber));
     }
 
@@ -296,34 +295,56 @@ public final class UpdateStateMachine {
      * update, or the end of writing, closes it.
      */
     public SlotWriter slotWriter() throws IOException {
-        if (writer != null && writer.target() != state.targetSlot()) {
+        SlotWriter w = slot.writer();
+        if (w != null && w.failure() != null) {
+            throw slotFailed(w.failure());
+        }
+        if (w != null && w.target() != state.targetSlot()) {
             closeWriter();
         }
-        if (writer == null) {
-            writer = new SlotWriter(disk, MbrPartitions.read(disk), state.targetSlot(), boot.currentSlot(), boot.committedSlot());
+        if (slot.writer() == null) {
+            slot.use(new SlotWriter(disk, MbrPartitions.read(disk), state.targetSlot(), boot.currentSlot(), boot.committedSlot()),
+                    state.chunksDone());
         }
-        return writer;
-    }
-
-    private void closeWriter() throws IOException {
-        if (writer != null) {
-            SlotWriter w = writer;
-            writer = null;
-            w.close();
-        }
+        return slot.writer();
     }
 
     /**
-     * Records that chunks {@code 0..n-1} are written to the slot and verified. That becomes durable
-     * at checkpoints: once at least {@code syncBytes} were written since the last one, and after
-     * the last chunk, the slot is fsynced and then the state saved. In between only memory knows;
-     * a power cut loses at most the chunks since the last checkpoint, and {@link #resume()}
-     * re-verifies what the slot holds instead of trusting any of it.
+     * The slot writer failed on its thread (an I/O error of the storage): the update FAILED with
+     * {@code agent.slot-write}, progress back to what is known durable. A new rollout tries again.
+     */
+    private IOException slotFailed(IOException e) throws IOException {
+        slot.close();
+        state = state.withChunksDone(Math.min(state.chunksDone(), slot.durableChunks()));
+        fail("agent.slot-write", "writing slot " + state.targetSlot() + " of " + disk + " failed: " + e.getMessage());
+        return e;
+    }
+
+    private void closeWriter() throws IOException {
+        slot.close(); // its queued writes land before anything else touches the slot
+    }
+
+    /**
+     * Records that chunks {@code 0..n-1} are verified and handed to the slot writer. That becomes
+     * durable at checkpoints ({@link SlotCheckpoints}, every {@code download.syncBytes}); the last
+     * chunk is synced and saved before this returns, so install reads a durable slot. A power cut
+     * loses at most the chunks since the last saved checkpoint, and {@link #resume()} re-verifies
+     * what the slot holds instead of trusting any of it.
      */
     public void chunksDone(int n) throws IOException {
         state = state.withChunksDone(n);
-        if (slotWriter().unsyncedBytes() >= syncBytes || n >= verifiedManifest().manifest().chunkCount()) {
-            save();
+        SlotWriter w = slotWriter();
+        try {
+            if (n >= verifiedManifest().manifest().chunkCount()) {
+                save();
+            } else {
+                slot.written(state, n);
+            }
+        } catch (IOException e) {
+            if (w.failure() != null) {
+                throw slotFailed(w.failure());
+            }
+            throw e;
         }
     }
 
@@ -388,8 +409,14 @@ public final class UpdateStateMachine {
      * runs ahead of what is on the storage, whatever the reason for the save.
      */
     private void save() throws IOException {
-        if (writer != null && writer.unsyncedBytes() > 0) {
-            writer.sync();
+        SlotWriter w = slot.writer();
+        try {
+            slot.syncAll(state);
+        } catch (IOException e) {
+            if (w != null && w.failure() != null) {
+                throw slotFailed(w.failure());
+            }
+            throw e;
         }
         store.save(state);
     }
