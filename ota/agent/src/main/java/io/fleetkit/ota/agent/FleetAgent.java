@@ -7,7 +7,8 @@ import io.fleetkit.ota.boot.FatFileInPlace;
 import io.fleetkit.ota.bundle.PemKeys;
 import io.fleetkit.ota.protocol.OnlineStatus;
 import io.fleetkit.ota.protocol.Topics;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import io.fleetkit.ota.mqtt.MqttOptions;
+import io.fleetkit.ota.mqtt.Will;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The device agent (docs/protocol.md): wires the {@link UpdateStateMachine} to the broker. The
  * {@link MqttLink} carries messages, the {@link UpdateDriver} downloads, installs and checks
- * health, the {@link StatusPublisher} reports. Everything runs on one thread (Paho callbacks,
+ * health, the {@link StatusPublisher} reports. Everything runs on one thread (MQTT messages,
  * HTTP chunks and the periodic tick are queued onto it), so the state machine never sees two
  * things at once. Clock, reboot action, disk and /proc paths come from the caller and the config,
  * so tests run real agents against file-backed disks.
@@ -65,8 +66,7 @@ public final class FleetAgent implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.link = new MqttLink(config.brokerUrl(), deviceId, connectOptions(bootFiles),
-                List.of(topics.desired(deviceId), topics.chunkData(deviceId)), clock, sink);
+        this.link = new MqttLink(connectOptions(bootFiles), List.of(topics.desired(deviceId), topics.chunkData(deviceId)), sink);
         HealthCheck health = new HealthCheck(config.healthServices(), config.healthChecks(), link::connected, Duration.ofSeconds(30));
         this.driver = new UpdateDriver(machine, config, health, clock, sink, loop, deviceId,
                 r -> link.publish(topics.chunkRequests(deviceId), r.encode(), false), link::connected);
@@ -115,23 +115,18 @@ public final class FleetAgent implements AutoCloseable {
         loop.scheduleWithFixedDelay(() -> guarded(this::tick), 200, TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private MqttConnectOptions connectOptions(FatFileInPlace boot) throws IOException {
-        MqttConnectOptions o = new MqttConnectOptions();
-        // A clean session: after a reconnect Paho then never resends an unacknowledged PUBLISH with
-        // DUP=1, which stops a session loop of the embedded Moquette 0.17 for good (moquette #750).
-        // Nothing is lost: desired is retained, chunks are asked for again, events stay in the
-        // outbox until the server acknowledges them, and subscriptions are renewed on every connect.
-        o.setCleanSession(true);
-        o.setAutomaticReconnect(true);
-        o.setMaxReconnectDelay(30);
-        o.setKeepAliveInterval(30);
-        o.setMaxInflight(64);
-        o.setConnectionTimeout(10);
-        o.setWill(topics.online(deviceId), OnlineStatus.lastWill().encode(), 1, true);
+    private MqttOptions connectOptions(FatFileInPlace boot) throws IOException {
+        // Always a clean session (the client has no other): after a reconnect nothing unacknowledged
+        // is resent with DUP=1, which stopped a session loop of the embedded Moquette 0.17 for good
+        // (moquette #750). Nothing is lost: desired is retained, chunks are asked for again, events
+        // stay in the outbox until the server acknowledges them, and subscriptions are renewed on
+        // every connect. MqttLink reconnects (1 s doubling to 30 s).
+        MqttOptions o = MqttOptions.of(config.brokerUrl(), deviceId).withKeepAlive(30).withConnectTimeout(Duration.ofSeconds(10))
+                .withWill(new Will(topics.online(deviceId), OnlineStatus.lastWill().encode(), 1, true));
         if (config.brokerUrl().startsWith("ssl://")) {
             Optional<TlsCredentials> tls = TlsCredentials.resolve(config, boot);
             if (tls.isPresent()) {
-                o.setSocketFactory(TlsSocketFactory.create(tls.get()));
+                o = o.withSocketFactory(TlsSocketFactory.create(tls.get()));
             }
         }
         return o;

@@ -3,7 +3,6 @@ package io.fleetkit.ota.agent;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.protocol.UpdateEvent;
-import org.eclipse.paho.client.mqttv3.MqttException;
 
 import java.io.IOException;
 import java.util.concurrent.Executor;
@@ -56,7 +55,7 @@ final class StatusPublisher {
             publishedSeq = seq;
             try {
                 link.publish(topics.events(deviceId), e.encode(), () -> delivered(seq), () -> publishedSeq = Math.min(publishedSeq, seq - 1), loop);
-            } catch (MqttException ex) {
+            } catch (IOException ex) {
                 publishedSeq = seq - 1;
                 return;
             }
@@ -93,7 +92,7 @@ final class StatusPublisher {
                 machine.delivered(e.seq());
             }
             reporter.changed(machine.state(), null).ifPresent(r -> link.publish(topics.state(deviceId), r, true));
-        } catch (MqttException | IOException e) {
+        } catch (IOException e) {
             sink.info("agent", "events not delivered before the reboot, will resend: " + e.getMessage());
         }
     }
