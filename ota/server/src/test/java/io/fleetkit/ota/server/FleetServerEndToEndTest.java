@@ -30,15 +30,28 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import io.fleetkit.ota.server.db.TestPostgres;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The server with its embedded broker (and with a real Mosquitto), devices played by raw Paho clients. */
 class FleetServerEndToEndTest {
 
     static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    /** The databases the server runs on: its default H2 file in the data dir, or `--db jdbc:postgresql://...`. */
+    enum Db { H2, POSTGRES }
+
+    /** Started by the first test that runs on PostgreSQL, shared by the class. */
+    static TestPostgres postgres;
 
     @TempDir
     Path tmp;
@@ -64,6 +77,24 @@ class FleetServerEndToEndTest {
                 }
             }
         }, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    /** The JDBC URL for {@code db}: null (the data dir's H2) or a new database on the shared PostgreSQL server. */
+    static String jdbcUrl(Db db) throws Exception {
+        if (db == Db.H2) {
+            return null;
+        }
+        if (postgres == null) {
+            postgres = TestPostgres.start();
+        }
+        return postgres.createDatabase();
     }
 
     @AfterEach
@@ -205,9 +236,12 @@ class FleetServerEndToEndTest {
         assertEquals(200_000, d.payloadBytes);
     }
 
-    @Test
-    void aServerRestartMidRolloutCarriesOn() throws Exception {
-        FleetServer first = start(config());
+    @ParameterizedTest
+    @EnumSource(Db.class)
+    void aServerRestartMidRolloutCarriesOn(Db db) throws Exception {
+        String url = jdbcUrl(db);
+        FleetServerConfig config = config().withJdbcUrl(url);
+        FleetServer first = start(config);
         first.bundles().publish(bundle, Optional.empty());
         devices(first.deviceBrokerUrl(), 4);
         awaitDevices(first, 4);
@@ -219,10 +253,21 @@ class FleetServerEndToEndTest {
             assertTrue(d.version().equals("2.0.0") == d.id.equals("gw-000") || d.version().equals("2.0.0"));
         }
 
-        FleetServer second = start(config());
+        FleetServer second = start(config);
         awaitRollout(second, r.id(), RolloutState.FINISHED);
         for (SimDevice d : devices) {
             assertEquals("2.0.0", d.version());
+        }
+        if (db == Db.POSTGRES) {
+            // the state is in PostgreSQL, as read by a plain connection, and nothing went to an H2 file
+            assertFalse(Files.exists(tmp.resolve("data/fleet.mv.db")), "an H2 database was created next to PostgreSQL");
+            try (Connection c = DriverManager.getConnection(url)) {
+                assertEquals("FINISHED", io.fleetkit.ota.server.db.Sql.one(c, "SELECT state FROM rollouts WHERE id = ?",
+                        rs -> rs.getString(1), r.id()).orElseThrow());
+                assertEquals(4L, io.fleetkit.ota.server.db.Sql.count(c,
+                        "SELECT COUNT(*) FROM devices WHERE version = '2.0.0' AND update_state = 'COMMITTED'"));
+                assertTrue(io.fleetkit.ota.server.db.Sql.count(c, "SELECT COUNT(*) FROM events") > 0, "no update events stored");
+            }
         }
     }
 

@@ -4,7 +4,7 @@ import io.fleetkit.ota.server.db.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** {@link RolloutEngineTest} on a real PostgreSQL server, each test in a database of its own. */
+/** {@link RolloutEngineTest} on a real PostgreSQL server, each test in a schema of its own. */
 class RolloutEngineOnPostgresTest extends RolloutEngineTest {
 
     static TestPostgres pg;
@@ -23,11 +23,11 @@ class RolloutEngineOnPostgresTest extends RolloutEngineTest {
 
     @Override
     String freshUrl() throws Exception {
-        return pg.createDatabase();
+        return pg.createSchema();
     }
 
     @Override
     String restartableUrl() throws Exception {
-        return pg.createDatabase();
+        return pg.createSchema();
     }
 }

@@ -3,7 +3,7 @@ package io.fleetkit.ota.server.db;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** {@link DeviceAndEventStoreTest} on a real PostgreSQL server, each test in a database of its own. */
+/** {@link DeviceAndEventStoreTest} on a real PostgreSQL server, each test in a schema of its own. */
 class DeviceAndEventStoreOnPostgresTest extends DeviceAndEventStoreTest {
 
     static TestPostgres pg;
@@ -22,6 +22,6 @@ class DeviceAndEventStoreOnPostgresTest extends DeviceAndEventStoreTest {
 
     @Override
     String freshUrl() throws Exception {
-        return pg.createDatabase();
+        return pg.createSchema();
     }
 }

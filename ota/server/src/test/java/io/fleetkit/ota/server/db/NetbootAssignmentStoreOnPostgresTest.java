@@ -3,7 +3,7 @@ package io.fleetkit.ota.server.db;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** {@link NetbootAssignmentStoreTest} on a real PostgreSQL server, each test in a database of its own. */
+/** {@link NetbootAssignmentStoreTest} on a real PostgreSQL server, each test in a schema of its own. */
 class NetbootAssignmentStoreOnPostgresTest extends NetbootAssignmentStoreTest {
 
     static TestPostgres pg;
@@ -22,6 +22,6 @@ class NetbootAssignmentStoreOnPostgresTest extends NetbootAssignmentStoreTest {
 
     @Override
     String freshUrl() throws Exception {
-        return pg.createDatabase();
+        return pg.createSchema();
     }
 }

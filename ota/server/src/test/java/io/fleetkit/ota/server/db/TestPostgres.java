@@ -36,6 +36,8 @@ public final class TestPostgres implements AutoCloseable {
     private final boolean asPostgresUser;
     private final int port;
     private final AtomicInteger databases = new AtomicInteger();
+    private final AtomicInteger schemas = new AtomicInteger();
+    private String schemaDatabase;
     private Process server;
 
     private TestPostgres(Path bin, Path base, boolean asPostgresUser, int port) {
@@ -69,6 +71,21 @@ public final class TestPostgres implements AutoCloseable {
             s.execute("CREATE DATABASE " + name);
         }
         return url(name);
+    }
+
+    /**
+     * A JDBC URL whose current schema is a new, empty one in a database shared by the callers:
+     * as separate as {@link #createDatabase()} for the server's tables, and much cheaper.
+     */
+    public synchronized String createSchema() throws SQLException {
+        if (schemaDatabase == null) {
+            schemaDatabase = createDatabase();
+        }
+        String name = "fleet_" + schemas.incrementAndGet();
+        try (Connection c = DriverManager.getConnection(schemaDatabase); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + name);
+        }
+        return schemaDatabase + "&currentSchema=" + name;
     }
 
     /** The JDBC URL of {@code database} on this server. */
