@@ -31,7 +31,7 @@ public final class AgentJars {
             "io.fleetkit.ota.protocol.Topics",
             "io.fleetkit.json.JsonParser",
             "io.fleetkit.events.Event",
-            "org.eclipse.paho.client.mqttv3.MqttClient");
+            "io.fleetkit.ota.mqtt.MqttConnection");
 
     public static final String MAIN_CLASS = "io.fleetkit.ota.agent.Main";
 
