@@ -46,7 +46,7 @@ class PowerCutResumeTest {
         return device.machine(device.running == Slot.A ? 1000000 : 2000000);
     }
 
-    /** Downloads {@code chunks} chunks the way the agent does: verify, write, fsync, record. */
+    /** Downloads {@code chunks} chunks the way the agent does: verify, write, record (durable at checkpoints). */
     private UpdateStateMachine download(int chunks) throws Exception {
         UpdateStateMachine m = machine();
         assertEquals(UpdateStateMachine.Next.NOTHING, m.resume());
@@ -58,6 +58,7 @@ class PowerCutResumeTest {
             w.writeChunk(v.manifest(), i, bundle.chunk(i), bundle.chunk(i).length);
             m.chunksDone(i + 1);
         }
+        w.drain(); // the storage took the queued writes before the power went
         return m;
     }
 
