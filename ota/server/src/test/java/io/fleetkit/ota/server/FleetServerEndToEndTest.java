@@ -245,7 +245,12 @@ class FleetServerEndToEndTest {
         first.bundles().publish(bundle, Optional.empty());
         devices(first.deviceBrokerUrl(), 4);
         awaitDevices(first, 4);
-        Rollout r = first.rollouts().create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("1,100%")));
+        Rollout r;
+        // the rollout comes from the CLI's client, a second user of the database while the server runs (`fleet rollout --db`)
+        try (FleetClient cli = FleetClient.open(config.dataDir(), url, config.keyDir(), java.time.Clock.systemUTC(), EventSink.NONE)) {
+            assertEquals(List.of("gw-000", "gw-001", "gw-002", "gw-003"), cli.devices().stream().map(d -> d.id()).toList());
+            r = cli.createRollout(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("1,100%")));
+        }
         Await.until("canary done", DEADLINE, () -> first.rollouts().status(r.id()).rollout().currentPhase() == 1);
         first.close();
         closers.remove(first);
