@@ -121,8 +121,9 @@ final class InitScripts {
                 name=$1; policy=$2
                 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/busybox
                 bundle=/etc/fleetkit/services/$name
-                if [ -e $bundle/needs-disk ] && ! grep -q 'fleetkit\\.disk=' /proc/cmdline; then
-                  # Netbooted: no slots to update, so the agent has nothing to do; it counts as started.
+                if [ -e $bundle/needs-disk ] && ! grep -qE 'fleetkit\\.(disk|install)=' /proc/cmdline; then
+                  # Netbooted without an install to do: no slots to update, so the agent has nothing to do;
+                  # it counts as started. With fleetkit.install= it runs, to install the image to the disk.
                   echo "fleetkit: service $name not started: no disk (netboot)"
                   echo netboot > /run/fleetkit/started/$name
                   exec sleep 2147483647

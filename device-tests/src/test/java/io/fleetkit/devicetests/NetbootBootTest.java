@@ -5,16 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetkit.board.BoardProfiles;
 import io.fleetkit.build.BuildResult;
 import io.fleetkit.build.OutputFormat;
+import io.fleetkit.ota.bundle.DiskImageManifest;
 import io.fleetkit.run.ConsoleSession;
 import io.fleetkit.run.QemuCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +25,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The qemu-arm64 example booted with no disk at all: Debian's U-Boot on {@code qemu -M virt}
- * gets its address from our DHCP server (full mode), fetches {@code boot.scr.uimg}, the kernel
- * and the initramfs from our TFTP server, and the system reaches its ready line from RAM.
+ * The qemu-arm64 example netbooted on a board with a blank disk: Debian's U-Boot on
+ * {@code qemu -M virt} finds nothing on the disk, gets its address from our DHCP server (full
+ * mode), fetches {@code boot.scr.uimg}, the kernel and the initramfs from our TFTP server, and the
+ * system reaches its ready line from RAM. The example's {@code update.netboot_install: blank} then
+ * has the agent fetch the signed disk image over our HTTP server, write it to the disk and reboot,
+ * and U-Boot boots the installed system from the disk: netboot as provisioning.
  * The board's card sits on a tap bridged into a network namespace where our server runs (as
  * root; see {@link NetbootNetwork}), because qemu's user network answers DHCP and TFTP itself.
  */
@@ -33,9 +39,16 @@ class NetbootBootTest {
     private static final Duration BOOT = Duration.ofSeconds(300);
 
     @Test
-    void qemuArm64ExampleBootsFromOurDhcpAndTftpWithNoDisk() throws Exception {
+    void qemuArm64ExampleBootsFromOurDhcpAndTftpThenInstallsItselfToTheBlankDiskAndBootsFromIt() throws Exception {
         BuildResult built = Examples.build("qemu-arm64");
         Path tree = built.path(OutputFormat.NETBOOT);
+        DiskImageManifest install = DiskImageManifest.decode(Files.readAllBytes(tree.resolve("install").resolve(DiskImageManifest.FILE)));
+        Path disk = TestBuilds.ROOT.resolve("disks").resolve("netboot-blank.img");
+        Files.createDirectories(disk.getParent());
+        Files.deleteIfExists(disk);
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.setLength(install.diskBytes()); // sparse and all zero: blank
+        }
         Path logFile = TestBuilds.ROOT.resolve("logs").resolve("netboot-qemu-arm64.log");
         Files.createDirectories(logFile.getParent());
         List<String> served = new CopyOnWriteArrayList<>();
@@ -47,7 +60,7 @@ class NetbootBootTest {
             try {
                 collect(server, served, log);
                 awaitLogged(served, server, "^netboot: serving gateway 1\\.0\\.0 on 192\\.0\\.2\\.1", Duration.ofSeconds(60));
-                QemuCommand qemu = QemuCommand.netboot(BoardProfiles.get("qemu-arm64"), NetbootNetwork.TAP);
+                QemuCommand qemu = new QemuCommand(BoardProfiles.get("qemu-arm64"), disk, false, 0, List.of(), NetbootNetwork.TAP);
                 try (ConsoleSession console = ConsoleSession.start(qemu, log::println)) {
                     if (console.await(Pattern.compile("^fleetkit: ready gateway 1\\.0\\.0 slot=net$"), BOOT).isEmpty()) {
                         List<String> lines = console.lines();
@@ -68,16 +81,37 @@ class NetbootBootTest {
                     // rc.boot), which may come just after the ready line.
                     awaitLogged(served, server, "^dhcp: ACK to .*\\(PLAIN, udhcp [^)]*\\) address " + guest,
                             Duration.ofSeconds(60));
-                    // With no disk the agent has no slots to update: it is not started, and no service dies.
-                    assertTrue(console.lines().contains("fleetkit: service fleet-agent not started: no disk (netboot)"),
-                            "the agent should stay down on a netbooted system; console in " + logFile);
-                    assertTrue(console.lines().stream().noneMatch(l -> l.matches("^fleetkit: service .* exited with status .*")),
+                    // The agent installs the image to the blank disk, checked piece by piece, and reboots into it.
+                    int installed = await(console, "^fleet-agent: INFO installed gateway 1\\.0\\.0 to /dev/vda ", 0, logFile);
+                    assertLogged(served, "^http: " + guest + " GET /images/gateway/install/disk\\.data 200 " + install.payloadBytes()
+                            + " bytes in");
+                    assertTrue(console.lines().subList(0, installed).stream().noneMatch(l -> l.matches("^fleetkit: service .* exited with status .*")),
                             "a service exited on the netbooted system; console in " + logFile);
+                    await(console, "^fleetkit: ready gateway 1\\.0\\.0 slot=A$", installed, logFile);
+                }
+                // What reached the disk is the built image, range by range.
+                byte[] image = Files.readAllBytes(built.path(OutputFormat.IMG));
+                try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "r")) {
+                    for (DiskImageManifest.Piece piece : install.pieces()) {
+                        byte[] b = new byte[piece.length()];
+                        f.seek(piece.offset());
+                        f.readFully(b);
+                        assertTrue(Arrays.equals(b, 0, b.length, image, (int) piece.offset(), (int) piece.offset() + b.length),
+                                "the disk differs from the image in the piece at " + piece.offset());
+                    }
                 }
             } finally {
                 stop(server);
             }
         }
+    }
+
+    private static int await(ConsoleSession console, String regex, int from, Path logFile) throws InterruptedException {
+        return console.await(Pattern.compile(regex), from, BOOT).orElseThrow(() -> {
+            List<String> lines = console.lines();
+            return new AssertionError("no console line /" + regex + "/ within " + BOOT.toSeconds() + " s; console in " + logFile
+                    + "; tail:\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+        });
     }
 
     /** Copies the server's output lines into {@code lines} and the log file, on a daemon thread. */
