@@ -333,15 +333,25 @@ public final class UpdateStateMachine {
      */
     public void chunksDone(int n) throws IOException {
         state = state.withChunksDone(n);
-        SlotWriter w = slotWriter();
+        slotWriter();
+        if (n >= verifiedManifest().manifest().chunkCount()) {
+            save();
+        } else {
+            onSlot(() -> slot.written(state, n));
+        }
+    }
+
+    private interface SlotWork {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code work} on the slot writer; a failure on the writer's threads fails the update ({@link #slotFailed}). */
+    private void onSlot(SlotWork work) throws IOException {
+        SlotWriter w = slot.writer();
         try {
-            if (n >= verifiedManifest().manifest().chunkCount()) {
-                save();
-            } else {
-                slot.written(state, n);
-            }
+            work.run();
         } catch (IOException e) {
-            if (w.failure() != null) {
+            if (w != null && w.failure() != null) {
                 throw slotFailed(w.failure());
             }
             throw e;
@@ -409,15 +419,7 @@ public final class UpdateStateMachine {
      * runs ahead of what is on the storage, whatever the reason for the save.
      */
     private void save() throws IOException {
-        SlotWriter w = slot.writer();
-        try {
-            slot.syncAll(state);
-        } catch (IOException e) {
-            if (w != null && w.failure() != null) {
-                throw slotFailed(w.failure());
-            }
-            throw e;
-        }
+        onSlot(() -> slot.syncAll(state));
         store.save(state);
     }
 }
