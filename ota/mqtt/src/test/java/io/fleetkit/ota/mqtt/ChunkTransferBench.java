@@ -15,9 +15,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 /**
  * A benchmark (a program, not a test) of the agent's download pattern: a "server" (Paho, as the
  * fleet server uses) answers each chunk request with a 1 MiB chunk; the "device" keeps a window
- * of 4 requests open and SHA-256s every chunk, as the agent checks chunks against the manifest.
+ * of 4 requests open ({@code -Dbench.window=N}) and SHA-256s every chunk, as the agent checks chunks against the manifest.
  * The device side is this client, then Paho 1.2.5, through the embedded Moquette and through
- * Mosquitto. Prints payload MiB/s, best of 3 runs of 64 MiB. From /work/main:
+ * Mosquitto ({@code -Dbench.server=ota-mqtt} answers with this client instead). Prints payload MiB/s, best of 3 runs of 64 MiB. From /work/main:
  * <pre>
  * mvn -B -o -q -pl ota/mqtt test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * cd ota/mqtt &amp;&amp; java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" io.fleetkit.ota.mqtt.ChunkTransferBench
@@ -27,7 +27,7 @@ public final class ChunkTransferBench {
 
     private static final int CHUNK = 1 << 20;
     private static final int CHUNKS = 64;
-    private static final int WINDOW = 4;
+    private static final int WINDOW = Integer.getInteger("bench.window", 4);
 
     private ChunkTransferBench() {
     }
@@ -54,20 +54,48 @@ public final class ChunkTransferBench {
     }
 
     private static void run(String broker, String url, byte[][] chunks) throws Exception {
-        MqttAsyncClient server = paho(url, "bench-server");
-        server.subscribe("bench/req", 1, (t, m) -> {
-            int i = ByteBuffer.wrap(m.getPayload()).getInt();
-            server.publish("bench/data", chunks[i], 1, false);
-        }).waitForCompletion();
+        AutoCloseable server = System.getProperty("bench.server", "paho").equals("ota-mqtt") ? oursServer(url, chunks) : pahoServer(url, chunks);
         for (String client : new String[] {"ota-mqtt", "Paho 1.2.5"}) {
             double best = 0;
             for (int run = 0; run < 3; run++) {
                 best = Math.max(best, transfer(url, client.equals("ota-mqtt")));
             }
-            System.out.printf("| %s, device client %s, 1 MiB chunks, window %d | %.0f MiB/s |%n", broker, client, WINDOW, best);
+            System.out.printf("| %s, server client %s, device client %s, 1 MiB chunks, window %d | %.0f MiB/s |%n", broker,
+                    System.getProperty("bench.server", "paho"), client, WINDOW, best);
         }
-        server.disconnect().waitForCompletion();
         server.close();
+    }
+
+    /** Answers each request on bench/req with the chunk it names, as the fleet server does (it uses Paho). */
+    private static AutoCloseable pahoServer(String url, byte[][] chunks) throws Exception {
+        MqttAsyncClient server = paho(url, "bench-server");
+        server.subscribe("bench/req", 1, (t, m) -> server.publish("bench/data", chunks[ByteBuffer.wrap(m.getPayload()).getInt()], 1, false))
+                .waitForCompletion();
+        return () -> {
+            server.disconnect().waitForCompletion();
+            server.close();
+        };
+    }
+
+    private static AutoCloseable oursServer(String url, byte[][] chunks) throws Exception {
+        MqttConnection[] server = new MqttConnection[1];
+        server[0] = MqttConnection.open(MqttOptions.of(url, "bench-server"), new MqttListener() {
+            @Override
+            public void message(String topic, byte[] payload, boolean retained) {
+                try {
+                    server[0].publish("bench/data", chunks[ByteBuffer.wrap(payload).getInt()], 1, false);
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public void connectionLost(java.io.IOException cause) {
+                System.err.println("server lost: " + cause);
+            }
+        });
+        server[0].subscribe(java.util.List.of("bench/req"), 1).get();
+        return server[0];
     }
 
     private static double transfer(String url, boolean ours) throws Exception {
