@@ -63,7 +63,8 @@ class SimulatedRestartTest {
         try (ChunkRequestLog witness = new ChunkRequestLog()) {
             int chunks = server.bundles().publish(f.v2Bundle, Optional.empty()).chunks();
             witness.connect(url);
-            SimulatedFleet fleet = f.fleet(1, url, (i, d) -> { });
+            // A checkpoint per chunk: the small bundle would otherwise record nothing durable before the restart.
+            SimulatedFleet fleet = f.fleet(1, url, (i, d) -> d.set("download.syncBytes", "4096"));
             SimulatedDevice device = fleet.devices.get(0);
             FleetClient client = f.client();
             Await.until("the device reporting", Duration.ofSeconds(60), () -> OtaFixture.count(client.devices(), "1.0.0") == 1);
