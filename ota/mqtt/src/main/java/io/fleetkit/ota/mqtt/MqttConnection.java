@@ -8,10 +8,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,14 +38,13 @@ public final class MqttConnection implements AutoCloseable {
     private final MqttListener listener;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final ReentrantLock sendLock = new ReentrantLock();
-    private final Map<Integer, CompletableFuture<Packet>> awaitingAck = new ConcurrentHashMap<>();
+    private final PendingAcks pending = new PendingAcks();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Socket socket;
     private volatile ScheduledFuture<?> keepAlive;
     private volatile long lastSent;
     private volatile long lastReceived;
     private PacketWriter writer; // guarded by sendLock
-    private int nextPacketId = 1; // guarded by sendLock
 
     private MqttConnection(MqttOptions options, MqttListener listener) {
         this.options = options;
@@ -101,7 +98,7 @@ public final class MqttConnection implements AutoCloseable {
             encoded.add(PacketWriter.utf8(f, "topic filter"));
         }
         CompletableFuture<Packet> ack = new CompletableFuture<>();
-        send(w -> w.subscribe(register(ack), encoded, qos));
+        send(w -> w.subscribe(pending.register(ack), encoded, qos));
         return ack.thenApply(p -> {
             int[] codes = ((Packet.SubAck) p).returnCodes();
             for (int i = 0; i < codes.length; i++) {
@@ -127,7 +124,7 @@ public final class MqttConnection implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Packet> ack = new CompletableFuture<>();
-        send(w -> w.publish(t, payload, 1, retain, register(ack)));
+        send(w -> w.publish(t, payload, 1, retain, pending.register(ack)));
         return ack.thenApply(p -> null);
     }
 
@@ -242,18 +239,11 @@ public final class MqttConnection implements AutoCloseable {
                 send(w -> w.pubAck(m.packetId()));
             }
         } else if (p instanceof Packet.PubAck a) {
-            acknowledged(a.packetId(), a);
+            pending.acknowledged(a.packetId(), a);
         } else if (p instanceof Packet.SubAck a) {
-            acknowledged(a.packetId(), a);
+            pending.acknowledged(a.packetId(), a);
         } else if (!(p instanceof Packet.PingResp)) {
             throw new MqttException("unexpected " + p.getClass().getSimpleName() + " from " + options.broker() + " after CONNACK");
-        }
-    }
-
-    private void acknowledged(int packetId, Packet ack) {
-        CompletableFuture<Packet> f = awaitingAck.remove(packetId);
-        if (f != null) {
-            f.complete(ack);
         }
     }
 
@@ -309,18 +299,6 @@ public final class MqttConnection implements AutoCloseable {
         throw failure;
     }
 
-    /** A free packet id for a packet awaiting its acknowledgement; called under the send lock. */
-    private int register(CompletableFuture<Packet> ack) throws MqttException {
-        for (int tries = 0; tries < 65535; tries++) {
-            int id = nextPacketId;
-            nextPacketId = id == 65535 ? 1 : id + 1;
-            if (awaitingAck.putIfAbsent(id, ack) == null) {
-                return id;
-            }
-        }
-        throw new MqttException("all 65535 packet ids await an acknowledgement");
-    }
-
     private void lost(Throwable cause) {
         IOException e = cause instanceof IOException io ? io : new MqttException("connection failed: " + cause, cause);
         if (end(e)) {
@@ -350,12 +328,7 @@ public final class MqttConnection implements AutoCloseable {
     }
 
     private void failPending(IOException cause) {
-        for (Integer id : awaitingAck.keySet()) {
-            CompletableFuture<Packet> f = awaitingAck.remove(id);
-            if (f != null) {
-                f.completeExceptionally(new MqttException("connection to " + options.broker() + " ended before the acknowledgement", cause));
-            }
-        }
+        pending.failAll("connection to " + options.broker() + " ended before the acknowledgement", cause);
     }
 
     private static void checkQos(int qos) {
