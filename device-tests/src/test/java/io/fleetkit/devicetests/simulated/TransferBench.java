@@ -24,13 +24,13 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import io.fleetkit.ota.mqtt.MqttConnection;
+import io.fleetkit.ota.mqtt.MqttListener;
+import io.fleetkit.ota.mqtt.MqttOptions;
 
 /**
- * Payload transfer as a device does it, without the disk: over MQTT the header then every chunk
- * requested with a window (as the agent's ChunkTransfer does), each chunk checked against the
+ * Payload transfer as a device does it, without the disk: over MQTT (the agent's own client) the header
+ * then every chunk requested with a window (as the agent's ChunkTransfer does), each chunk checked against the
  * signed manifest; over HTTP the same bundle bytes streamed from the JDK's HttpServer with the
  * JDK's HttpClient, with the same checks. Both return payload MiB/s.
  */
@@ -39,46 +39,59 @@ final class TransferBench {
     private TransferBench() {
     }
 
+    /** Through the agent's own MQTT client (ota-mqtt), as the agent downloads. */
     static double mqtt(String url, PublishedBundle b, PublicKey key, int window) throws Exception {
-        MqttAsyncClient c = new MqttAsyncClient(url, "bench-" + System.nanoTime(), new MemoryPersistence());
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setMaxInflight(100);
-        c.connect(o).waitForCompletion();
         String id = "bench";
         Object lock = new Object();
         VerifiedManifest[] manifest = new VerifiedManifest[1];
         BitSet got = new BitSet();
         int[] next = {0};
         CountDownLatch done = new CountDownLatch(1);
-        c.subscribe(Topics.DEFAULT.chunkData(id), 1, (t, m) -> {
-            ChunkFrame f = ChunkFrame.decode(m.getPayload());
-            synchronized (lock) {
-                if (f.part() == ChunkPart.HEADER) {
-                    manifest[0] = BundleReader.verify(BundleReader.readHeader(new ByteArrayInputStream(f.data())), List.of(key));
-                    for (int i = 0; i < window && next[0] < b.chunks(); i++) {
-                        c.publish(Topics.DEFAULT.chunkRequests(id), ChunkRequest.payload(b.sha256(), next[0]++).encode(), 1, false);
+        MqttConnection[] conn = new MqttConnection[1];
+        MqttListener listener = new MqttListener() {
+            @Override
+            public void message(String topic, byte[] payload, boolean retained) {
+                try {
+                    ChunkFrame f = ChunkFrame.decode(payload);
+                    synchronized (lock) {
+                        int ask = window;
+                        if (f.part() == ChunkPart.HEADER) {
+                            manifest[0] = BundleReader.verify(BundleReader.readHeader(new ByteArrayInputStream(f.data())), List.of(key));
+                        } else {
+                            manifest[0].chunkVerifier().verify(f.index(), f.data());
+                            got.set(f.index());
+                            ask = 1;
+                        }
+                        for (int i = 0; i < ask && next[0] < b.chunks(); i++) {
+                            conn[0].publish(Topics.DEFAULT.chunkRequests(id), ChunkRequest.payload(b.sha256(), next[0]++).encode(), 1, false);
+                        }
+                        if (got.cardinality() == b.chunks()) {
+                            done.countDown();
+                        }
                     }
-                    return;
-                }
-                manifest[0].chunkVerifier().verify(f.index(), f.data());
-                got.set(f.index());
-                if (next[0] < b.chunks()) {
-                    c.publish(Topics.DEFAULT.chunkRequests(id), ChunkRequest.payload(b.sha256(), next[0]++).encode(), 1, false);
-                }
-                if (got.cardinality() == b.chunks()) {
-                    done.countDown();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
             }
-        }).waitForCompletion();
-        long t0 = System.nanoTime();
-        c.publish(Topics.DEFAULT.chunkRequests(id), ChunkRequest.header(b.sha256()).encode(), 1, false);
-        if (!done.await(300, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("MQTT download stalled at chunk " + got.cardinality() + " of " + b.chunks());
+
+            @Override
+            public void connectionLost(java.io.IOException cause) {
+                // the latch then times out and says where the download stopped
+            }
+        };
+        conn[0] = MqttConnection.open(MqttOptions.of(url, "bench-" + System.nanoTime()), listener);
+        try {
+            conn[0].subscribe(List.of(Topics.DEFAULT.chunkData(id)), 1).get(30, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            conn[0].publish(Topics.DEFAULT.chunkRequests(id), ChunkRequest.header(b.sha256()).encode(), 1, false);
+            if (!done.await(300, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("MQTT download stalled at chunk " + got.cardinality() + " of " + b.chunks());
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            return payloadMib(b) / secs;
+        } finally {
+            conn[0].close();
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        c.disconnect().waitForCompletion();
-        c.close();
-        return payloadMib(b) / secs;
     }
 
     /** Serves {@code bundle} over HTTP on loopback while {@code body} runs with its URL. */
