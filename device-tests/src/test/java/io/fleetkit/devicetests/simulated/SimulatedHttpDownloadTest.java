@@ -96,6 +96,10 @@ class SimulatedHttpDownloadTest {
             assertFalse(mqtt.of(d.id).isEmpty(), "payload chunks were asked for over MQTT");
             assertEquals(b.chunks(), mqtt.of(d.id).stream().distinct().count(), "every chunk came over MQTT");
             Await.until("the fallback in the agent's log", Duration.ofSeconds(5), () -> d.recentLog().contains("falling back to MQTT chunks"), d::recentLog);
+            // The operator hears it too: an event in the device's history, not only a line on the device.
+            FleetClient client = f.client();
+            Await.until("the fallback among the device's events", Duration.ofSeconds(10), () -> client.device(d.id).events().stream()
+                    .anyMatch(e -> "download.http-failed".equals(e.reason()) && e.state() == UpdateState.DOWNLOADING), d::recentLog);
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.concurrent.Future;
  * The current update's {@link SlotWriter} and the durable checkpoints of its download. Once at
  * least {@code syncBytes} ({@code download.syncBytes}) were written since the last checkpoint, a
  * sync of the slot starts behind the writes; when it has completed, the state is saved with the
- * chunk count it covers. That save happens at a later chunk that finds the sync done, at the
+ * chunk count it covers. That save happens at a later chunk or tick that finds the sync done, at the
  * latest when the next checkpoint starts (so at most one sync is in flight), or before any other
  * save. A saved chunk count therefore never runs ahead of what the storage holds, and a power cut
  * costs at most the chunks since the last saved checkpoint plus the one in flight.
@@ -57,6 +57,16 @@ final class SlotCheckpoints {
                 durable = previousChunks;
                 store.saveProgress(state.withChunksDone(previousChunks));
             }
+        }
+    }
+
+    /**
+     * Saves a checkpoint whose sync has completed meanwhile; the agent's tick calls this, so a download that
+     * stalls (no next chunk) still records what is durable within a second.
+     */
+    void settle(AgentState state) throws IOException {
+        if (inFlight != null && inFlight.isDone()) {
+            saveInFlight(state);
         }
     }
 

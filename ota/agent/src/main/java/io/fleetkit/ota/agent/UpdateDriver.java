@@ -70,6 +70,7 @@ final class UpdateDriver {
     void tick() throws IOException {
         UpdateState s = machine.state().state();
         if (s == UpdateState.DOWNLOADING) {
+            machine.settleCheckpoint();
             download();
         } else {
             stopDownloads();
@@ -116,7 +117,13 @@ final class UpdateDriver {
         httpFailedFor = machine.state().bundle().sha256();
         http = null;
         httpGeneration++;
-        sink.warn("agent", "HTTP download failed, falling back to MQTT chunks: " + why);
+        String message = "HTTP download failed, falling back to MQTT chunks: " + why;
+        sink.warn("agent", message);
+        try {
+            machine.note("download.http-failed", message);
+        } catch (IOException e) {
+            sink.warn("agent", "could not record the fallback: " + e.getMessage());
+        }
         download();
     }
 

@@ -341,6 +341,13 @@ public final class UpdateStateMachine {
         }
     }
 
+    /** Periodic: saves a download checkpoint whose sync completed since the last chunk (a stalled download). */
+    public void settleCheckpoint() throws IOException {
+        if (state.state() == UpdateState.DOWNLOADING && slot.writer() != null) {
+            onSlot(() -> slot.settle(state));
+        }
+    }
+
     private interface SlotWork {
         void run() throws IOException;
     }
@@ -394,6 +401,15 @@ public final class UpdateStateMachine {
     public void fail(String reason, String message) throws IOException {
         sink.warn("agent", reason + ": " + message);
         move(UpdateState.FAILED, reason, message);
+    }
+
+    /**
+     * Tells the server something about the update in progress without changing its state: an event
+     * in the same state with a reason (e.g. {@code download.http-failed} when the download falls back
+     * to MQTT chunks), so an operator sees it in {@code fleet device show}, not only in the device's log.
+     */
+    public void note(String reason, String message) throws IOException {
+        move(state.state(), reason, message);
     }
 
     public List<UpdateEvent> outbox() {
