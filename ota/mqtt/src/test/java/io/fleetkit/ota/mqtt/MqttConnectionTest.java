@@ -140,10 +140,11 @@ class MqttConnectionTest {
     void keepAlivePingsHoldAnIdleConnectionPastTheKeepAlive(String kind) throws Exception {
         Inbox inbox = new Inbox();
         try (Broker b = broker(kind);
-             MqttConnection c = MqttConnection.open(MqttOptions.of(b.url(), "idle").withKeepAlive(1), inbox)) {
+             MqttConnection c = MqttConnection.open(MqttOptions.of(b.url(), "idle").withKeepAlive(3), inbox)) {
             c.subscribe(List.of("idle/echo"), 1).get(30, TimeUnit.SECONDS);
-            // Without pings the broker drops the client after 1.5 s and our read times out then too.
-            Thread.sleep(5000);
+            // Without pings the broker drops the client after 4.5 s and our read times out then too. (A 1 s
+            // keep-alive left half a second of slack, which a loaded CI machine's scheduling ate.)
+            Thread.sleep(10_000);
             assertFalse(inbox.lost.isDone(), () -> "connection lost: " + inbox.lost.join());
             assertTrue(c.isConnected());
             c.publish("idle/echo", bytes("still here"), 1, false).get(30, TimeUnit.SECONDS);
