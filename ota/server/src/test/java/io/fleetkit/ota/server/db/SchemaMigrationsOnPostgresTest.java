@@ -12,26 +12,14 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link SchemaMigrationsTest} on a real PostgreSQL server, each test in a database of its own; plus schemas as separate fleets. */
 class SchemaMigrationsOnPostgresTest extends SchemaMigrationsTest {
 
-    static TestPostgres pg;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        pg = TestPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServer pg = new PostgresServer();
 
     @Override
     String freshUrl() throws SQLException {
