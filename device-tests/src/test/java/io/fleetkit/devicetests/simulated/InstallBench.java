@@ -79,7 +79,9 @@ final class InstallBench {
         }
         double verifyOnly = mib / secondsSince(tv);
 
-        Timed checkpointed = install(Files.createTempDirectory(dir, "install-"), key, header, chunks, ref, m, AgentConfig.DEFAULT_SYNC_BYTES);
+        // -Dbench.syncBytes=N measures another checkpoint interval than the agent's default.
+        long syncBytes = Long.getLong("bench.syncBytes", AgentConfig.DEFAULT_SYNC_BYTES);
+        Timed checkpointed = install(Files.createTempDirectory(dir, "install-"), key, header, chunks, ref, m, syncBytes);
         Timed perChunk = install(Files.createTempDirectory(dir, "install-per-chunk-"), key, header, chunks, ref, m, 0);
 
         Path plain = dir.resolve("plain.img");

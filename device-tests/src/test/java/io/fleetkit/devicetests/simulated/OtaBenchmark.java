@@ -88,7 +88,8 @@ public final class OtaBenchmark {
 
     private static void install(Path tmp, Path bundle, PublicKey key, List<String[]> rows) throws Exception {
         InstallBench.Result install = InstallBench.run(tmp, bundle, key);
-        rows.add(new String[] {"install: verify + write (the agent's state machine, 8 MiB checkpoints)", String.format("%.0f MiB/s (%.0f%% of plain)",
+        rows.add(new String[] {"install: verify + write (the agent's state machine, " + (Long.getLong("bench.syncBytes",
+                io.fleetkit.ota.agent.AgentConfig.DEFAULT_SYNC_BYTES) >> 20) + " MiB checkpoints)", String.format("%.0f MiB/s (%.0f%% of plain)",
                 install.install(), 100 * install.install() / install.plainOneFsync())});
         rows.add(new String[] {"  the same with a checkpoint after every 1 MiB chunk", String.format("%.0f MiB/s (%.0f%% of plain)",
                 install.installCheckpointPerChunk(), 100 * install.installCheckpointPerChunk() / install.plainOneFsync())});

@@ -79,7 +79,7 @@ final class TransferBench {
                 // the latch then times out and says where the download stopped
             }
         };
-        conn[0] = MqttConnection.open(MqttOptions.of(url, "bench-" + System.nanoTime()), listener);
+        conn[0] = connect(url, listener);
         try {
             conn[0].subscribe(List.of(Topics.DEFAULT.chunkData(id)), 1).get(30, TimeUnit.SECONDS);
             long t0 = System.nanoTime();
@@ -91,6 +91,20 @@ final class TransferBench {
             return payloadMib(b) / secs;
         } finally {
             conn[0].close();
+        }
+    }
+
+    /**
+     * Connects, once more if the broker drops the first attempt: Moquette 0.17 now and then closes a
+     * connection during its handshake, and one such drop should not end a benchmark run.
+     */
+    private static MqttConnection connect(String url, MqttListener listener) throws Exception {
+        try {
+            return MqttConnection.open(MqttOptions.of(url, "bench-" + System.nanoTime()), listener);
+        } catch (java.io.IOException e) {
+            System.err.println("  broker dropped the connection (" + e.getMessage() + "); connecting again");
+            Thread.sleep(500);
+            return MqttConnection.open(MqttOptions.of(url, "bench-" + System.nanoTime()), listener);
         }
     }
 
