@@ -167,6 +167,10 @@ public final class FleetAgent implements AutoCloseable {
             sink.warn("agent", e.code() + ": " + e.getMessage());
         } catch (Exception e) {
             sink.warn("agent", e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (Error e) {
+            // Anything that escaped would end the periodic tick for good (scheduleWithFixedDelay), and with it
+            // every reconnect and retry: say it and keep ticking.
+            sink.warn("agent", "tick failed: " + e);
         }
     }
 
