@@ -11,10 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -36,7 +33,6 @@ final class NetbootInstallPayload {
         Path out = dir.resolve(DIR);
         Files.createDirectories(out);
         List<DiskImageManifest.Piece> pieces = new ArrayList<>();
-        MessageDigest sha = sha256();
         try (FileChannel in = FileChannel.open(diskImage, StandardOpenOption.READ);
              OutputStream payload = Files.newOutputStream(out.resolve(DiskImageManifest.PAYLOAD))) {
             ByteBuffer buf = ByteBuffer.allocate(DiskImageManifest.MAX_PIECE);
@@ -50,8 +46,7 @@ final class NetbootInstallPayload {
                         }
                     }
                     payload.write(buf.array(), 0, length);
-                    sha.update(buf.array(), 0, length);
-                    pieces.add(new DiskImageManifest.Piece(at, length, HexFormat.of().formatHex(sha.digest())));
+                    pieces.add(DiskImageManifest.Piece.of(at, buf.array(), length));
                 }
             }
             DiskImageManifest manifest = new DiskImageManifest(DiskImageManifest.FORMAT_VERSION, name, version, board, in.size(),
@@ -60,14 +55,6 @@ final class NetbootInstallPayload {
             Files.write(out.resolve(DiskImageManifest.FILE), json);
             Files.write(out.resolve(DiskImageManifest.SIGNATURE), BundleSigner.sign(json, key.privateKey()));
             return manifest;
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

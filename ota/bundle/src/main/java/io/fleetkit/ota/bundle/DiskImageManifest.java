@@ -5,7 +5,10 @@ import io.fleetkit.json.JsonParser;
 import io.fleetkit.json.JsonWriter;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +41,26 @@ public record DiskImageManifest(int formatVersion, String name, String version, 
 
     /** @param offset where on the disk the piece goes */
     public record Piece(long offset, int length, String sha256) {
+
+        /** The piece for the first {@code length} bytes of {@code data}, going to {@code offset}. */
+        public static Piece of(long offset, byte[] data, int length) {
+            return new Piece(offset, length, digest(data, length));
+        }
+
+        /** True when {@code data} is exactly this piece's bytes. */
+        public boolean matches(byte[] data) {
+            return data.length == length && digest(data, length).equals(sha256);
+        }
+
+        private static String digest(byte[] data, int length) {
+            try {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                sha.update(data, 0, length);
+                return HexFormat.of().formatHex(sha.digest());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK lacks SHA-256", e);
+            }
+        }
     }
 
     public DiskImageManifest {

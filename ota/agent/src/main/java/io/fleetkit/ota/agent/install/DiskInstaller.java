@@ -15,10 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -115,7 +112,7 @@ public final class DiskInstaller {
                 if (b.length < p.length()) {
                     throw new IOException(payload + " ends after " + (done + b.length) + " of " + m.payloadBytes() + " bytes");
                 }
-                if (!sha256(b).equals(p.sha256())) {
+                if (!p.matches(b)) {
                     throw new FleetkitException("install.piece-mismatch", payload + ": the piece for disk offset " + p.offset()
                             + " does not match the signed manifest; nothing past it was written",
                             "serve the install folder exactly as 'fleet build' wrote it");
@@ -143,7 +140,7 @@ public final class DiskInstaller {
             while (b.hasRemaining() && ch.read(b, p.offset() + b.position()) > 0) {
                 // reads until full
             }
-            if (b.hasRemaining() || !sha256(b.array()).equals(p.sha256())) {
+            if (b.hasRemaining() || !p.matches(b.array())) {
                 throw new FleetkitException("install.readback-mismatch", disk + " reads back different bytes at offset " + p.offset(),
                         "the disk may be failing; replace it or retry the netboot");
             }
@@ -191,13 +188,5 @@ public final class DiskInstaller {
             throw new IOException("GET " + url + ": HTTP " + status);
         }
         return c;
-    }
-
-    private static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
