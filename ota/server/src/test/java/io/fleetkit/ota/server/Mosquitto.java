@@ -18,7 +18,11 @@ final class Mosquitto implements AutoCloseable {
     }
 
     static Mosquitto start(Path dir) throws Exception {
-        int port = freePort();
+        return start(dir, freePort());
+    }
+
+    /** On {@code port}: a broker restarted where the old one listened. */
+    static Mosquitto start(Path dir, int port) throws Exception {
         Path conf = dir.resolve("mosquitto.conf");
         Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\nmessage_size_limit 0\npersistence false\n");
         Process p;
@@ -50,6 +54,11 @@ final class Mosquitto implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** Ends it like a crash (SIGKILL): no clean shutdown, connections simply reset. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     @Override

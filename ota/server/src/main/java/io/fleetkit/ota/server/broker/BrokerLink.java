@@ -3,6 +3,8 @@ package io.fleetkit.ota.server.broker;
 import io.fleetkit.events.EventSink;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
@@ -10,19 +12,24 @@ import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
- * The server's MQTT connection (Paho), to the embedded broker or an external one. Reconnects on
- * its own and subscribes again each time. Incoming messages are handed to a worker chosen by
- * {@link Handler#executorFor} and acknowledged only after the handler returned (manual acks), so
- * a message is not lost if the server dies while handling it. Publishing is QoS 1 with a bounded
- * number in flight; it blocks while the window is full, so it must not be called from Paho's
- * callback thread.
+ * The server's MQTT connection (Paho), to the embedded broker or an external one. Incoming
+ * messages are handed to a worker chosen by {@link Handler#executorFor} and acknowledged only after
+ * the handler returned (manual acks), so a message is not lost if the server dies while handling
+ * it. Publishing is QoS 1 with a bounded number in flight; it blocks while the window is full, so it
+ * must not be called from Paho's callback thread.
+ *
+ * <p>Reconnecting is done here, not by Paho: after a loss a fresh client connects (0.5 s doubling
+ * to 5 s between attempts) and subscribes again. Paho 1.2.5's own automatic reconnect reuses the
+ * client's internals and, when the broker restarts while the old sender thread is still stopping,
+ * waits forever for a sender that never starts (CommsSender.start; eclipse-paho/paho.mqtt.java
+ * #947/#953) — the server then never hears a device again. Every wait here has a bound.
  */
 public final class BrokerLink implements AutoCloseable {
 
@@ -38,16 +45,32 @@ public final class BrokerLink implements AutoCloseable {
     }
 
     private static final int MAX_IN_FLIGHT = 1000;
+    private static final long WAIT_MILLIS = 30_000;
+    private static final long FIRST_RETRY_MILLIS = 500;
+    private static final long MAX_RETRY_MILLIS = 5_000;
 
-    private final MqttAsyncClient client;
+    /** One Paho client and its publish window; a lost session is discarded with whatever it still held. */
+    private record Session(MqttAsyncClient client, Semaphore window) {
+    }
+
+    private final String url;
+    private final String clientId;
     private final MqttConnectOptions options;
     private final List<String> subscriptions;
     private final Handler handler;
     private final EventSink sink;
-    private final Semaphore window = new Semaphore(MAX_IN_FLIGHT);
+    private final ExecutorService reconnects = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fleet-mqtt-connect");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Session current;
+    private volatile boolean closed;
 
-    private BrokerLink(MqttAsyncClient client, MqttConnectOptions options, List<String> subscriptions, Handler handler, EventSink sink) {
-        this.client = client;
+    private BrokerLink(String url, String clientId, MqttConnectOptions options, List<String> subscriptions, Handler handler,
+                       EventSink sink) {
+        this.url = url;
+        this.clientId = clientId;
         this.options = options;
         this.subscriptions = subscriptions;
         this.handler = handler;
@@ -62,36 +85,48 @@ public final class BrokerLink implements AutoCloseable {
      */
     public static BrokerLink connect(String url, String clientId, SocketFactory socketFactory, boolean persistentSession,
                                      List<String> subscriptions, Handler handler, EventSink sink) throws MqttException {
-        MqttAsyncClient client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(!persistentSession);
-        o.setAutomaticReconnect(true);
-        o.setMaxReconnectDelay(5_000);
+        o.setAutomaticReconnect(false); // see the class comment
         o.setMaxInflight(MAX_IN_FLIGHT);
         o.setKeepAliveInterval(30);
         o.setConnectionTimeout(30);
         // TLS factories are SSLSocketFactory: Paho then does the handshake itself; keep those as they are.
         o.setSocketFactory(socketFactory != null ? socketFactory : NoDelaySockets.plain());
-        BrokerLink link = new BrokerLink(client, o, subscriptions, handler, sink);
-        client.setManualAcks(true);
-        client.setCallback(link.callback());
-        client.connect(o).waitForCompletion(30_000);
+        BrokerLink link = new BrokerLink(url, clientId, o, subscriptions, handler, sink);
+        link.open(false);
         return link;
     }
 
-    private MqttCallbackExtended callback() {
-        return new MqttCallbackExtended() {
-            @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-                // Subscribing waits for the broker; do it off Paho's callback thread.
-                Thread t = new Thread(() -> subscribe(reconnect), "fleet-mqtt-subscribe");
-                t.setDaemon(true);
-                t.start();
-            }
+    /** Connects a fresh client and subscribes; on failure the client is discarded and the failure thrown. */
+    private void open(boolean reconnect) throws MqttException {
+        MqttAsyncClient client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
+        Session s = new Session(client, new Semaphore(MAX_IN_FLIGHT));
+        client.setManualAcks(true);
+        client.setCallback(callback(s));
+        current = s; // before connecting: a loss reported meanwhile then finds it current and is acted on
+        try {
+            client.connect(options).waitForCompletion(WAIT_MILLIS);
+            String[] topics = subscriptions.toArray(String[]::new);
+            int[] qos = new int[topics.length];
+            java.util.Arrays.fill(qos, 1);
+            client.subscribe(topics, qos).waitForCompletion(WAIT_MILLIS);
+        } catch (MqttException | RuntimeException e) {
+            discard(client);
+            throw e;
+        }
+        sink.info("mqtt", (reconnect ? "reconnected to " : "connected to ") + url);
+        handler.onConnected(reconnect);
+    }
 
+    private MqttCallback callback(Session s) {
+        return new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
-                sink.warn("mqtt", "lost the broker connection (" + cause + "); reconnecting");
+                if (!closed && s == current) {
+                    sink.warn("mqtt", "lost the broker connection (" + cause + "); reconnecting");
+                    submitQuietly(() -> reconnect(s));
+                }
             }
 
             @Override
@@ -105,7 +140,7 @@ public final class BrokerLink implements AutoCloseable {
                     } catch (Exception e) {
                         sink.warn("mqtt", "handling " + topic + " failed: " + e);
                     } finally {
-                        ack(id, qos);
+                        ack(s.client(), id, qos);
                     }
                 });
             }
@@ -117,20 +152,52 @@ public final class BrokerLink implements AutoCloseable {
         };
     }
 
-    private void subscribe(boolean reconnect) {
-        try {
-            String[] topics = subscriptions.toArray(String[]::new);
-            int[] qos = new int[topics.length];
-            java.util.Arrays.fill(qos, 1);
-            client.subscribe(topics, qos).waitForCompletion(30_000);
-            sink.info("mqtt", (reconnect ? "reconnected to " : "connected to ") + client.getServerURI());
-            handler.onConnected(reconnect);
-        } catch (MqttException e) {
-            sink.warn("mqtt", "subscribing failed: " + e);
+    /** On the connect thread: replaces the lost session {@code lost} until a new one is connected or the link closes. */
+    private void reconnect(Session lost) {
+        if (closed || current != lost) {
+            return; // already replaced
+        }
+        discard(lost.client());
+        long delay = FIRST_RETRY_MILLIS;
+        while (!closed) {
+            try {
+                open(true);
+                return;
+            } catch (MqttException | RuntimeException e) {
+                sink.warn("mqtt", "cannot reach " + url + " (" + e.getMessage() + "); trying again in " + delay + " ms");
+            }
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                return; // closing
+            }
+            delay = Math.min(MAX_RETRY_MILLIS, delay * 2);
         }
     }
 
-    private void ack(int id, int qos) {
+    private void submitQuietly(Runnable r) {
+        try {
+            reconnects.execute(r);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** Drops a client without waiting for a broker that may be gone. */
+    private static void discard(MqttAsyncClient client) {
+        try {
+            client.disconnectForcibly(0, 1_000, false);
+        } catch (MqttException | RuntimeException ignored) {
+            // it is gone either way
+        }
+        try {
+            client.close(true);
+        } catch (MqttException | RuntimeException ignored) {
+            // it is gone either way
+        }
+    }
+
+    private static void ack(MqttAsyncClient client, int id, int qos) {
         try {
             client.messageArrivedComplete(id, qos);
         } catch (MqttException | RuntimeException e) {
@@ -139,7 +206,7 @@ public final class BrokerLink implements AutoCloseable {
     }
 
     public boolean isConnected() {
-        return client.isConnected();
+        return current.client().isConnected();
     }
 
     /**
@@ -147,14 +214,20 @@ public final class BrokerLink implements AutoCloseable {
      * there is no connection (the caller retries later or drops, as its protocol says).
      */
     public IMqttToken publish(String topic, byte[] payload, boolean retained) throws MqttException, InterruptedException {
-        if (!window.tryAcquire(30, TimeUnit.SECONDS)) {
-            throw new MqttException(MqttException.REASON_CODE_MAX_INFLIGHT);
+        Session s = current;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+        // A window full of publishes to a session that was lost is never released: stop waiting once it is replaced.
+        while (!s.window().tryAcquire(200, TimeUnit.MILLISECONDS)) {
+            if (s != current || System.nanoTime() - deadline > 0) {
+                throw new MqttException(MqttException.REASON_CODE_MAX_INFLIGHT);
+            }
         }
+        Semaphore window = s.window();
         try {
             MqttMessage m = new MqttMessage(payload);
             m.setQos(1);
             m.setRetained(retained);
-            return client.publish(topic, m, null, new IMqttActionListener() {
+            return s.client().publish(topic, m, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     window.release();
@@ -173,6 +246,9 @@ public final class BrokerLink implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        reconnects.shutdownNow();
+        MqttAsyncClient client = current.client();
         try {
             if (client.isConnected()) {
                 client.disconnect(2_000).waitForCompletion(3_000);
