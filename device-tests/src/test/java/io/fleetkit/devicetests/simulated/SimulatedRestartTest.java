@@ -14,10 +14,11 @@ import io.fleetkit.ota.server.rollout.RolloutRequest;
 import io.fleetkit.ota.server.rollout.RolloutState;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -89,15 +90,12 @@ class SimulatedRestartTest {
             assertTrue(after.stream().allMatch(i -> i >= verified),
                     "after the restart no chunk below " + verified + " (verified and written) is asked for again: " + after);
             assertEquals(IntStream.range(0, chunks).boxed().toList(), all.stream().distinct().sorted().toList(), "every chunk fetched");
-            Map<Integer, Long> repeats = new TreeMap<>();
-            all.stream().distinct().forEach(i -> {
-                long n = all.stream().filter(i::equals).count();
-                if (n > 1) {
-                    repeats.put(i, n);
-                }
-            });
-            assertTrue(repeats.size() <= window && repeats.keySet().stream().allMatch(i -> i >= verified),
-                    "only chunks in flight at the cut (window " + window + ") are asked for twice: " + repeats);
+            // Asked for both before and after the restart: only what was in flight at the cut. (Repeats within
+            // one side are chunk-request timeouts of a loaded machine, not the restart's doing.)
+            Set<Integer> askedAgain = new TreeSet<>(after);
+            askedAgain.retainAll(new HashSet<>(before));
+            assertTrue(askedAgain.size() <= window && askedAgain.stream().allMatch(i -> i >= verified),
+                    "only chunks in flight at the cut (window " + window + ", from chunk " + verified + ") are asked for again: " + askedAgain);
             assertEquals(Slot.B, device.runningSlot());
         }
     }
