@@ -71,7 +71,8 @@ public final class AgentStateStore {
         save(s, false);
     }
 
-    private void save(AgentState s, boolean durableRename) throws IOException {
+    // synchronized: a download checkpoint is saved on the slot writer's sync thread
+    private synchronized void save(AgentState s, boolean durableRename) throws IOException {
         Files.createDirectories(dir);
         Path tmp = dir.resolve(FILE + ".tmp");
         byte[] bytes = JsonWriter.writePretty(encode(s)).getBytes(StandardCharsets.UTF_8);

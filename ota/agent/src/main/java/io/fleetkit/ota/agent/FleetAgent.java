@@ -184,6 +184,11 @@ public final class FleetAgent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         driver.stop();
+        try {
+            machine.powerCut(); // the agent thread has ended: nothing else touches the machine now
+        } catch (IOException e) {
+            sink.debug("agent", "dropping the slot writer at the power cut: " + e.getMessage());
+        }
         link.cut();
     }
 

@@ -6,18 +6,20 @@ import java.util.concurrent.Future;
 /**
  * The current update's {@link SlotWriter} and the durable checkpoints of its download. Once at
  * least {@code syncBytes} ({@code download.syncBytes}) were written since the last checkpoint, a
- * sync of the slot starts behind the writes; when it has completed, the state is saved with the
- * chunk count it covers. That save happens at a later chunk or tick that finds the sync done, at the
- * latest when the next checkpoint starts (so at most one sync is in flight), or before any other
- * save. A saved chunk count therefore never runs ahead of what the storage holds, and a power cut
- * costs at most the chunks since the last saved checkpoint plus the one in flight.
+ * sync of the slot starts behind the writes, and once it has completed the state is saved, on the
+ * writer's sync thread, with the chunk count it covers: the agent's thread goes on verifying and
+ * writing while the storage flushes and the state file is replaced. A saved chunk count therefore
+ * never runs ahead of what the storage holds, a download that stalls still records everything
+ * synced, and a power cut costs at most the chunks since the last saved checkpoint. Any other save
+ * of the state ({@link #syncAll}) first waits for every checkpoint started before, so the state
+ * file only ever moves forward.
  */
 final class SlotCheckpoints {
 
     private final AgentStateStore store;
     private final long syncBytes;
     private SlotWriter writer;
-    private Future<?> inFlight;
+    private Future<?> inFlight; // the last checkpoint started; earlier ones complete before it
     private int inFlightChunks;
     private int durable;
 
@@ -35,64 +37,59 @@ final class SlotCheckpoints {
     void use(SlotWriter w, int durableChunks) {
         writer = w;
         durable = durableChunks;
+        inFlight = null;
     }
 
-    /** How many leading chunks are known to be on the storage. */
+    /** How many leading chunks are known to be on the storage (at least; a checkpoint may have completed since). */
     int durableChunks() {
         return durable;
     }
 
     /** Chunks {@code 0..n-1} are handed to the writer; {@code state} already says so. */
     void written(AgentState state, int n) throws IOException {
-        if (inFlight != null && inFlight.isDone()) {
-            saveInFlight(state);
-        }
+        settle();
         if (writer.unsyncedBytes() >= syncBytes) {
-            Future<?> previous = inFlight;
-            int previousChunks = inFlightChunks;
-            inFlight = writer.startSync();
+            AgentState checkpoint = state.withChunksDone(n);
+            inFlight = writer.startSync(() -> store.saveProgress(checkpoint));
             inFlightChunks = n;
-            if (previous != null) {
-                writer.await(previous); // the writer's thread finishes it before the new one
-                durable = previousChunks;
-                store.saveProgress(state.withChunksDone(previousChunks));
-            }
         }
     }
 
-    /**
-     * Saves a checkpoint whose sync has completed meanwhile; the agent's tick calls this, so a download that
-     * stalls (no next chunk) still records what is durable within a second.
-     */
-    void settle(AgentState state) throws IOException {
+    /** Notes a checkpoint completed meanwhile, and throws if one failed (the agent's tick calls this during a stalled download). */
+    void settle() throws IOException {
         if (inFlight != null && inFlight.isDone()) {
-            saveInFlight(state);
+            writer.await(inFlight);
+            inFlight = null;
+            durable = inFlightChunks;
         }
     }
 
-    private void saveInFlight(AgentState state) throws IOException {
-        writer.await(inFlight);
-        inFlight = null;
-        durable = inFlightChunks;
-        store.saveProgress(state.withChunksDone(inFlightChunks));
-    }
-
-    /** Before saving {@code state} for any reason: everything written so far is synced. */
+    /** Before saving {@code state} for any reason: everything written so far is synced, and every checkpoint started is saved. */
     void syncAll(AgentState state) throws IOException {
         if (writer != null && (writer.unsyncedBytes() > 0 || inFlight != null)) {
-            writer.sync(); // behind the writes and any sync in flight
+            writer.sync(); // behind the writes and every checkpoint in flight
             inFlight = null;
             durable = state.chunksDone();
         }
     }
 
-    /** The update stops writing (or is replaced): queued writes land, then the device is closed. */
+    /** The update stops writing (or is replaced): queued writes and checkpoints land, then the device is closed. */
     void close() throws IOException {
         inFlight = null;
         if (writer != null) {
             SlotWriter w = writer;
             writer = null;
             w.close();
+        }
+    }
+
+    /** A power cut: whatever is queued is dropped and nothing of this update touches the disk or the state file any more. */
+    void abandon() throws IOException {
+        inFlight = null;
+        if (writer != null) {
+            SlotWriter w = writer;
+            writer = null;
+            w.abandon();
         }
     }
 }

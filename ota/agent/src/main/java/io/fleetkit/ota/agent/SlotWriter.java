@@ -109,11 +109,21 @@ public final class SlotWriter implements Closeable {
      * are done, while later ones go on. The future completes when it is done (wait with {@link #await}).
      */
     public Future<?> startSync() throws IOException {
+        return startSync(() -> { });
+    }
+
+    /**
+     * {@link #startSync()}, then {@code then} on the sync thread once the fsync succeeded (a checkpoint
+     * records what it made durable there, so the caller's thread never waits for the storage). Syncs and
+     * their follow-ups run in the order they were started.
+     */
+    Future<?> startSync(WriteBehind.Io then) throws IOException {
         ensureOpen();
         Future<?> written = io.submit(() -> { });
         Future<?> f = syncs.submit(() -> {
             io.await(written); // throws a failed write instead of syncing past it
             channel().force(true);
+            then.run();
         });
         unsynced = 0;
         return f;
@@ -134,9 +144,10 @@ public final class SlotWriter implements Closeable {
         return io.failure() != null ? io.failure() : syncs.failure();
     }
 
-    /** Waits until the queued writes are done (not necessarily durable). */
+    /** Waits until the queued writes, and the syncs and checkpoints started so far, are done. */
     void drain() throws IOException {
         io.drain();
+        syncs.drain();
     }
 
     /**
@@ -152,6 +163,25 @@ public final class SlotWriter implements Closeable {
         try {
             io.stop();
             syncs.stop();
+        } finally {
+            synchronized (this) {
+                if (out != null) {
+                    out.close();
+                    out = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops like a power cut: queued writes, syncs and checkpoints are dropped, one under way is
+     * interrupted, and nothing of this writer touches the disk or the state file afterwards.
+     */
+    public void abandon() throws IOException {
+        closed = true;
+        try {
+            io.abandon();
+            syncs.abandon();
         } finally {
             synchronized (this) {
                 if (out != null) {

@@ -341,11 +341,16 @@ public final class UpdateStateMachine {
         }
     }
 
-    /** Periodic: saves a download checkpoint whose sync completed since the last chunk (a stalled download). */
+    /** Periodic: notes a download checkpoint completed since the last chunk, and fails the update if one failed (a stalled download). */
     public void settleCheckpoint() throws IOException {
         if (state.state() == UpdateState.DOWNLOADING && slot.writer() != null) {
-            onSlot(() -> slot.settle(state));
+            onSlot(slot::settle);
         }
+    }
+
+    /** The power goes: queued slot writes and checkpoints are dropped, as the storage would lose them. For simulations in one JVM. */
+    public void powerCut() throws IOException {
+        slot.abandon();
     }
 
     private interface SlotWork {
