@@ -64,7 +64,7 @@ public final class OtaBenchmark {
             PublishedBundle b = server.bundles().publish(bundle, Optional.empty());
             String url = server.bundleBaseUrl().orElseThrow() + b.sha256();
             rows.add(row("fleet server HTTP port, Range requests as the agent makes them", best(() -> TransferBench.fleetHttp(url, b, key)), http));
-            for (int window : new int[] {4, 8}) {
+            for (int window : new int[] {4, 8, 16}) {
                 double mqtt = best(() -> TransferBench.mqtt(server.deviceBrokerUrl(), b, key, window));
                 rows.add(row("MQTT chunks, embedded broker, 1 MiB chunks, window " + window, mqtt, http));
             }
@@ -73,7 +73,7 @@ public final class OtaBenchmark {
              FleetServer server = FleetServer.start(FleetServerConfig.defaults(tmp.resolve("data-mosquitto")).withKeyDir(tmp.resolve("keys"))
                      .withBrokerUrl(mosquitto.url()), EventSink.NONE)) {
             PublishedBundle b = server.bundles().publish(bundle, Optional.empty());
-            for (int window : new int[] {4, 8}) {
+            for (int window : new int[] {4, 8, 16}) {
                 rows.add(row("MQTT chunks via Mosquitto, window " + window, best(() -> TransferBench.mqtt(mosquitto.url(), b, key, window)), http));
             }
         }

@@ -99,7 +99,7 @@ public record AgentConfig(
                 Duration.ofSeconds(number(m, "health.deadlineSeconds", "120", source)),
                 List.of("/bin/sh", "-c", m.getOrDefault("reboot.command", "reboot")),
                 List.of("/bin/sh", "-c", m.getOrDefault("reboot.trybootCommand", "/bin/fleetkit-reboot tryboot")),
-                (int) number(m, "download.window", "8", source), Duration.ofSeconds(number(m, "download.timeoutSeconds", "30", source)),
+                (int) number(m, "download.window", "16", source), Duration.ofSeconds(number(m, "download.timeoutSeconds", "30", source)),
                 number(m, "download.syncBytes", Long.toString(DEFAULT_SYNC_BYTES), source),
                 path(m, "proc.cmdline", "/proc/cmdline"), path(m, "proc.bootId", "/proc/sys/kernel/random/boot_id"),
                 path(m, "proc.uptime", "/proc/uptime"), path(m, "proc.deviceTree", "/proc/device-tree"),

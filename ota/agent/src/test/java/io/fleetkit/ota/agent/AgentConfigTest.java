@@ -33,7 +33,7 @@ class AgentConfigTest {
         assertEquals(List.of("/bin/sh", "-c", "busybox reboot"), c.rebootCommand());
         assertEquals(Path.of("/proc/cmdline"), c.procCmdline());
         assertEquals("fleet/v1", c.topicPrefix());
-        assertEquals(8, c.downloadWindow(), "eight chunk requests in flight unless told otherwise");
+        assertEquals(16, c.downloadWindow(), "sixteen chunk requests in flight unless told otherwise");
         assertEquals(8L << 20, c.downloadSyncBytes(), "devices checkpoint a download every 8 MiB unless told otherwise");
     }
 
