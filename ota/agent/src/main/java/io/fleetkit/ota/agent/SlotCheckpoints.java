@@ -75,21 +75,25 @@ final class SlotCheckpoints {
 
     /** The update stops writing (or is replaced): queued writes and checkpoints land, then the device is closed. */
     void close() throws IOException {
-        inFlight = null;
-        if (writer != null) {
-            SlotWriter w = writer;
-            writer = null;
+        SlotWriter w = release();
+        if (w != null) {
             w.close();
         }
     }
 
     /** A power cut: whatever is queued is dropped and nothing of this update touches the disk or the state file any more. */
     void abandon() throws IOException {
-        inFlight = null;
-        if (writer != null) {
-            SlotWriter w = writer;
-            writer = null;
+        SlotWriter w = release();
+        if (w != null) {
             w.abandon();
         }
+    }
+
+    /** Forgets the writer (and its checkpoint in flight) and returns it, or null. */
+    private SlotWriter release() {
+        SlotWriter w = writer;
+        writer = null;
+        inFlight = null;
+        return w;
     }
 }

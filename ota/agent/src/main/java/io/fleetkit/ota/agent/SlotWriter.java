@@ -159,18 +159,7 @@ public final class SlotWriter implements Closeable {
         if (closed) {
             return;
         }
-        closed = true;
-        try {
-            io.stop();
-            syncs.stop();
-        } finally {
-            synchronized (this) {
-                if (out != null) {
-                    out.close();
-                    out = null;
-                }
-            }
-        }
+        stopThreads(WriteBehind::stop);
     }
 
     /**
@@ -178,10 +167,19 @@ public final class SlotWriter implements Closeable {
      * interrupted, and nothing of this writer touches the disk or the state file afterwards.
      */
     public void abandon() throws IOException {
+        stopThreads(WriteBehind::abandon);
+    }
+
+    private interface Stop {
+        void of(WriteBehind thread) throws IOException;
+    }
+
+    /** Stops the write thread, then the sync thread, with {@code stop}; the device is closed whatever happens. */
+    private void stopThreads(Stop stop) throws IOException {
         closed = true;
         try {
-            io.abandon();
-            syncs.abandon();
+            stop.of(io);
+            stop.of(syncs);
         } finally {
             synchronized (this) {
                 if (out != null) {

@@ -112,22 +112,19 @@ final class WriteBehind {
     /** Stops at once: queued work is dropped, running work interrupted; waits until the thread has ended. */
     void abandon() throws InterruptedIOException {
         thread.shutdownNow();
-        try {
-            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
-                throw new InterruptedIOException("the storage thread did not stop within 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted waiting for the storage thread to stop");
-        }
+        awaitEnd(10, TimeUnit.SECONDS, "the storage thread did not stop within 10 s");
     }
 
     /** Stops the thread once the work queued so far is done (or skipped after a failure); a failure is not thrown again. */
     void stop() throws InterruptedIOException {
         thread.shutdown();
+        awaitEnd(10, TimeUnit.MINUTES, "the storage did not finish the queued writes in 10 minutes");
+    }
+
+    private void awaitEnd(long time, TimeUnit unit, String tooLong) throws InterruptedIOException {
         try {
-            if (!thread.awaitTermination(10, TimeUnit.MINUTES)) {
-                throw new InterruptedIOException("the storage did not finish the queued writes in 10 minutes");
+            if (!thread.awaitTermination(time, unit)) {
+                throw new InterruptedIOException(tooLong);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
