@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
@@ -22,8 +21,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * The server's MQTT connection (Paho), to the embedded broker or an external one. Incoming
  * messages are handed to a worker chosen by {@link Handler#executorFor} and acknowledged only after
  * the handler returned (manual acks), so a message is not lost if the server dies while handling
- * it. Publishing is QoS 1 with a bounded number in flight; it blocks while the window is full, so it
- * must not be called from Paho's callback thread.
+ * it. Publishing is QoS 1 with a bounded number of messages and bytes in flight
+ * ({@link PublishWindow}); it blocks while the window is full, so it must not be called from
+ * Paho's callback thread.
  *
  * <p>Reconnecting is done here, not by Paho: after a loss a fresh client connects (0.5 s doubling
  * to 5 s between attempts) and subscribes again. Paho 1.2.5's own automatic reconnect reuses the
@@ -45,12 +45,14 @@ public final class BrokerLink implements AutoCloseable {
     }
 
     private static final int MAX_IN_FLIGHT = 1000;
+    /** Payload bytes published and not yet acknowledged by the broker: 64 chunks of 1 MiB. */
+    private static final long MAX_BYTES_IN_FLIGHT = 64L << 20;
     private static final long WAIT_MILLIS = 30_000;
     private static final long FIRST_RETRY_MILLIS = 500;
     private static final long MAX_RETRY_MILLIS = 5_000;
 
     /** One Paho client and its publish window; a lost session is discarded with whatever it still held. */
-    private record Session(MqttAsyncClient client, Semaphore window) {
+    private record Session(MqttAsyncClient client, PublishWindow window) {
     }
 
     private final String url;
@@ -101,7 +103,7 @@ public final class BrokerLink implements AutoCloseable {
     /** Connects a fresh client and subscribes; on failure the client is discarded and the failure thrown. */
     private void open(boolean reconnect) throws MqttException {
         MqttAsyncClient client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
-        Session s = new Session(client, new Semaphore(MAX_IN_FLIGHT));
+        Session s = new Session(client, new PublishWindow(MAX_IN_FLIGHT, MAX_BYTES_IN_FLIGHT));
         client.setManualAcks(true);
         client.setCallback(callback(s));
         current = s; // before connecting: a loss reported meanwhile then finds it current and is acted on
@@ -215,14 +217,10 @@ public final class BrokerLink implements AutoCloseable {
      */
     public IMqttToken publish(String topic, byte[] payload, boolean retained) throws MqttException, InterruptedException {
         Session s = current;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
-        // A window full of publishes to a session that was lost is never released: stop waiting once it is replaced.
-        while (!s.window().tryAcquire(200, TimeUnit.MILLISECONDS)) {
-            if (s != current || System.nanoTime() - deadline > 0) {
-                throw new MqttException(MqttException.REASON_CODE_MAX_INFLIGHT);
-            }
+        PublishWindow.Room room = s.window().acquire(payload.length, WAIT_MILLIS, () -> s == current);
+        if (room == null) {
+            throw new MqttException(MqttException.REASON_CODE_MAX_INFLIGHT);
         }
-        Semaphore window = s.window();
         try {
             MqttMessage m = new MqttMessage(payload);
             m.setQos(1);
@@ -230,16 +228,16 @@ public final class BrokerLink implements AutoCloseable {
             return s.client().publish(topic, m, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    window.release();
+                    room.release();
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable e) {
-                    window.release();
+                    room.release();
                 }
             });
         } catch (MqttException | RuntimeException e) {
-            window.release();
+            room.release();
             throw e;
         }
     }
