@@ -37,7 +37,7 @@ final class Examples {
                 // Here the lock is a build output, so each test JVM resolves afresh.
                 Files.deleteIfExists(DIR.resolve(name + ".lock"));
             }
-            Files.copy(SOURCE.resolve(name + ".yml"), target, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(target, Lane.dialThisLane(Files.readString(SOURCE.resolve(name + ".yml"))));
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

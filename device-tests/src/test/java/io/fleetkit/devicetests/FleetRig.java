@@ -22,13 +22,14 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * The real fleet server, in this JVM, on the port the example images dial (10.0.2.2:1883 from
- * qemu's user network is the host's 1883), and the `fleet` command line run in-process against
- * its data directory. Scenarios run one after another, so one port is enough.
+ * The real fleet server, in this JVM, on the port this lane's images dial (10.0.2.2:PORT from
+ * qemu's user network is the host's PORT; {@link Lane}), and the `fleet` command line run
+ * in-process against its data directory. A lane runs its scenarios one after another, so one
+ * port per lane is enough.
  */
 final class FleetRig implements AutoCloseable {
 
-    static final int PORT = 1883;
+    static final int PORT = Lane.BROKER_PORT;
 
     final Path data;
     final Path keys;

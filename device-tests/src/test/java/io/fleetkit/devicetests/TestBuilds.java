@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TestBuilds {
 
-    static final Path ROOT = Path.of("target", "device-tests").toAbsolutePath();
+    /** Per {@link Lane}: lane 1 keeps the historical target/device-tests. */
+    static final Path ROOT = Path.of("target", Lane.NUMBER == 1 ? "device-tests" : "device-tests-lane" + Lane.NUMBER).toAbsolutePath();
     private static final Map<String, BuildResult> BUILT = new ConcurrentHashMap<>();
 
     private TestBuilds() {
@@ -69,7 +70,7 @@ final class TestBuilds {
                 if (in == null) {
                     throw new IllegalArgumentException("no test spec " + resource);
                 }
-                Files.write(target, in.readAllBytes());
+                Files.writeString(target, Lane.dialThisLane(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
             }
             return target;
         } catch (IOException e) {

@@ -1,0 +1,27 @@
+package io.fleetkit.devicetests;
+
+/**
+ * Which of the parallel test JVMs this is: surefire runs the device tests in two forks at once
+ * (a TCG guest keeps about one of the two host cores busy), and passes each its fork number as
+ * {@code fleetkit.lane}; alone (an IDE, {@code -Dtest=...}) it is lane 1. Each lane has its own
+ * build directory and fleet-server port, and its images dial that port, so two lanes never share a
+ * fleet server, a disk image or a build in progress — a device of one lane cannot join the other's
+ * rollout.
+ */
+final class Lane {
+
+    static final int NUMBER = Integer.getInteger("fleetkit.lane", 1);
+
+    /** The examples dial the host's 1883 (10.0.2.2 on qemu's user network); lane N uses 1883 + N - 1. */
+    static final int BROKER_PORT = 1883 + NUMBER - 1;
+
+    private static final String EXAMPLE_SERVER = "tcp://10.0.2.2:1883";
+
+    private Lane() {
+    }
+
+    /** {@code spec} with the examples' fleet server replaced by this lane's. */
+    static String dialThisLane(String spec) {
+        return spec.replace(EXAMPLE_SERVER, "tcp://10.0.2.2:" + BROKER_PORT);
+    }
+}
