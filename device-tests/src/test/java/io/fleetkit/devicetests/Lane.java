@@ -10,7 +10,7 @@ package io.fleetkit.devicetests;
  */
 final class Lane {
 
-    static final int NUMBER = Integer.getInteger("fleetkit.lane", 1);
+    static final int NUMBER = number(System.getProperty("fleetkit.lane", "lane-1"));
 
     /** The examples dial the host's 1883 (10.0.2.2 on qemu's user network); lane N uses 1883 + N - 1. */
     static final int BROKER_PORT = 1883 + NUMBER - 1;
@@ -18,6 +18,15 @@ final class Lane {
     private static final String EXAMPLE_SERVER = "tcp://10.0.2.2:1883";
 
     private Lane() {
+    }
+
+    /** "lane-N" (the pom's systemPropertyVariables) to N; anything else is a configuration error, not lane 1. */
+    static int number(String property) {
+        if (!property.matches("lane-[1-9][0-9]*")) {
+            throw new IllegalStateException("fleetkit.lane is '" + property + "', expected lane-N (device-tests/pom.xml sets it"
+                    + " from surefire's fork number)");
+        }
+        return Integer.parseInt(property.substring("lane-".length()));
     }
 
     /** {@code spec} with the examples' fleet server replaced by this lane's. */
