@@ -95,6 +95,11 @@ class BrokerLinkReconnectTest {
                 }
             }
             assertTrue(heard.isEmpty(), "nothing heard twice: " + heard);
+            chunks.interrupt();
+            link.close();
+            Await.until("no Paho thread of the link left after close (they would keep the server's JVM alive)",
+                    Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet().stream()
+                            .noneMatch(t -> t.isAlive() && t.getName().contains("fleet-server-link-test")));
         } finally {
             chunks.interrupt();
             link.close();

@@ -117,6 +117,10 @@ public final class BrokerLink implements AutoCloseable {
             discard(client);
             throw e;
         }
+        if (closed) {
+            discard(client); // closed while connecting: Paho's threads would keep the JVM alive
+            return;
+        }
         sink.info("mqtt", (reconnect ? "reconnected to " : "connected to ") + url);
         handler.onConnected(reconnect);
     }
@@ -166,6 +170,9 @@ public final class BrokerLink implements AutoCloseable {
                 open(true);
                 return;
             } catch (MqttException | RuntimeException e) {
+                if (closed) {
+                    return;
+                }
                 sink.warn("mqtt", "cannot reach " + url + " (" + e.getMessage() + "); trying again in " + delay + " ms");
             }
             try {
@@ -246,6 +253,12 @@ public final class BrokerLink implements AutoCloseable {
     public void close() {
         closed = true;
         reconnects.shutdownNow();
+        try {
+            // a connect under way ends within its bounded waits; then current is final
+            reconnects.awaitTermination(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         MqttAsyncClient client = current.client();
         try {
             if (client.isConnected()) {
