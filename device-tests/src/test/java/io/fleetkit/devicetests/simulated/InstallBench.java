@@ -73,7 +73,7 @@ final class InstallBench {
         double mib = m.slotSize() / 1048576.0;
 
         ChunkVerifier verifier = v.chunkVerifier();
-        double verifyOnly = best(() -> {
+        double verifyOnly = BestOfThree.rate(() -> {
             long tv = System.nanoTime();
             for (int i = 0; i < chunks.length; i++) {
                 verifier.verify(i, chunks[i], 0, chunks[i].length);
@@ -83,44 +83,16 @@ final class InstallBench {
 
         // -Dbench.syncBytes=N measures another checkpoint interval than the agent's default.
         long syncBytes = Long.getLong("bench.syncBytes", AgentConfig.DEFAULT_SYNC_BYTES);
-        Timed checkpointed = bestTimed(() -> install(Files.createTempDirectory(dir, "install-"), key, header, chunks, ref, m, syncBytes));
-        Timed perChunk = bestTimed(() -> install(Files.createTempDirectory(dir, "install-per-chunk-"), key, header, chunks, ref, m, 0));
+        Timed checkpointed = BestOfThree.of(() -> install(Files.createTempDirectory(dir, "install-"), key, header, chunks, ref, m,
+                syncBytes), Timed::writeMibs);
+        Timed perChunk = BestOfThree.of(() -> install(Files.createTempDirectory(dir, "install-per-chunk-"), key, header, chunks, ref, m,
+                0), Timed::writeMibs);
 
         Path plain = dir.resolve("plain.img");
-        double oneFsync = best(() -> plainWrite(plain, chunks, false, mib));
-        double fsyncEach = best(() -> plainWrite(plain, chunks, true, mib));
+        double oneFsync = BestOfThree.rate(() -> plainWrite(plain, chunks, false, mib));
+        double fsyncEach = BestOfThree.rate(() -> plainWrite(plain, chunks, true, mib));
         Files.deleteIfExists(plain);
         return new Result(checkpointed.writeMibs(), verifyOnly, checkpointed.readBackMibs(), oneFsync, fsyncEach, perChunk.writeMibs());
-    }
-
-    private interface Run<T> {
-        T run() throws Exception;
-    }
-
-    /**
-     * One warm-up run, then the best of three, as the transfer measurements do: one 64 MiB pass takes
-     * 50-100 ms, so a single cold run mostly measured the JIT and the first allocation of the file's blocks.
-     */
-    private static double best(Run<Double> r) throws Exception {
-        r.run();
-        double best = 0;
-        for (int i = 0; i < 3; i++) {
-            best = Math.max(best, r.run());
-        }
-        return best;
-    }
-
-    /** {@link #best} for an install; its read-back rate is the one of the same run. */
-    private static Timed bestTimed(Run<Timed> r) throws Exception {
-        r.run();
-        Timed best = null;
-        for (int i = 0; i < 3; i++) {
-            Timed t = r.run();
-            if (best == null || t.writeMibs() > best.writeMibs()) {
-                best = t;
-            }
-        }
-        return best;
     }
 
     /** One update into slot B of a fresh device disk in the empty directory {@code dir}, as the agent's update driver does it. */

@@ -148,18 +148,8 @@ public final class OtaBenchmark {
         return new String[] {what, String.format("%.0f MiB/s (%.0f%% of HTTP)", mibs, 100 * mibs / http)};
     }
 
-    @FunctionalInterface
-    private interface Measure {
-        double run() throws Exception;
-    }
-
-    /** A warm-up run, then the best of three. */
-    private static double best(Measure m) throws Exception {
-        m.run();
-        double best = 0;
-        for (int i = 0; i < 3; i++) {
-            best = Math.max(best, m.run());
-        }
+    private static double best(BestOfThree.Run<Double> m) throws Exception {
+        double best = BestOfThree.rate(m);
         System.err.printf("  measured %.0f MiB/s%n", best);
         return best;
     }

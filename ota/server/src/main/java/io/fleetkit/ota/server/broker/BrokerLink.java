@@ -58,7 +58,8 @@ public final class BrokerLink implements AutoCloseable {
     private final String url;
     private final String clientId;
     private final MqttConnectOptions options;
-    private final List<String> subscriptions;
+    private final String[] topics;
+    private final int[] qos;
     private final Handler handler;
     private final EventSink sink;
     private final ExecutorService reconnects = Executors.newSingleThreadExecutor(r -> {
@@ -74,7 +75,9 @@ public final class BrokerLink implements AutoCloseable {
         this.url = url;
         this.clientId = clientId;
         this.options = options;
-        this.subscriptions = subscriptions;
+        this.topics = subscriptions.toArray(String[]::new);
+        this.qos = new int[topics.length];
+        java.util.Arrays.fill(qos, 1);
         this.handler = handler;
         this.sink = sink;
     }
@@ -109,9 +112,6 @@ public final class BrokerLink implements AutoCloseable {
         current = s; // before connecting: a loss reported meanwhile then finds it current and is acted on
         try {
             client.connect(options).waitForCompletion(WAIT_MILLIS);
-            String[] topics = subscriptions.toArray(String[]::new);
-            int[] qos = new int[topics.length];
-            java.util.Arrays.fill(qos, 1);
             client.subscribe(topics, qos).waitForCompletion(WAIT_MILLIS);
         } catch (MqttException | RuntimeException e) {
             discard(client);
