@@ -99,8 +99,38 @@ public final class BrokerLink implements AutoCloseable {
         // TLS factories are SSLSocketFactory: Paho then does the handshake itself; keep those as they are.
         o.setSocketFactory(socketFactory != null ? socketFactory : NoDelaySockets.plain());
         BrokerLink link = new BrokerLink(url, clientId, o, subscriptions, handler, sink);
-        link.open(false);
+        link.openRetrying(false, WAIT_MILLIS);
         return link;
+    }
+
+    /**
+     * {@link #open}, again after a failure (0.5 s doubling to 5 s) until it succeeds, the link is
+     * closed, or {@code forMillis} have passed (negative: no limit); then the last failure is thrown.
+     * The first connect retries like any reconnect: Moquette 0.17 drops a connection whose SUBSCRIBE
+     * arrives before its own CONNACK bookkeeping is done (docs/protocol.md).
+     */
+    private void openRetrying(boolean reconnect, long forMillis) throws MqttException {
+        long start = System.nanoTime();
+        long delay = FIRST_RETRY_MILLIS;
+        while (true) {
+            try {
+                open(reconnect);
+                return;
+            } catch (MqttException | RuntimeException e) {
+                long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+                if (closed || (forMillis >= 0 && elapsedMillis + delay > forMillis)) {
+                    throw e;
+                }
+                sink.warn("mqtt", "cannot reach " + url + " (" + e.getMessage() + "); trying again in " + delay + " ms");
+            }
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MqttException(e);
+            }
+            delay = Math.min(MAX_RETRY_MILLIS, delay * 2);
+        }
     }
 
     /** Connects a fresh client and subscribes; on failure the client is discarded and the failure thrown. */
@@ -164,23 +194,10 @@ public final class BrokerLink implements AutoCloseable {
             return; // already replaced
         }
         discard(lost.client());
-        long delay = FIRST_RETRY_MILLIS;
-        while (!closed) {
-            try {
-                open(true);
-                return;
-            } catch (MqttException | RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                sink.warn("mqtt", "cannot reach " + url + " (" + e.getMessage() + "); trying again in " + delay + " ms");
-            }
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                return; // closing
-            }
-            delay = Math.min(MAX_RETRY_MILLIS, delay * 2);
+        try {
+            openRetrying(true, -1);
+        } catch (MqttException | RuntimeException e) {
+            // only when closing
         }
     }
 
