@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  */
 public final class AgentRuntimeLinker {
 
-    /** What the agent uses: java.base, logging (Paho), and the EC provider (Ed25519 and TLS). */
-    public static final List<String> MODULES = List.of("java.base", "java.logging", "jdk.crypto.ec");
+    /** What the agent uses: java.base, logging, the EC provider (Ed25519 and TLS), and O_DIRECT (com.sun.nio.file in jdk.unsupported). */
+    public static final List<String> MODULES = List.of("java.base", "java.logging", "jdk.crypto.ec", "jdk.unsupported");
 
     private final Path cacheRoot;
     private final EventSink events;

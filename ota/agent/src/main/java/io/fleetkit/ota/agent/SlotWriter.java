@@ -10,10 +10,7 @@ import io.fleetkit.ota.bundle.ChunkVerifier;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -24,8 +21,9 @@ import java.util.concurrent.Future;
  * temporary copy) and reads the slot back to check it. It refuses, at construction, to touch the
  * running slot or the committed slot: nothing is ever written to the active slot. One writer
  * serves one update: the device stays open between chunks (on Linux the last close of a block
- * device writes back its whole cache, so opening it per chunk would sync every chunk), writes go
- * through the page cache, and {@link #sync()} makes them durable; the caller decides how often.
+ * device writes back its whole cache, so opening it per chunk would sync every chunk), writes bypass
+ * the page cache where the storage allows ({@link DirectDisk}), and {@link #sync()} makes them
+ * durable; the caller decides how often.
  * Writes run in order on the writer's own thread ({@link WriteBehind}), so the caller can verify
  * the next chunk meanwhile; a sync runs on a second thread once the writes before it are done, so
  * later writes go on while the storage flushes. Reads ({@link #verifiedPrefix}, {@link #verifySlot})
@@ -42,7 +40,7 @@ public final class SlotWriter implements Closeable {
 
     private final WriteBehind io;
     private final WriteBehind syncs;
-    private FileChannel out;
+    private DirectDisk out;
     private long unsynced;
     private boolean closed;
 
@@ -89,13 +87,7 @@ public final class SlotWriter implements Closeable {
         }
         ensureOpen();
         long at = partition.offset() + m.chunkOffset(index);
-        io.submit(() -> {
-            ByteBuffer b = ByteBuffer.wrap(data, 0, length);
-            long pos = at;
-            while (b.hasRemaining()) {
-                pos += channel().write(b, pos);
-            }
-        }, length);
+        io.submit(() -> device().write(data, length, at), length);
         unsynced += length;
     }
 
@@ -122,7 +114,7 @@ public final class SlotWriter implements Closeable {
         Future<?> written = io.submit(() -> { });
         Future<?> f = syncs.submit(() -> {
             io.await(written); // throws a failed write instead of syncing past it
-            channel().force(true);
+            device().force();
             then.run();
         });
         unsynced = 0;
@@ -152,7 +144,7 @@ public final class SlotWriter implements Closeable {
 
     /**
      * Finishes the queued work and closes the device; writes not yet synced may still be in the
-     * page cache. A failure is not thrown again here (see {@link #failure()}).
+     * device's write cache (or the page cache). A failure is not thrown again here (see {@link #failure()}).
      */
     @Override
     public void close() throws IOException {
@@ -197,26 +189,27 @@ public final class SlotWriter implements Closeable {
     }
 
     /** The open device (opened on first use, on the writer's threads). */
-    private synchronized FileChannel channel() throws IOException {
+    private synchronized DirectDisk device() throws IOException {
         if (out == null) {
-            out = FileChannel.open(disk, StandardOpenOption.WRITE);
+            out = DirectDisk.forWriting(disk);
         }
         return out;
     }
 
     /**
      * Reads chunks {@code 0..upTo-1} back and returns how many leading ones match the manifest:
-     * what survived a power cut is re-verified, never trusted from the state file alone.
+     * what survived a power cut is re-verified, never trusted from the state file alone (and read
+     * from the medium where it allows O_DIRECT, not from what the page cache remembers).
      */
     public int verifiedPrefix(BundleManifest m, ChunkVerifier verifier, int upTo) throws IOException {
         if (!closed) {
             io.drain();
         }
         byte[] buf = new byte[m.chunkSize()];
-        try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
+        try (DirectDisk in = DirectDisk.forReading(disk)) {
             for (int i = 0; i < Math.min(upTo, m.chunkCount()); i++) {
                 int len = m.chunkLength(i);
-                read(ch, partition.offset() + m.chunkOffset(i), buf, len);
+                in.read(partition.offset() + m.chunkOffset(i), buf, len);
                 try {
                     verifier.verify(i, buf, 0, len);
                 } catch (BundleRefusedException e) {
@@ -227,18 +220,24 @@ public final class SlotWriter implements Closeable {
         return Math.min(upTo, m.chunkCount());
     }
 
-    /** Reads the whole slot image back and refuses with {@code bundle.chunk-mismatch} unless its SHA-256 is the manifest's. */
-    public void verifySlot(BundleManifest m) throws IOException {
+    /**
+     * Reads the whole slot image back and refuses with {@code bundle.chunk-mismatch} unless its
+     * SHA-256 is the manifest's. Returns true when it was read from the medium (O_DIRECT), false
+     * when the storage refused that and the page cache answered.
+     */
+    public boolean verifySlot(BundleManifest m) throws IOException {
         if (!closed) {
             io.drain();
         }
         MessageDigest sha = sha256();
         byte[] buf = new byte[1 << 20];
-        try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
+        boolean direct;
+        try (DirectDisk in = DirectDisk.forReading(disk)) {
+            direct = in.direct();
             long done = 0;
             while (done < m.slotSize()) {
                 int len = (int) Math.min(buf.length, m.slotSize() - done);
-                read(ch, partition.offset() + done, buf, len);
+                in.read(partition.offset() + done, buf, len);
                 sha.update(buf, 0, len);
                 done += len;
             }
@@ -248,15 +247,7 @@ public final class SlotWriter implements Closeable {
             throw new BundleRefusedException(BundleRefusal.CHUNK_MISMATCH, "slot " + target + " reads back with SHA-256 " + got
                     + ", the manifest says " + m.slotSha256() + " (storage corrupted the write?)");
         }
-    }
-
-    private static void read(FileChannel ch, long at, byte[] buf, int len) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(buf, 0, len);
-        while (b.hasRemaining()) {
-            if (ch.read(b, at + b.position()) < 0) {
-                throw new IOException("disk ends inside the slot at byte " + (at + b.position()));
-            }
-        }
+        return direct;
     }
 
     private static MessageDigest sha256() {

@@ -178,7 +178,7 @@ public final class UpdateStateMachine {
             if (good != state.chunksDone()) {
                 sink.info("agent", "slot " + state.targetSlot() + " holds " + good + " verified chunks (state said " + state.chunksDone() + ")");
                 if (good > state.chunksDone()) {
-                    // written after the last checkpoint; if only the agent restarted they may still be in the page cache
+                    // written after the last checkpoint; if only the agent restarted they may still be in a cache
                     w.sync();
                 }
                 state = state.withChunksDone(good);
@@ -374,7 +374,10 @@ public final class UpdateStateMachine {
     public void install() throws IOException {
         move(UpdateState.INSTALLING, null, "verifying slot " + state.targetSlot());
         try {
-            slotWriter().verifySlot(verifiedManifest().manifest());
+            if (!slotWriter().verifySlot(verifiedManifest().manifest())) {
+                sink.warn("agent", "the storage of slot " + state.targetSlot() + " refuses O_DIRECT: the slot was written and read"
+                        + " back through the page cache, so the read-back proves what the kernel holds, not the medium");
+            }
         } catch (BundleRefusedException e) {
             fail(e.code(), e.getMessage());
             return;
