@@ -1,5 +1,8 @@
 package io.fleetkit.devicetests.simulated;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -25,12 +28,26 @@ final class BestOfThree {
 
     /** The result of the three runs that scores highest. */
     static <T> T of(Run<T> run, ToDoubleFunction<T> score) throws Exception {
-        run.run();
-        T best = null;
-        for (int i = 0; i < 3; i++) {
-            T r = run.run();
-            if (best == null || score.applyAsDouble(r) > score.applyAsDouble(best)) {
-                best = r;
+        return interleaved(List.of(run), score).get(0);
+    }
+
+    /**
+     * Several measurements to be compared with each other, taken in turns: a warm-up round, then
+     * three rounds in which each runs once; the best result of each. A slow spell of the machine
+     * (its disk is another machine's file) then falls on all of them alike instead of on whichever
+     * happened to run during it.
+     */
+    static <T> List<T> interleaved(List<Run<T>> runs, ToDoubleFunction<T> score) throws Exception {
+        for (Run<T> run : runs) {
+            run.run();
+        }
+        List<T> best = new ArrayList<>(Collections.nCopies(runs.size(), null));
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < runs.size(); i++) {
+                T r = runs.get(i).run();
+                if (best.get(i) == null || score.applyAsDouble(r) > score.applyAsDouble(best.get(i))) {
+                    best.set(i, r);
+                }
             }
         }
         return best;

@@ -96,7 +96,7 @@ public final class OtaBenchmark {
         rows.add(new String[] {"  verify alone (SHA-256 of each chunk)", String.format("%.0f MiB/s", install.verifyOnly())});
         rows.add(new String[] {"  plain sequential write, one fsync at the end", String.format("%.0f MiB/s", install.plainOneFsync())});
         rows.add(new String[] {"  plain sequential write, fsync per 1 MiB", String.format("%.0f MiB/s", install.plainFsyncPerChunk())});
-        rows.add(new String[] {"read-back pass (SlotWriter.verifySlot, page cache warm)", String.format("%.0f MiB/s", install.readBack())});
+        rows.add(new String[] {"read-back pass (SlotWriter.verifySlot, from the disk with O_DIRECT)", String.format("%.0f MiB/s", install.readBack())});
         Files.deleteIfExists(bundle);
         System.err.println("install done");
     }
