@@ -16,7 +16,12 @@ import java.util.TreeMap;
  * The payload side of a download, independent of the transport: which chunks to ask for (a
  * window ahead of the next chunk to write, asking again for any not answered within the
  * timeout), and which verified chunks are ready to write, strictly in order, so the slot always
- * holds a contiguous verified prefix. Chunks are verified on arrival; a mismatch throws the
+ * holds a contiguous verified prefix. The timeout counts from a chunk's request or from the last
+ * chunk that arrived, whichever is later: on a slow link (a 1 MiB chunk takes 8 s at 1 Mbit/s)
+ * the window's later chunks are still queued behind the earlier ones long after they were asked
+ * for, and asking again while chunks keep arriving would only send them twice and slow the link
+ * further. A chunk the broker lost is asked for again once the rest of the window has arrived
+ * and the timeout has passed with nothing more. Chunks are verified on arrival; a mismatch throws the
  * bundle refusal. Not thread-safe: the agent drives it from one thread.
  */
 public final class ChunkTransfer {
@@ -33,6 +38,7 @@ public final class ChunkTransfer {
     private final Map<Integer, Instant> asked = new HashMap<>();
     private final TreeMap<Integer, byte[]> held = new TreeMap<>();
     private int next;
+    private Instant lastArrival; // of a chunk new to this transfer; null before the first
 
     public ChunkTransfer(BundleManifest manifest, ChunkVerifier verifier, int firstChunk, int window, Duration timeout, Clock clock) {
         this.manifest = manifest;
@@ -60,7 +66,7 @@ public final class ChunkTransfer {
                 continue;
             }
             Instant at = asked.get(i);
-            if (at == null || !now.isBefore(at.plus(timeout))) {
+            if (at == null || !now.isBefore(latest(at, lastArrival).plus(timeout))) {
                 asked.put(i, now);
                 out.add(i);
             }
@@ -85,6 +91,7 @@ public final class ChunkTransfer {
         verifier.verify(index, data);
         held.put(index, data);
         asked.remove(index);
+        lastArrival = clock.instant();
         List<Ready> ready = new ArrayList<>();
         int i = next;
         while (held.containsKey(i)) {
@@ -92,6 +99,10 @@ public final class ChunkTransfer {
             i++;
         }
         return ready;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return b == null || a.isAfter(b) ? a : b;
     }
 
     /** Marks chunk {@code index} written; the window moves on. */
