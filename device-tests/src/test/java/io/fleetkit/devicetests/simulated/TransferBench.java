@@ -3,6 +3,7 @@ package io.fleetkit.devicetests.simulated;
 import com.sun.net.httpserver.HttpServer;
 import io.fleetkit.ota.bundle.BundleReader;
 import io.fleetkit.ota.bundle.ChunkVerifier;
+import io.fleetkit.ota.agent.ChunkTransfer;
 import io.fleetkit.ota.bundle.VerifiedManifest;
 import io.fleetkit.ota.protocol.ChunkFrame;
 import io.fleetkit.ota.protocol.ChunkPart;
@@ -20,7 +21,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.util.BitSet;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,13 +41,16 @@ final class TransferBench {
     private TransferBench() {
     }
 
-    /** Through the agent's own MQTT client (ota-mqtt), as the agent downloads. */
+    /**
+     * Through the agent's own MQTT client (ota-mqtt) and its chunk bookkeeping ({@link ChunkTransfer}),
+     * as the agent downloads; asks again after 5 s of silence (the agent's default is 30 s): the embedded
+     * Moquette now and then holds a message until its own 5 s resend, and a lost one would otherwise
+     * end the run.
+     */
     static double mqtt(String url, PublishedBundle b, PublicKey key, int window) throws Exception {
         String id = "bench";
         Object lock = new Object();
-        VerifiedManifest[] manifest = new VerifiedManifest[1];
-        BitSet got = new BitSet();
-        int[] next = {0};
+        ChunkTransfer[] transfer = new ChunkTransfer[1];
         CountDownLatch done = new CountDownLatch(1);
         MqttConnection[] conn = new MqttConnection[1];
         MqttListener listener = new MqttListener() {
@@ -54,19 +59,20 @@ final class TransferBench {
                 try {
                     ChunkFrame f = ChunkFrame.decode(payload);
                     synchronized (lock) {
-                        int ask = window;
                         if (f.part() == ChunkPart.HEADER) {
-                            manifest[0] = BundleReader.verify(BundleReader.readHeader(new ByteArrayInputStream(f.data())), List.of(key));
-                        } else {
-                            manifest[0].chunkVerifier().verify(f.index(), f.data());
-                            got.set(f.index());
-                            ask = 1;
+                            if (transfer[0] == null) {
+                                VerifiedManifest m = BundleReader.verify(BundleReader.readHeader(new ByteArrayInputStream(f.data())), List.of(key));
+                                transfer[0] = new ChunkTransfer(m.manifest(), m.chunkVerifier(), 0, window, Duration.ofSeconds(5), Clock.systemUTC());
+                            }
+                        } else if (transfer[0] != null) {
+                            for (ChunkTransfer.Ready r : transfer[0].accept(f.index(), f.data())) {
+                                transfer[0].written(r.index());
+                            }
                         }
-                        for (int i = 0; i < ask && next[0] < b.chunks(); i++) {
-                            conn[0].publish(Topics.DEFAULT.chunkRequests(id), ChunkRequest.payload(b.sha256(), next[0]++).encode(), 1, false);
-                        }
-                        if (got.cardinality() == b.chunks()) {
+                        if (transfer[0] != null && transfer[0].done()) {
                             done.countDown();
+                        } else {
+                            ask(conn[0], b, transfer[0]);
                         }
                     }
                 } catch (java.io.IOException e) {
@@ -82,14 +88,38 @@ final class TransferBench {
         conn[0] = subscribed(url, listener, Topics.DEFAULT.chunkData(id));
         try {
             long t0 = System.nanoTime();
-            conn[0].publish(Topics.DEFAULT.chunkRequests(id), ChunkRequest.header(b.sha256()).encode(), 1, false);
-            if (!done.await(300, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("MQTT download stalled at chunk " + got.cardinality() + " of " + b.chunks());
+            synchronized (lock) {
+                ask(conn[0], b, null);
+            }
+            for (int s = 0; !done.await(1, TimeUnit.SECONDS); s++) {
+                synchronized (lock) {
+                    if (s >= 300) {
+                        throw new IllegalStateException("MQTT download stalled at chunk " + (transfer[0] == null ? "header" : transfer[0].next())
+                                + " of " + b.chunks());
+                    }
+                    if (transfer[0] != null) {
+                        ask(conn[0], b, transfer[0]);
+                    } else if (s % 5 == 4) {
+                        ask(conn[0], b, null);
+                    }
+                }
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             return payloadMib(b) / secs;
         } finally {
             conn[0].close();
+        }
+    }
+
+    /** Asks for the header ({@code transfer} null) or for the chunks now due. */
+    private static void ask(MqttConnection conn, PublishedBundle b, ChunkTransfer transfer) throws java.io.IOException {
+        String topic = Topics.DEFAULT.chunkRequests("bench");
+        if (transfer == null) {
+            conn.publish(topic, ChunkRequest.header(b.sha256()).encode(), 1, false);
+            return;
+        }
+        for (int i : transfer.due()) {
+            conn.publish(topic, ChunkRequest.payload(b.sha256(), i).encode(), 1, false);
         }
     }
 
