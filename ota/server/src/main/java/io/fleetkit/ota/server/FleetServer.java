@@ -51,6 +51,8 @@ public final class FleetServer implements AutoCloseable {
     private final Topics topics;
     private final ExecutorService deviceWorker = Executors.newSingleThreadExecutor(daemon("fleet-devices"));
     private final ExecutorService chunkWorkers = Executors.newFixedThreadPool(2, daemon("fleet-chunks"));
+    /** How often the embedded broker's session loops are checked. */
+    private static final long BROKER_WATCH_SECONDS = 2;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("fleet-tick"));
     private EmbeddedBroker broker;
     private BrokerLink link;
@@ -76,6 +78,9 @@ public final class FleetServer implements AutoCloseable {
         try {
             server.connect();
             server.ticker.scheduleWithFixedDelay(server::tickQuietly, 0, config.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
+            if (server.broker != null) {
+                server.ticker.scheduleWithFixedDelay(server::watchBroker, BROKER_WATCH_SECONDS, BROKER_WATCH_SECONDS, TimeUnit.SECONDS);
+            }
             return server;
         } catch (IOException | SQLException | MqttException | RuntimeException e) {
             server.close();
@@ -89,6 +94,9 @@ public final class FleetServer implements AutoCloseable {
         if (url == null) {
             Optional<BrokerTls> tls = config.tlsPort() < 0 ? Optional.empty() : Optional.of(brokerTls());
             broker = EmbeddedBroker.start(config.listenHost(), config.listenPort(), EmbeddedBroker.DEFAULT_MAX_MESSAGE_BYTES, tls);
+            if (broker.watchedLoops() == 0) {
+                sink.warn("mqtt", "cannot find the embedded broker's session loops (not Moquette 0.17?); a loop that ends will not be noticed");
+            }
             String host = config.listenHost().equals("0.0.0.0") || config.listenHost().equals("::") ? "127.0.0.1" : config.listenHost();
             url = "tcp://" + host + ":" + broker.port();
             deviceUrl = "tcp://" + config.listenHost() + ":" + broker.port();
@@ -143,6 +151,22 @@ public final class FleetServer implements AutoCloseable {
             });
         } catch (SQLException e) {
             sink.warn("server", "could not mark desired states for republishing: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Restarts the embedded broker when it has lost a session loop (see SessionLoops): the clients
+     * routed to it, perhaps this server's own link, would otherwise stay cut off until a restart.
+     */
+    private void watchBroker() {
+        try {
+            List<String> ended = broker.restartIfLoopEnded();
+            if (!ended.isEmpty()) {
+                sink.warn("mqtt", "the embedded broker's " + String.join(", ", ended) + " ended (a Moquette 0.17 bug: an acknowledgement"
+                        + " racing a disconnect), which cuts off every client routed to it; restarted the broker, clients reconnect");
+            }
+        } catch (IOException | RuntimeException e) {
+            sink.warn("mqtt", "could not restart the embedded broker: " + e);
         }
     }
 

@@ -14,18 +14,23 @@ import javax.net.ssl.SSLException;
  * The in-process MQTT broker (Moquette): plain TCP on {@code host:port} and, optionally, TLS with
  * client certificates that must chain to the fleet CA. Retained messages and sessions live in
  * memory; the fleet server republishes every desired state when it (re)connects, so nothing is
- * lost when the broker restarts. Telemetry is off.
+ * lost when the broker restarts. Telemetry is off. Moquette 0.17 can lose one of its session loops
+ * for good ({@link SessionLoops}); {@link #restartIfLoopEnded()} then restarts it in place.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
     /** Fits a 16 MiB chunk frame plus MQTT headers. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = io.fleetkit.ota.protocol.ChunkFrame.MAX_FRAME + 64 * 1024;
 
-    private final Server server;
+    private final Properties properties;
+    private final io.moquette.broker.ISslContextCreator ssl;
     private final int requestedPort;
+    private volatile Server server;
+    private volatile SessionLoops loops;
 
-    private EmbeddedBroker(Server server, int requestedPort) {
-        this.server = server;
+    private EmbeddedBroker(Properties properties, io.moquette.broker.ISslContextCreator ssl, int requestedPort) {
+        this.properties = properties;
+        this.ssl = ssl;
         this.requestedPort = requestedPort;
     }
 
@@ -47,7 +52,6 @@ public final class EmbeddedBroker implements AutoCloseable {
             p.setProperty("key_store_password", "unused");
             p.setProperty("key_manager_password", "unused");
         });
-        Server server = new Server();
         io.moquette.broker.ISslContextCreator ssl = tls.<io.moquette.broker.ISslContextCreator>map(t -> () -> {
             try {
                 return SslContextBuilder.forServer(t.key(), t.certificate(), t.ca())
@@ -56,8 +60,45 @@ public final class EmbeddedBroker implements AutoCloseable {
                 throw new IllegalStateException("TLS setup of the embedded broker failed", e);
             }
         }).orElse(null);
-        server.startServer(new MemoryConfig(p), List.of(), ssl, null, null);
-        return new EmbeddedBroker(server, port);
+        EmbeddedBroker broker = new EmbeddedBroker(p, ssl, port);
+        broker.startServer();
+        return broker;
+    }
+
+    private void startServer() throws IOException {
+        Server s = new Server();
+        loops = SessionLoops.startedBy(() -> s.startServer(new MemoryConfig(properties), List.of(), ssl, null, null));
+        server = s;
+    }
+
+    /** How many session loops are watched (0 when this Moquette's loops cannot be recognised). */
+    public int watchedLoops() {
+        return loops.count();
+    }
+
+    /**
+     * If a session loop has ended, stops the broker and starts it again on the same ports (every
+     * client is disconnected and reconnects; the fleet server then republishes all desired states)
+     * and returns the names of the loops that had ended; otherwise returns an empty list.
+     */
+    public synchronized List<String> restartIfLoopEnded() throws IOException {
+        List<String> ended = loops.ended();
+        if (ended.isEmpty()) {
+            return ended;
+        }
+        // the same ports again, also where the OS had chosen them
+        properties.setProperty("port", Integer.toString(port()));
+        if (properties.containsKey("ssl_port")) {
+            properties.setProperty("ssl_port", Integer.toString(server.getSslPort()));
+        }
+        server.stopServer();
+        startServer();
+        return ended;
+    }
+
+    /** The session loop a client id is routed to, as Moquette 0.17 routes it (for diagnostics, and tests that end one). */
+    public Thread sessionLoopOf(String clientId) {
+        return loops.loop(Math.abs(clientId.hashCode()) % Runtime.getRuntime().availableProcessors());
     }
 
     /** The bound plain port (useful when 0 asked for any free port). */
@@ -78,7 +119,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         server.stopServer();
     }
 }
