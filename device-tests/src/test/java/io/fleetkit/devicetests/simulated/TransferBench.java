@@ -45,10 +45,26 @@ final class TransferBench {
      * Through the agent's own MQTT client (ota-mqtt) and its chunk bookkeeping ({@link ChunkTransfer}),
      * as the agent downloads; asks again after 5 s of silence (the agent's default is 30 s): the embedded
      * Moquette now and then holds a message until its own 5 s resend, and a lost one would otherwise
-     * end the run.
+     * end the run. A run that loses the broker (the fleet server restarts the embedded Moquette when
+     * it loses a session loop, docs/protocol.md) is run again, and says so.
      */
     static double mqtt(String url, PublishedBundle b, PublicKey key, int window) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return mqttOnce(url, b, key, window);
+            } catch (java.io.IOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.err.println("  lost the broker during the run (" + e.getMessage() + "); running it again");
+                Thread.sleep(3000);
+            }
+        }
+    }
+
+    private static double mqttOnce(String url, PublishedBundle b, PublicKey key, int window) throws Exception {
         String id = "bench";
+        java.io.IOException[] lost = new java.io.IOException[1];
         Object lock = new Object();
         ChunkTransfer[] transfer = new ChunkTransfer[1];
         CountDownLatch done = new CountDownLatch(1);
@@ -82,7 +98,9 @@ final class TransferBench {
 
             @Override
             public void connectionLost(java.io.IOException cause) {
-                // the latch then times out and says where the download stopped
+                synchronized (lock) {
+                    lost[0] = cause;
+                }
             }
         };
         conn[0] = subscribed(url, listener, Topics.DEFAULT.chunkData(id));
@@ -93,6 +111,9 @@ final class TransferBench {
             }
             for (int s = 0; !done.await(1, TimeUnit.SECONDS); s++) {
                 synchronized (lock) {
+                    if (lost[0] != null) {
+                        throw new java.io.IOException("connection lost: " + lost[0].getMessage(), lost[0]);
+                    }
                     if (s >= 300) {
                         throw new IllegalStateException("MQTT download stalled at chunk " + (transfer[0] == null ? "header" : transfer[0].next())
                                 + " of " + b.chunks());
