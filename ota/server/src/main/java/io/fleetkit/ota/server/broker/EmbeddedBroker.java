@@ -27,6 +27,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final int requestedPort;
     private volatile Server server;
     private volatile SessionLoops loops;
+    private boolean closed;
 
     private EmbeddedBroker(Properties properties, io.moquette.broker.ISslContextCreator ssl, int requestedPort) {
         this.properties = properties;
@@ -83,8 +84,8 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     public synchronized List<String> restartIfLoopEnded() throws IOException {
         List<String> ended = loops.ended();
-        if (ended.isEmpty()) {
-            return ended;
+        if (ended.isEmpty() || closed) {
+            return List.of(); // a closed broker's loops have ended too
         }
         // the same ports again, also where the OS had chosen them
         properties.setProperty("port", Integer.toString(port()));
@@ -120,6 +121,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         server.stopServer();
     }
 }
