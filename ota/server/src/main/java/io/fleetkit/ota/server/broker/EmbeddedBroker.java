@@ -28,6 +28,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private volatile Server server;
     private volatile SessionLoops loops;
     private boolean closed;
+    private boolean stopped; // by a restart whose start failed
 
     private EmbeddedBroker(Properties properties, io.moquette.broker.ISslContextCreator ssl, int requestedPort) {
         this.properties = properties;
@@ -92,8 +93,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (properties.containsKey("ssl_port")) {
             properties.setProperty("ssl_port", Integer.toString(server.getSslPort()));
         }
-        server.stopServer();
-        startServer();
+        if (!stopped) {
+            server.stopServer();
+            stopped = true;
+        }
+        startServer(); // if this fails (the port taken meanwhile), the next check tries again
+        stopped = false;
         return ended;
     }
 
@@ -122,6 +127,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        server.stopServer();
+        if (!stopped) {
+            server.stopServer();
+        }
     }
 }
