@@ -79,6 +79,9 @@ public final class OtaBenchmark {
         }
         rows.add(new String[] {"HTTP (JDK HttpServer + HttpClient), same bytes and checks", String.format("%.0f MiB/s", http)});
         System.err.println("transfer done");
+        if (TransferBench.RERUNS.get() > 0) {
+            rows.add(new String[] {"MQTT runs repeated after losing the broker", Integer.toString(TransferBench.RERUNS.get())});
+        }
         try {
             install(tmp, bundle, key, rows);
         } catch (Exception | LinkageError e) {

@@ -44,27 +44,40 @@ final class TransferBench {
     /**
      * Through the agent's own MQTT client (ota-mqtt) and its chunk bookkeeping ({@link ChunkTransfer}),
      * as the agent downloads; asks again after 5 s of silence (the agent's default is 30 s): the embedded
-     * Moquette now and then holds a message until its own 5 s resend, and a lost one would otherwise
-     * end the run. A run that loses the broker (the fleet server restarts the embedded Moquette when
-     * it loses a session loop, docs/protocol.md) is run again, and says so.
+     * Moquette now and then holds a message until its own 5 s resend, and the run would wait for the
+     * agent's 30 s. A run whose connection is lost (the fleet server restarts the embedded Moquette
+     * when it loses a session loop, docs/protocol.md) is run again under a new device id, says so,
+     * and is counted in {@link #RERUNS}; a chunk that fails its check ends the benchmark.
      */
     static double mqtt(String url, PublishedBundle b, PublicKey key, int window) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
-                return mqttOnce(url, b, key, window);
-            } catch (java.io.IOException e) {
+                return mqttOnce(url, b, key, window, "bench-" + RUN_IDS.incrementAndGet());
+            } catch (BrokerLost e) {
                 if (attempt == 3) {
                     throw e;
                 }
+                RERUNS.incrementAndGet();
                 System.err.println("  lost the broker during the run (" + e.getMessage() + "); running it again");
                 Thread.sleep(3000);
             }
         }
     }
 
-    private static double mqttOnce(String url, PublishedBundle b, PublicKey key, int window) throws Exception {
-        String id = "bench";
+    /** MQTT runs that lost their connection and were run again. */
+    static final java.util.concurrent.atomic.AtomicInteger RERUNS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger RUN_IDS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The connection to the broker went away during a run. */
+    private static final class BrokerLost extends java.io.IOException {
+        BrokerLost(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static double mqttOnce(String url, PublishedBundle b, PublicKey key, int window, String id) throws Exception {
         java.io.IOException[] lost = new java.io.IOException[1];
+        RuntimeException[] failed = new RuntimeException[1];
         Object lock = new Object();
         ChunkTransfer[] transfer = new ChunkTransfer[1];
         CountDownLatch done = new CountDownLatch(1);
@@ -88,11 +101,17 @@ final class TransferBench {
                         if (transfer[0] != null && transfer[0].done()) {
                             done.countDown();
                         } else {
-                            ask(conn[0], b, transfer[0]);
+                            ask(conn[0], id, b, transfer[0]);
                         }
                     }
                 } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    synchronized (lock) {
+                        lost[0] = e; // a request that could not be sent: the connection is gone
+                    }
+                } catch (RuntimeException e) {
+                    synchronized (lock) {
+                        failed[0] = e; // a chunk that failed its check, or a bookkeeping error: not the broker's doing
+                    }
                 }
             }
 
@@ -103,25 +122,36 @@ final class TransferBench {
                 }
             }
         };
-        conn[0] = subscribed(url, listener, Topics.DEFAULT.chunkData(id));
+        try {
+            conn[0] = subscribed(url, listener, Topics.DEFAULT.chunkData(id));
+        } catch (java.io.IOException e) {
+            throw new BrokerLost("cannot connect: " + e.getMessage(), e);
+        }
         try {
             long t0 = System.nanoTime();
             synchronized (lock) {
-                ask(conn[0], b, null);
+                ask(conn[0], id, b, null);
             }
             for (int s = 0; !done.await(1, TimeUnit.SECONDS); s++) {
                 synchronized (lock) {
+                    if (failed[0] != null) {
+                        throw new IllegalStateException("the MQTT download failed: " + failed[0], failed[0]);
+                    }
                     if (lost[0] != null) {
-                        throw new java.io.IOException("connection lost: " + lost[0].getMessage(), lost[0]);
+                        throw new BrokerLost("connection lost: " + lost[0].getMessage(), lost[0]);
                     }
                     if (s >= 300) {
                         throw new IllegalStateException("MQTT download stalled at chunk " + (transfer[0] == null ? "header" : transfer[0].next())
                                 + " of " + b.chunks());
                     }
-                    if (transfer[0] != null) {
-                        ask(conn[0], b, transfer[0]);
-                    } else if (s % 5 == 4) {
-                        ask(conn[0], b, null);
+                    try {
+                        if (transfer[0] != null) {
+                            ask(conn[0], id, b, transfer[0]);
+                        } else if (s % 5 == 4) {
+                            ask(conn[0], id, b, null);
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new BrokerLost("cannot send: " + e.getMessage(), e);
                     }
                 }
             }
@@ -133,8 +163,8 @@ final class TransferBench {
     }
 
     /** Asks for the header ({@code transfer} null) or for the chunks now due. */
-    private static void ask(MqttConnection conn, PublishedBundle b, ChunkTransfer transfer) throws java.io.IOException {
-        String topic = Topics.DEFAULT.chunkRequests("bench");
+    private static void ask(MqttConnection conn, String id, PublishedBundle b, ChunkTransfer transfer) throws java.io.IOException {
+        String topic = Topics.DEFAULT.chunkRequests(id);
         if (transfer == null) {
             conn.publish(topic, ChunkRequest.header(b.sha256()).encode(), 1, false);
             return;

@@ -12,15 +12,17 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The disk as the slot writer uses it: opened with O_DIRECT where the storage allows, so chunks
- * go to the medium instead of the page cache, and a read-back reads what the medium holds (through
- * the page cache it proves only what the kernel remembers). It is also what makes an install keep
- * up with a plain write on a small machine: a buffered write copies every byte into the page cache
- * and the kernel's writeback then competes with the verifier for the CPU. O_DIRECT needs 4 KiB
- * aligned offsets, lengths and memory (or the file system's block size), so data goes through an aligned buffer, and what is not
- * aligned (the tail of the last chunk, a partition that does not start on 4 KiB) is written
- * through the page cache; {@link #force()} makes both durable. Where O_DIRECT is refused (tmpfs,
- * some FUSE file systems) everything goes through the page cache and {@link #direct()} says so.
- * Not thread-safe, except {@link #force()}, which may run beside a write.
+ * bypass the page cache and go to the device, and a read-back reads what the device returns (through
+ * the page cache it proves only what the kernel remembers; O_DIRECT still cannot see past the
+ * device's own cache, or a virtual machine host's). It is also what makes an install keep up with a
+ * plain write on a small machine: a buffered write copies every byte into the page cache and the
+ * kernel's writeback then competes with the verifier for the CPU. O_DIRECT needs aligned offsets,
+ * lengths and memory (4 KiB, or the file system's block size where larger), so data goes through an
+ * aligned buffer, and what is not aligned (the tail of the last chunk, a partition that does not
+ * start on the alignment) is written through the page cache; {@link #force()} makes both durable.
+ * Where O_DIRECT is refused at open (some FUSE file systems; tmpfs before Linux 6.6) everything goes
+ * through the page cache and {@link #direct()} says so. Not thread-safe, except {@link #force()},
+ * which may run beside a write.
  */
 final class DirectDisk implements Closeable {
 

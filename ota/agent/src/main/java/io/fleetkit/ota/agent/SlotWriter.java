@@ -199,7 +199,7 @@ public final class SlotWriter implements Closeable {
     /**
      * Reads chunks {@code 0..upTo-1} back and returns how many leading ones match the manifest:
      * what survived a power cut is re-verified, never trusted from the state file alone (and read
-     * from the medium where it allows O_DIRECT, not from what the page cache remembers).
+     * from the device where it allows O_DIRECT, not from what the page cache remembers).
      */
     public int verifiedPrefix(BundleManifest m, ChunkVerifier verifier, int upTo) throws IOException {
         if (!closed) {
@@ -222,7 +222,7 @@ public final class SlotWriter implements Closeable {
 
     /**
      * Reads the whole slot image back and refuses with {@code bundle.chunk-mismatch} unless its
-     * SHA-256 is the manifest's. Returns true when it was read from the medium (O_DIRECT), false
+     * SHA-256 is the manifest's. Returns true when it was read from the device past the page cache (O_DIRECT), false
      * when the storage refused that and the page cache answered.
      */
     public boolean verifySlot(BundleManifest m) throws IOException {

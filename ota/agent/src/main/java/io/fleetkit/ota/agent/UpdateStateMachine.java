@@ -376,7 +376,7 @@ public final class UpdateStateMachine {
         try {
             if (!slotWriter().verifySlot(verifiedManifest().manifest())) {
                 sink.warn("agent", "the storage of slot " + state.targetSlot() + " refuses O_DIRECT: the slot was written and read"
-                        + " back through the page cache, so the read-back proves what the kernel holds, not the medium");
+                        + " back through the page cache, so the read-back proves what the kernel holds, not the device");
             }
         } catch (BundleRefusedException e) {
             fail(e.code(), e.getMessage());

@@ -69,7 +69,17 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private void startServer() throws IOException {
         Server s = new Server();
-        loops = SessionLoops.startedBy(() -> s.startServer(new MemoryConfig(properties), List.of(), ssl, null, null));
+        try {
+            loops = SessionLoops.startedBy(() -> s.startServer(new MemoryConfig(properties), List.of(), ssl, null, null));
+        } catch (IOException | RuntimeException e) {
+            // Moquette starts its loops and Netty groups before it binds: a failed bind leaves them running
+            try {
+                s.stopServer();
+            } catch (RuntimeException stopFailed) {
+                e.addSuppressed(stopFailed);
+            }
+            throw e;
+        }
         server = s;
     }
 
