@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  * Moquette 0.17 runs every client's commands on one of a few loop threads ("Session Executor N",
  * one per core, chosen by the client id's hash) and ends a loop for good when a command throws;
  * one does when a PUBACK races a disconnect and a message is released twice (seen in the transfer
- * bench, about once per sixty 64 MiB downloads). From then on every client routed to that loop,
+ * bench, about once per twenty to sixty 64 MiB downloads). From then on every client routed to that loop,
  * perhaps the fleet server's own, is silently cut off: its CONNECT is never answered, its
  * messages go nowhere. Moquette offers no hook, so the loops are recognised by name as the broker
  * starts them.
