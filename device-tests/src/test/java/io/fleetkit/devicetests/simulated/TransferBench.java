@@ -1,16 +1,18 @@
 package io.fleetkit.devicetests.simulated;
 
 import com.sun.net.httpserver.HttpServer;
+import io.fleetkit.ota.agent.ChunkTransfer;
 import io.fleetkit.ota.bundle.BundleReader;
 import io.fleetkit.ota.bundle.ChunkVerifier;
-import io.fleetkit.ota.agent.ChunkTransfer;
 import io.fleetkit.ota.bundle.VerifiedManifest;
 import io.fleetkit.ota.protocol.ChunkFrame;
 import io.fleetkit.ota.protocol.ChunkPart;
 import io.fleetkit.ota.protocol.ChunkRequest;
 import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.server.bundles.PublishedBundle;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -25,7 +27,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.fleetkit.ota.mqtt.MqttConnection;
 import io.fleetkit.ota.mqtt.MqttListener;
 import io.fleetkit.ota.mqtt.MqttOptions;
@@ -65,18 +70,18 @@ final class TransferBench {
     }
 
     /** MQTT runs that lost their connection and were run again. */
-    static final java.util.concurrent.atomic.AtomicInteger RERUNS = new java.util.concurrent.atomic.AtomicInteger();
-    private static final java.util.concurrent.atomic.AtomicInteger RUN_IDS = new java.util.concurrent.atomic.AtomicInteger();
+    static final AtomicInteger RERUNS = new AtomicInteger();
+    private static final AtomicInteger RUN_IDS = new AtomicInteger();
 
     /** The connection to the broker went away during a run. */
-    private static final class BrokerLost extends java.io.IOException {
+    private static final class BrokerLost extends IOException {
         BrokerLost(String message, Throwable cause) {
             super(message, cause);
         }
     }
 
     private static double mqttOnce(String url, PublishedBundle b, PublicKey key, int window, String id) throws Exception {
-        java.io.IOException[] lost = new java.io.IOException[1];
+        IOException[] lost = new IOException[1];
         RuntimeException[] failed = new RuntimeException[1];
         Object lock = new Object();
         ChunkTransfer[] transfer = new ChunkTransfer[1];
@@ -104,7 +109,7 @@ final class TransferBench {
                             ask(conn[0], id, b, transfer[0]);
                         }
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     synchronized (lock) {
                         lost[0] = e; // a request that could not be sent: the connection is gone
                     }
@@ -116,7 +121,7 @@ final class TransferBench {
             }
 
             @Override
-            public void connectionLost(java.io.IOException cause) {
+            public void connectionLost(IOException cause) {
                 synchronized (lock) {
                     lost[0] = cause;
                 }
@@ -124,7 +129,7 @@ final class TransferBench {
         };
         try {
             conn[0] = subscribed(url, listener, Topics.DEFAULT.chunkData(id));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new BrokerLost("cannot connect: " + e.getMessage(), e);
         }
         try {
@@ -150,7 +155,7 @@ final class TransferBench {
                         } else if (s % 5 == 4) {
                             ask(conn[0], id, b, null);
                         }
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new BrokerLost("cannot send: " + e.getMessage(), e);
                     }
                 }
@@ -163,7 +168,7 @@ final class TransferBench {
     }
 
     /** Asks for the header ({@code transfer} null) or for the chunks now due. */
-    private static void ask(MqttConnection conn, String id, PublishedBundle b, ChunkTransfer transfer) throws java.io.IOException {
+    private static void ask(MqttConnection conn, String id, PublishedBundle b, ChunkTransfer transfer) throws IOException {
         String topic = Topics.DEFAULT.chunkRequests(id);
         if (transfer == null) {
             conn.publish(topic, ChunkRequest.header(b.sha256()).encode(), 1, false);
@@ -188,7 +193,7 @@ final class TransferBench {
                 Thread.sleep(200);
                 c.subscribe(List.of(topic), 1).get(30, TimeUnit.SECONDS);
                 return c;
-            } catch (java.io.IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (IOException | ExecutionException | TimeoutException e) {
                 if (c != null) {
                     c.close();
                 }
@@ -216,7 +221,7 @@ final class TransferBench {
             URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/bundle");
             long t0 = System.nanoTime();
             long bytes = 0;
-            try (InputStream in = new java.io.BufferedInputStream(
+            try (InputStream in = new BufferedInputStream(
                     client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofInputStream()).body(), 1 << 20)) {
                 VerifiedManifest m = BundleReader.open(in, key);
                 ChunkVerifier v = m.chunkVerifier();

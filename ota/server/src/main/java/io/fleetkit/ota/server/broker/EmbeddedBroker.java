@@ -114,7 +114,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** The session loop a client id is routed to, as Moquette 0.17 routes it (for diagnostics, and tests that end one). */
     public Thread sessionLoopOf(String clientId) {
-        return loops.loop(Math.abs(clientId.hashCode()) % Runtime.getRuntime().availableProcessors());
+        return loops.routedTo(clientId);
     }
 
     /** The bound plain port (useful when 0 asked for any free port). */

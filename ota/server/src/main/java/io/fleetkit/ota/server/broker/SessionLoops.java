@@ -56,9 +56,13 @@ final class SessionLoops {
         return threads.stream().filter(t -> !t.isAlive()).map(Thread::getName).toList();
     }
 
-    /** The loop thread named {@code NAME_PREFIX + ordinal}, for tests that end one. */
-    Thread loop(int ordinal) {
-        return threads.stream().filter(t -> t.getName().equals(NAME_PREFIX + ordinal)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no session loop " + ordinal + " among " + threads));
+    /** The loop a client id is routed to, as Moquette 0.17 routes it: by the id's hash over the loops it started. */
+    Thread routedTo(String clientId) {
+        if (threads.isEmpty()) {
+            throw new IllegalStateException("no session loops were found to route " + clientId + " to");
+        }
+        String name = NAME_PREFIX + Math.abs(clientId.hashCode()) % threads.size();
+        return threads.stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no session loop named " + name + " among " + threads));
     }
 }
