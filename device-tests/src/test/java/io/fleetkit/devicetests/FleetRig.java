@@ -51,7 +51,7 @@ final class FleetRig implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
             try {
-                return new FleetRig(data, keys, FleetServer.start(config, EventSink.NONE));
+                return new FleetRig(data, keys, FleetServer.start(config, serverLog(name)));
             } catch (RuntimeException e) {
                 if (String.valueOf(e.getMessage()).contains("bind") && System.nanoTime() < deadline) {
                     Thread.sleep(2000);
@@ -61,6 +61,23 @@ final class FleetRig implements AutoCloseable {
                         + "10.0.2.2:" + PORT + "); is another fleet server or broker running? " + e.getMessage(), e);
             }
         }
+    }
+
+    /** The server's warnings (a broker restart, a lost connection), kept in logs/fleet-server-NAME.log for a failed scenario. */
+    private static EventSink serverLog(String name) {
+        Path log = TestBuilds.ROOT.resolve("logs").resolve("fleet-server-" + name + ".log");
+        return e -> {
+            if (e instanceof io.fleetkit.events.Event.Log l && l.level() == io.fleetkit.events.Event.Level.WARN) {
+                synchronized (FleetRig.class) {
+                    try {
+                        Files.writeString(log, java.time.Instant.now() + " " + l.task() + ": " + l.message() + "\n", StandardCharsets.UTF_8,
+                                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    } catch (IOException ignored) {
+                        // a log line lost is no reason to fail the scenario
+                    }
+                }
+            }
+        };
     }
 
     record CliResult(int exit, String out, String err) {

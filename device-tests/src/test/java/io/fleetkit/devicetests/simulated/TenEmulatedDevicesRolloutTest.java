@@ -61,6 +61,12 @@ class TenEmulatedDevicesRolloutTest {
             assertEquals(RolloutState.FINISHED, status.rollout().state(), status.toString());
             assertEquals(EMULATED + SIMULATED, status.totals().succeeded(), status.toString());
             assertEquals(List.of(3, 27), status.phases().stream().map(p -> p.total()).toList(), "10% of 30, then the rest");
+            // A device counts as done on its COMMITTED event; its report follows on its own, and after a restart of
+            // the embedded broker (logs/fleet-server-ten-devices.log says when) only once it has reconnected.
+            long settle = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (System.nanoTime() < settle && !fleet.devices().stream().allMatch(d -> "2.0.0".equals(d.version()) && "B".equals(d.slot()))) {
+                Thread.sleep(1000);
+            }
             for (DeviceRecord d : fleet.devices()) {
                 boolean emulated = emulatedIds.contains(d.id());
                 assertTrue(emulated || d.id().startsWith("sim-"), "only this test's devices: " + d.id());
