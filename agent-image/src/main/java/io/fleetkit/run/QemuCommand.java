@@ -101,7 +101,7 @@ public record QemuCommand(BoardProfile board, Path disk, boolean snapshot, int m
                 net.append(",hostfwd=").append(f);
             }
         }
-        a.addAll(List.of("-netdev", net.toString(), "-device", "virtio-net-pci,netdev=net0"));
+        a.addAll(List.of("-netdev", net.toString(), "-device", "virtio-net-pci,netdev=net0,romfile="));
         a.addAll(List.of("-device", "virtio-rng-pci"));
         return a;
     }

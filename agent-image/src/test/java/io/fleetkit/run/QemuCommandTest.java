@@ -30,7 +30,7 @@ class QemuCommandTest {
         assertFalse(argv.contains("-drive"), argv.toString());
         assertFalse(argv.contains("-snapshot"), argv.toString());
         assertEquals("tap,id=net0,ifname=fk-nb0,script=no,downscript=no", argv.get(argv.indexOf("-netdev") + 1));
-        assertEquals("virtio-net-pci,netdev=net0", argv.get(argv.indexOf("-netdev") + 3));
+        assertEquals("virtio-net-pci,netdev=net0,romfile=", argv.get(argv.indexOf("-netdev") + 3));
         assertEquals("768", argv.get(argv.indexOf("-m") + 1));
     }
 

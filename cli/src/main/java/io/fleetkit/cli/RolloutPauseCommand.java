@@ -1,6 +1,7 @@
 package io.fleetkit.cli;
 
 import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.rollout.Rollout;
 import java.sql.SQLException;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 public final class RolloutPauseCommand extends RolloutStateChange {
 
     @Override
-    void change(FleetClient client, String rolloutId) throws SQLException {
-        client.pause(rolloutId);
+    Rollout change(FleetClient client, String rolloutId) throws SQLException {
+        return client.pause(rolloutId);
     }
 }

@@ -40,9 +40,7 @@ class BrokenSlotRollbackTest {
             var d = fleet.awaitDevice(id, "back on 2.0.0 in slot A, rolled back", r -> "2.0.0".equals(r.version())
                     && "A".equals(r.slot()) && r.updateState() == UpdateState.ROLLED_BACK, UPDATE);
             assertTrue("4.0.0".equals(d.updateTarget()), d.toString());
-            var events = fleet.events(id);
-            assertTrue(events.stream().anyMatch(e -> e.state() == UpdateState.ROLLED_BACK && "4.0.0".equals(e.target())),
-                    "the server heard ROLLED_BACK: " + events);
+            fleet.awaitEvent(id, "ROLLED_BACK of 4.0.0", e -> e.state() == UpdateState.ROLLED_BACK && "4.0.0".equals(e.target()), UPDATE);
         }
     }
 }

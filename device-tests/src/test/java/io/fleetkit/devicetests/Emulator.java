@@ -57,8 +57,9 @@ final class Emulator implements AutoCloseable {
     /** Waits for a console line matching {@code regex}; fails the test with the console's tail if none comes. */
     int expect(String regex, int fromLine, Duration timeout) throws InterruptedException {
         return session.await(Pattern.compile(regex), fromLine, timeout).orElseThrow(() -> new AssertionError(
-                "no console line matched /" + regex + "/ within " + timeout.toSeconds() + " s; console in " + logFile
-                        + ", last lines:\n  " + String.join("\n  ", tail(25))));
+                (session.isAlive() ? "no console line matched /" + regex + "/ within " + timeout.toSeconds() + " s"
+                        : "the emulator exited before a console line matched /" + regex + "/")
+                        + "; console in " + logFile + ", last lines:\n  " + String.join("\n  ", tail(25))));
     }
 
     /** Waits for a console line matching {@code regex}; -1 if none comes in time. */

@@ -163,6 +163,26 @@ final class FleetRig implements AutoCloseable {
         return awaitDevice(id + " " + what, d -> d.id().equals(id) && condition.test(d), timeout);
     }
 
+    /**
+     * Polls until the device's stored events include one satisfying {@code condition}. An event can reach the server
+     * after the state report that followed it on the device (the agent resends unacknowledged events), so a scenario
+     * that saw the report waits for the event rather than reading the events once.
+     */
+    EventRecord awaitEvent(String id, String what, Predicate<EventRecord> condition, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<EventRecord> seen = List.of();
+        while (System.nanoTime() < deadline) {
+            seen = events(id);
+            for (EventRecord e : seen) {
+                if (condition.test(e)) {
+                    return e;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no event of " + id + " " + what + " within " + timeout.toSeconds() + " s; events: " + seen);
+    }
+
     /** Polls until the newest rollout satisfies {@code condition}. */
     RolloutStatus awaitRollout(String what, Predicate<RolloutStatus> condition, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -43,9 +43,7 @@ class HealthRollbackTest {
             var d = fleet.awaitDevice(id, "back on 2.0.0 in slot A, rolled back", r -> "2.0.0".equals(r.version()) && "A".equals(r.slot())
                     && r.updateState() == UpdateState.ROLLED_BACK, UPDATE);
             assertEquals("3.0.0", d.updateTarget());
-            var events = fleet.events(id);
-            EventRecord event = events.stream().filter(e -> e.state() == UpdateState.ROLLED_BACK).findFirst()
-                    .orElseThrow(() -> new AssertionError("no ROLLED_BACK event: " + events));
+            EventRecord event = fleet.awaitEvent(id, "ROLLED_BACK", e -> e.state() == UpdateState.ROLLED_BACK, UPDATE);
             assertTrue(event.reason() != null && event.reason().startsWith("health."), "reason names the health check: " + event);
             RolloutStatus status = fleet.awaitRollout("paused", s -> s.rollout().state() == RolloutState.PAUSED, Duration.ofSeconds(60));
             assertEquals(DeviceRolloutState.FAILED, status.devices().get(0).state(), status.toString());

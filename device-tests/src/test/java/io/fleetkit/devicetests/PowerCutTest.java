@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetkit.build.OutputFormat;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.db.DeviceRecord;
+import io.fleetkit.ota.server.rollout.RolloutState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -59,9 +60,19 @@ class PowerCutTest {
         long seed = Long.getLong("powercut.seed", System.nanoTime());
         System.out.println("PowerCutTest seed " + seed + " (replay with -Dpowercut.seed=" + seed + ")");
         Random random = new Random(seed);
+        List<String> cuts = new ArrayList<>();
+        try {
+            run(random, cuts);
+        } finally {
+            // The outcome of every cut, on success as on failure, with the seed that replays the run.
+            System.out.println("PowerCutTest seed " + seed + ", per-cut outcome (replay with -Dpowercut.seed=" + seed + "):\n"
+                    + String.join("\n", cuts));
+        }
+    }
+
+    private void run(Random random, List<String> cuts) throws Exception {
         String id = "gw-powercut";
         Set<String> versions = new LinkedHashSet<>(List.of("1.0.0"));
-        List<String> cuts = new ArrayList<>();
         String target = "2.0.0";
         try (FleetRig fleet = FleetRig.start(id, TestBuilds.keys());
              EmulatedDevice device = new EmulatedDevice(id, "qemu-arm64", FlashedDisks.flash(SpecVariants.v1("qemu-arm64").path(OutputFormat.IMG), id), 0)) {
@@ -107,8 +118,7 @@ class PowerCutTest {
             }
             String finalTarget = attempt.target;
             vm.expect("^fleetkit: ready gateway " + Pattern.quote(finalTarget) + " slot=" + d.slot() + "$", 0, BOOT);
-            System.out.println(String.join("\n", cuts) + "\nreached " + finalTarget + " on slot " + d.slot() + " after "
-                    + device.powerOns() + " power-ons");
+            cuts.add("        -> reached " + finalTarget + " on slot " + d.slot() + " after " + device.powerOns() + " power-ons");
         }
     }
 
@@ -181,11 +191,18 @@ class PowerCutTest {
          */
         void next() throws Exception {
             if (committed(outcome)) {
+                // The server finishes the rollout on its next tick; until then the device is still in it.
+                fleet.awaitRollout("finished after " + id + " committed " + target, s -> s.rollout().state() == RolloutState.FINISHED, BOOT);
                 target = (++major) + ".0.0";
                 fleet.ok("publish", SpecVariants.version("qemu-arm64", target).path(OutputFormat.BUNDLE).toString());
                 versions.add(target);
+            } else {
+                // The only device of the phase failed: the server pauses the rollout (on its next tick), which stays active
+                // until aborted. The abort must say so, or the next rollout is refused ("still active").
+                fleet.awaitRollout("paused after " + id + " rolled back " + target, s -> s.rollout().state() == RolloutState.PAUSED, BOOT);
+                FleetRig.CliResult aborted = fleet.ok("rollout", "abort");
+                assertTrue(aborted.out().matches("(?s)rollout r-\\d+ is ABORTED\\s*"), aborted.toString());
             }
-            fleet.fleet("rollout", "abort");
             fleet.ok("rollout", target, "--phases", "100%");
             // The old outcome stays on the record until the agent takes the new rollout; wait, or it would count twice.
             fleet.awaitDevice(id, "taking the rollout of " + target, r -> !failed(r) && !committed(r), BOOT);

@@ -105,20 +105,19 @@ public final class FleetClient implements AutoCloseable {
         return engine.status(id);
     }
 
-    public void pause(String id) throws SQLException {
-        engine.pause(resolve(id));
+    /** {@code id} null: the one active rollout (refused when there is none or there are several). Returns it paused. */
+    public Rollout pause(String id) throws SQLException {
+        return engine.pause(id);
     }
 
-    public void resume(String id) throws SQLException {
-        engine.resume(resolve(id));
+    /** {@code id} null: the one active rollout. Returns it running. */
+    public Rollout resume(String id) throws SQLException {
+        return engine.resume(id);
     }
 
-    public void abort(String id) throws SQLException {
-        engine.abort(resolve(id));
-    }
-
-    private String resolve(String id) throws SQLException {
-        return id != null ? id : engine.status(null).rollout().id();
+    /** {@code id} null: the one active rollout. Returns it aborted: a new rollout of its devices can start at once. */
+    public Rollout abort(String id) throws SQLException {
+        return engine.abort(id);
     }
 
     @Override

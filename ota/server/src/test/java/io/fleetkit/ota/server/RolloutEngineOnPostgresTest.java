@@ -14,6 +14,15 @@ class RolloutEngineOnPostgresTest extends RolloutEngineTest {
         return pg.createSchema();
     }
 
+    /** PostgreSQL's client thread waits in a socket read (RUNNABLE); the server's lock table says who waits. */
+    @Override
+    boolean waitsForALock(Thread t, java.sql.Connection holder) throws Exception {
+        try (var st = holder.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
+    }
+
     @Override
     String restartableUrl() throws Exception {
         return pg.createSchema();

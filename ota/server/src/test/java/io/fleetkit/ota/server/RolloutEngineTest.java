@@ -43,6 +43,7 @@ class RolloutEngineTest {
 
     TestFleet.TestClock clock = new TestFleet.TestClock();
     Database db;
+    String url;
     FleetKeys keys;
     RolloutEngine engine;
     DeviceMessages messages;
@@ -68,6 +69,7 @@ class RolloutEngineTest {
     }
 
     void open(String url) throws Exception {
+        this.url = url;
         db = Database.open(url);
         engine = new RolloutEngine(db, clock, EventSink.NONE);
         messages = new DeviceMessages(db, engine, clock, EventSink.NONE);
@@ -274,6 +276,112 @@ class RolloutEngineTest {
         engine.resume(r.id());
         engine.tick();
         assertEquals(1, engine.status(r.id()).rollout().currentPhase());
+    }
+
+    @Test
+    void withoutAnIdPauseResumeAndAbortActOnTheOneActiveRolloutEvenWhenANewerOneHasEnded() throws Exception {
+        devices(4, "1.0.0");
+        db.transaction(c -> {
+            new DeviceStore().setTags(c, "gw-000", List.of("lab"));
+            new DeviceStore().setTags(c, "gw-001", List.of("rest"));
+            return null;
+        });
+        Rollout lab = engine.create(RolloutRequest.of("2.0.0").withSelector(DeviceSelector.parse("tag=lab")));
+        engine.tick();
+        Rollout rest = engine.create(RolloutRequest.of("2.0.0").withSelector(DeviceSelector.parse("tag=rest")).withPhases(PhasePlan.parse("100%")));
+        engine.tick();
+        engine.abort(rest.id());
+
+        assertEquals(lab.id(), engine.pause(null).id());
+        assertEquals(RolloutState.PAUSED, engine.status(lab.id()).rollout().state());
+        assertEquals(RolloutState.RUNNING, engine.resume(null).state());
+        Rollout aborted = engine.abort(null);
+        assertEquals(lab.id(), aborted.id());
+        assertEquals(RolloutState.ABORTED, engine.status(lab.id()).rollout().state());
+        assertTrue(desired("gw-000").isNone());
+    }
+
+    @Test
+    void withoutAnIdStateChangesRefuseWhenNoneOrSeveralRolloutsAreActive() throws Exception {
+        devices(2, "1.0.0");
+        assertEquals("rollout.none-active", assertThrows(FleetkitException.class, () -> engine.abort(null)).code());
+        db.transaction(c -> {
+            new DeviceStore().setTags(c, "gw-000", List.of("a"));
+            new DeviceStore().setTags(c, "gw-001", List.of("b"));
+            return null;
+        });
+        Rollout a = engine.create(RolloutRequest.of("2.0.0").withSelector(DeviceSelector.parse("tag=a")));
+        Rollout b = engine.create(RolloutRequest.of("2.0.0").withSelector(DeviceSelector.parse("tag=b")));
+        FleetkitException several = assertThrows(FleetkitException.class, () -> engine.pause(null));
+        assertEquals("rollout.ambiguous", several.code());
+        assertTrue(several.getMessage().contains(a.id()) && several.getMessage().contains(b.id()), several.getMessage());
+        assertEquals(RolloutState.CREATED, engine.status(a.id()).rollout().state());
+
+        engine.abort(a.id());
+        engine.abort(b.id());
+        FleetkitException none = assertThrows(FleetkitException.class, () -> engine.resume(null));
+        assertEquals("rollout.none-active", none.code());
+        assertTrue(none.getMessage().contains(b.id() + ", is ABORTED"), none.getMessage());
+    }
+
+    @Test
+    void stateChangesThatAreAlreadyDoneSucceedAndEndedRolloutsRefuseThem() throws Exception {
+        devices(2, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("100%")));
+        engine.tick();
+        assertEquals(RolloutState.PAUSED, engine.pause(r.id()).state());
+        assertEquals(RolloutState.PAUSED, engine.pause(r.id()).state());
+        assertEquals(RolloutState.RUNNING, engine.resume(r.id()).state());
+        assertEquals(RolloutState.RUNNING, engine.resume(r.id()).state());
+        succeed("gw-000");
+        succeed("gw-001");
+        engine.tick();
+        assertEquals(RolloutState.FINISHED, engine.status(r.id()).rollout().state());
+        FleetkitException ended = assertThrows(FleetkitException.class, () -> engine.abort(r.id()));
+        assertEquals("rollout.bad-state", ended.code());
+        assertTrue(ended.getMessage().contains("FINISHED"), ended.getMessage());
+    }
+
+    /**
+     * Replays the flaky power-cut failure: the operator aborts right after a device failed, while the server's tick
+     * is pausing the rollout for that failure. The abort waits for the tick and aborts the paused rollout; before, it
+     * read RUNNING, lost its compare-and-set to the pause and failed with "cannot abort ... it is RUNNING".
+     */
+    @Test
+    void anAbortRacingTheEnginesPauseStillAborts() throws Exception {
+        devices(1, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("100%")));
+        engine.tick();
+        rollBack("gw-000");
+        try (java.sql.Connection server = java.sql.DriverManager.getConnection(url)) {
+            java.util.concurrent.CompletableFuture<Rollout> abort = new java.util.concurrent.CompletableFuture<>();
+            Thread operator = new Thread(() -> {
+                try {
+                    abort.complete(engine.abort(null));
+                } catch (Throwable t) {
+                    abort.completeExceptionally(t);
+                }
+            });
+            // The server's tick, half-way: the rollout row is already moved to PAUSED but not committed.
+            server.setAutoCommit(false);
+            try (var st = server.prepareStatement("UPDATE rollouts SET state = 'PAUSED', reason = 'phase 1 failed' WHERE id = ?")) {
+                st.setString(1, r.id());
+                assertEquals(1, st.executeUpdate());
+            }
+            operator.start();
+            Await.until("the operator's abort to wait for the server's transaction", Duration.ofSeconds(30),
+                    () -> waitsForALock(operator, server));
+            server.commit();
+            assertEquals(RolloutState.ABORTED, abort.get(30, java.util.concurrent.TimeUnit.SECONDS).state());
+        }
+        assertEquals(RolloutState.ABORTED, engine.status(r.id()).rollout().state());
+        engine.create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("100%")));
+    }
+
+    /** True once {@code t} waits for a row lock held by {@code holder}'s transaction (H2 parks the waiting thread). */
+    boolean waitsForALock(Thread t, java.sql.Connection holder) throws Exception {
+        Thread.State st = t.getState();
+        return st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING;
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.fleetkit.ota.protocol.UpdateEvent;
 import io.fleetkit.ota.server.db.Database;
 import io.fleetkit.ota.server.db.DeviceStore;
 import io.fleetkit.ota.server.db.EventStore;
+import io.fleetkit.ota.server.rollout.DeviceObservation;
 import io.fleetkit.ota.server.rollout.RolloutEngine;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -59,7 +60,7 @@ public final class DeviceMessages {
         Instant now = clock.instant();
         db.transaction(c -> {
             devices.applyReport(c, report, now);
-            engine.onReport(c, report, now);
+            engine.observe(c, DeviceObservation.of(report), now);
             return null;
         });
     }
@@ -77,7 +78,7 @@ public final class DeviceMessages {
         db.transaction(c -> {
             devices.touch(c, deviceId, now);
             if (events.add(c, event, now)) {
-                engine.onEvent(c, event, now);
+                engine.observe(c, DeviceObservation.of(event), now);
             }
             return null;
         });

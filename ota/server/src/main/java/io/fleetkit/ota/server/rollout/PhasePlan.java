@@ -9,7 +9,7 @@ import java.util.List;
  * share of the selected devices reached by the end of that phase ({@code 10%}: 10% in total,
  * rounded up). The last phase always takes everyone left. Phases that would add nobody are dropped.
  */
-public record PhasePlan(List<String> steps) {
+public record PhasePlan(List<PhaseStep> steps) {
 
     public static final PhasePlan DEFAULT = parse("1,10%,50%,100%");
 
@@ -21,40 +21,39 @@ public record PhasePlan(List<String> steps) {
     }
 
     public static PhasePlan parse(String text) {
-        List<String> steps = new ArrayList<>();
+        List<PhaseStep> steps = new ArrayList<>();
         for (String raw : text.split(",")) {
-            String s = raw.trim();
-            try {
-                if (s.endsWith("%")) {
-                    double pct = Double.parseDouble(s.substring(0, s.length() - 1));
-                    if (!(pct > 0 && pct <= 100)) {
-                        throw new NumberFormatException();
-                    }
-                } else if (Integer.parseInt(s) < 1) {
-                    throw new NumberFormatException();
-                }
-            } catch (NumberFormatException e) {
-                throw new UsageException("rollout.bad-phases", "phase '" + s + "' in '" + text + "' is neither a count >= 1 nor a share 0%..100%",
-                        "Use e.g. --phases 1,10%,50%,100%.");
-            }
-            steps.add(s);
+            steps.add(step(raw.trim(), text));
         }
         return new PhasePlan(steps);
+    }
+
+    private static PhaseStep step(String s, String text) {
+        try {
+            if (s.endsWith("%")) {
+                double pct = Double.parseDouble(s.substring(0, s.length() - 1));
+                if (pct > 0 && pct <= 100) {
+                    return new PhaseStep.Share(pct, s);
+                }
+            } else {
+                int n = Integer.parseInt(s);
+                if (n >= 1) {
+                    return new PhaseStep.Count(n);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the whole plan
+        }
+        throw new UsageException("rollout.bad-phases", "phase '" + s + "' in '" + text + "' is neither a count >= 1 nor a share 0%..100%",
+                "Use e.g. --phases 1,10%,50%,100%.");
     }
 
     /** Phase sizes for {@code devices} devices: non-empty, summing to {@code devices}. */
     public List<Integer> sizes(int devices) {
         List<Integer> sizes = new ArrayList<>();
         int reached = 0;
-        for (String s : steps) {
-            int target;
-            if (s.endsWith("%")) {
-                double pct = Double.parseDouble(s.substring(0, s.length() - 1));
-                target = (int) Math.ceil(devices * pct / 100.0 - 1e-9);
-            } else {
-                target = reached + Integer.parseInt(s);
-            }
-            target = Math.min(devices, target);
+        for (PhaseStep s : steps) {
+            int target = Math.min(devices, s.reach(reached, devices));
             if (target > reached) {
                 sizes.add(target - reached);
                 reached = target;
@@ -72,6 +71,6 @@ public record PhasePlan(List<String> steps) {
 
     @Override
     public String toString() {
-        return String.join(",", steps);
+        return String.join(",", steps.stream().map(PhaseStep::toString).toList());
     }
 }

@@ -3,8 +3,6 @@ package io.fleetkit.ota.server.rollout;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.ota.protocol.DesiredUpdate;
-import io.fleetkit.ota.protocol.DeviceReport;
-import io.fleetkit.ota.protocol.UpdateEvent;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.bundles.BundleStore;
 import io.fleetkit.ota.server.bundles.PublishedBundle;
@@ -112,7 +110,8 @@ public final class RolloutEngine {
     }
 
     private void step(Connection c, String id, Instant now) throws SQLException {
-        Rollout r = rollouts.find(c, id).orElseThrow();
+        // Locked for the step, so an operator's pause or abort waits for it and never lands half-way through a phase change.
+        Rollout r = rollouts.lock(c, id).orElseThrow();
         if (r.state() == RolloutState.CREATED) {
             if (!rollouts.setState(c, id, RolloutState.CREATED, RolloutState.RUNNING, null, now)) {
                 return;
@@ -124,29 +123,17 @@ public final class RolloutEngine {
         int phase = r.currentPhase();
         int accepted = r.acceptedFailures();
         while (true) {
-            // One read of the phase per step: timeouts are applied to the list as well as to the database.
-            List<RolloutDevice> inPhase = new ArrayList<>(rollouts.devicesInPhase(c, id, phase));
-            for (int i = 0; i < inPhase.size(); i++) {
-                RolloutDevice d = inPhase.get(i);
-                if (d.state() == DeviceRolloutState.OFFERED && !d.updatedAt().plus(r.timeout()).isAfter(now)) {
-                    String why = "no report within " + r.timeout();
-                    rollouts.setDeviceState(c, d, DeviceRolloutState.TIMED_OUT, why, now);
-                    inPhase.set(i, new RolloutDevice(d.rolloutId(), d.deviceId(), d.phase(), d.bundleSha256(), DeviceRolloutState.TIMED_OUT,
-                            why, d.offeredAt(), now));
-                }
-            }
-            PhaseCounts counts = count(phase, inPhase);
-            if (counts.failures() > accepted && counts.failureShare() > r.maxFailures()) {
-                String why = String.format("phase %d: %d of %d devices failed (%.0f%%), more than the %.0f%% allowed",
-                        phase + 1, counts.failures(), counts.total(), counts.failureShare() * 100, r.maxFailures() * 100);
-                rollouts.setState(c, id, RolloutState.RUNNING, RolloutState.PAUSED, why, now);
-                sink.warn("rollout", id + " paused: " + why);
+            PhaseCounts counts = count(phase, timeOutSilent(c, r, phase, now));
+            PhaseGate.Decision decision = PhaseGate.decide(r, counts, accepted);
+            if (decision instanceof PhaseGate.Pause pause) {
+                rollouts.setState(c, id, RolloutState.RUNNING, RolloutState.PAUSED, pause.reason(), now);
+                sink.warn("rollout", id + " paused: " + pause.reason());
                 return;
             }
-            if (counts.open() > 0) {
+            if (decision instanceof PhaseGate.Wait) {
                 return;
             }
-            if (phase + 1 >= r.phaseCount()) {
+            if (decision instanceof PhaseGate.Finish) {
                 rollouts.setState(c, id, RolloutState.RUNNING, RolloutState.FINISHED, null, now);
                 sink.info("rollout", id + " finished");
                 return;
@@ -157,6 +144,21 @@ public final class RolloutEngine {
             offerPhase(c, r, phase, now);
             sink.info("rollout", id + ": phase " + (phase + 1) + " of " + r.phaseCount() + " started");
         }
+    }
+
+    /** The phase's devices, those offered and silent for longer than the rollout's timeout marked TIMED_OUT (in the list too). */
+    private List<RolloutDevice> timeOutSilent(Connection c, Rollout r, int phase, Instant now) throws SQLException {
+        List<RolloutDevice> inPhase = new ArrayList<>(rollouts.devicesInPhase(c, r.id(), phase));
+        for (int i = 0; i < inPhase.size(); i++) {
+            RolloutDevice d = inPhase.get(i);
+            if (d.state() == DeviceRolloutState.OFFERED && !d.updatedAt().plus(r.timeout()).isAfter(now)) {
+                String why = "no report within " + r.timeout();
+                rollouts.setDeviceState(c, d, DeviceRolloutState.TIMED_OUT, why, now);
+                inPhase.set(i, new RolloutDevice(d.rolloutId(), d.deviceId(), d.phase(), d.bundleSha256(), DeviceRolloutState.TIMED_OUT,
+                        why, d.offeredAt(), now));
+            }
+        }
+        return inPhase;
     }
 
     private void offerPhase(Connection c, Rollout r, int phase, Instant now) throws SQLException {
@@ -176,75 +178,83 @@ public final class RolloutEngine {
         }
     }
 
-    /** A device's report: success when it runs the target, failure when its update of the target ended badly. */
-    public void onReport(Connection c, DeviceReport report, Instant now) throws SQLException {
+    /**
+     * What a device's report or update event means for the rollouts it is in: success when it runs
+     * the target, failure when its update of the target ended badly, otherwise a sign of life.
+     */
+    public void observe(Connection c, DeviceObservation o, Instant now) throws SQLException {
         Map<String, PublishedBundle> bundles = new HashMap<>();
-        for (RolloutDevice d : rollouts.activeFor(c, report.id())) {
-            PublishedBundle b = bundle(c, bundles, d.bundleSha256());
-            UpdateState s = report.update().state();
-            if (b.version().equals(report.version()) && (s == UpdateState.IDLE || s == UpdateState.COMMITTED)) {
-                if (d.state() != DeviceRolloutState.SUCCEEDED) {
-                    rollouts.setDeviceState(c, d, DeviceRolloutState.SUCCEEDED, null, now);
-                }
-            } else if (s.isFailure() && b.version().equals(report.update().target())
-                    && (d.state() == DeviceRolloutState.OFFERED || d.state() == DeviceRolloutState.TIMED_OUT)) {
-                rollouts.setDeviceState(c, d, DeviceRolloutState.FAILED, reason(s, report.update().reason()), now);
-            } else if (d.state() == DeviceRolloutState.OFFERED) {
-                rollouts.touch(c, d, now);
-            }
-        }
-    }
-
-    /** A device's update event: ROLLED_BACK / FAILED (refusals included) of the target fail it; COMMITTED of the target succeeds. */
-    public void onEvent(Connection c, UpdateEvent event, Instant now) throws SQLException {
-        Map<String, PublishedBundle> bundles = new HashMap<>();
-        for (RolloutDevice d : rollouts.activeFor(c, event.id())) {
-            PublishedBundle b = bundle(c, bundles, d.bundleSha256());
-            boolean aboutTarget = event.target() == null || b.version().equals(event.target());
-            if (!aboutTarget) {
-                continue;
-            }
-            if (event.state().isFailure() && (d.state() == DeviceRolloutState.OFFERED || d.state() == DeviceRolloutState.TIMED_OUT)) {
-                rollouts.setDeviceState(c, d, DeviceRolloutState.FAILED, reason(event.state(), event.reason()), now);
-            } else if (event.state() == UpdateState.COMMITTED && event.target() != null && d.state() != DeviceRolloutState.SUCCEEDED) {
+        for (RolloutDevice d : rollouts.activeFor(c, o.deviceId())) {
+            DeviceOutcome.Change change = DeviceOutcome.of(d, bundle(c, bundles, d.bundleSha256()).version(), o);
+            if (change instanceof DeviceOutcome.Succeed) {
                 rollouts.setDeviceState(c, d, DeviceRolloutState.SUCCEEDED, null, now);
-            } else if (d.state() == DeviceRolloutState.OFFERED) {
+            } else if (change instanceof DeviceOutcome.Fail fail) {
+                rollouts.setDeviceState(c, d, DeviceRolloutState.FAILED, fail.reason(), now);
+            } else if (change instanceof DeviceOutcome.Touch) {
                 rollouts.touch(c, d, now);
             }
         }
     }
 
-    public void pause(String id) throws SQLException {
-        transition(id, "pause", RolloutState.PAUSED, RolloutState.CREATED, RolloutState.RUNNING);
+    /**
+     * Pauses {@code id}, or with null the one active rollout, and returns it. A rollout already paused (by the engine
+     * a moment ago, say) stays as it is: the command asked for a paused rollout and has one.
+     */
+    public Rollout pause(String id) throws SQLException {
+        return change(id, RolloutChoice.PAUSE, (c, r) -> move(c, r, RolloutChoice.PAUSE, "paused by the operator"));
     }
 
-    /** Resumes a paused rollout; the failures seen so far in the current phase are accepted, a new one pauses it again. */
-    public void resume(String id) throws SQLException {
-        db.transaction(c -> {
-            Rollout r = require(c, id);
-            if (r.state() != RolloutState.PAUSED) {
-                throw notIn(r, "resume");
-            }
-            PhaseCounts counts = count(r.currentPhase(), rollouts.devicesInPhase(c, id, r.currentPhase()));
-            rollouts.acceptFailures(c, id, counts.failures());
-            rollouts.setState(c, id, RolloutState.PAUSED, RolloutState.RUNNING, null, clock.instant());
-            return null;
+    /**
+     * Resumes {@code id}, or with null the one active rollout, and returns it; the failures seen so far in its phase
+     * are accepted, a new one pauses it again. A rollout already running stays as it is.
+     */
+    public Rollout resume(String id) throws SQLException {
+        return change(id, RolloutChoice.RESUME, (c, r) -> {
+            PhaseCounts counts = count(r.currentPhase(), rollouts.devicesInPhase(c, r.id(), r.currentPhase()));
+            rollouts.acceptFailures(c, r.id(), counts.failures());
+            move(c, r, RolloutChoice.RESUME, null);
         });
     }
 
-    /** Stops the rollout and takes the desired update back from devices that have not reached it. */
-    public void abort(String id) throws SQLException {
-        db.transaction(c -> {
-            Rollout r = require(c, id);
-            if (!r.state().isActive() || !rollouts.setState(c, id, r.state(), RolloutState.ABORTED, "aborted", clock.instant())) {
-                throw notIn(r, "abort");
-            }
-            for (RolloutDevice d : rollouts.devices(c, id)) {
+    /**
+     * Stops {@code id}, or with null the one active rollout, takes the desired update back from devices that have not
+     * reached it, and returns it: once this returns, a new rollout of the same devices can start.
+     */
+    public Rollout abort(String id) throws SQLException {
+        return change(id, RolloutChoice.ABORT, (c, r) -> {
+            move(c, r, RolloutChoice.ABORT, "aborted");
+            for (RolloutDevice d : rollouts.devices(c, r.id())) {
                 if (d.state() == DeviceRolloutState.OFFERED) {
                     devices.setDesired(c, d.deviceId(), DesiredUpdate.none());
                 }
             }
-            return null;
+        });
+    }
+
+    /** Moves the locked rollout {@code r} where the verb leads. */
+    private void move(Connection c, Rollout r, RolloutChoice.Verb verb, String reason) throws SQLException {
+        if (!rollouts.setState(c, r.id(), r.state(), verb.to(), reason, clock.instant())) {
+            throw RolloutChoice.notIn(rollouts.find(c, r.id()).orElseThrow(), verb);
+        }
+    }
+
+    private interface StateChange {
+        void apply(Connection c, Rollout locked) throws SQLException;
+    }
+
+    /**
+     * Picks the rollout, locks its row (a tick in progress finishes first, and the state read is the latest), and
+     * applies {@code change} when the verb can move it; a rollout with nothing left to do is left alone.
+     */
+    private Rollout change(String id, RolloutChoice.Verb verb, StateChange change) throws SQLException {
+        return db.transaction(c -> {
+            Rollout r = rollouts.lock(c, RolloutChoice.forChange(c, rollouts, id, verb).id()).orElseThrow();
+            if (verb.from().contains(r.state())) {
+                change.apply(c, r);
+            } else if (!verb.alreadyDone().contains(r.state())) {
+                throw RolloutChoice.notIn(r, verb);
+            }
+            return rollouts.find(c, r.id()).orElseThrow();
         });
     }
 
@@ -255,7 +265,7 @@ public final class RolloutEngine {
     /** The rollout named {@code id}, or when null the newest one. */
     public RolloutStatus status(String id) throws SQLException {
         return db.transaction(c -> {
-            Rollout r = require(c, id);
+            Rollout r = RolloutChoice.named(c, rollouts, id);
             List<RolloutDevice> all = rollouts.devices(c, r.id());
             List<PhaseCounts> phases = new ArrayList<>();
             for (int p = 0; p < r.phaseCount(); p++) {
@@ -264,32 +274,6 @@ public final class RolloutEngine {
             }
             return new RolloutStatus(r, phases, all);
         });
-    }
-
-    private void transition(String id, String verb, RolloutState to, RolloutState... from) throws SQLException {
-        db.transaction(c -> {
-            Rollout r = require(c, id);
-            if (!List.of(from).contains(r.state()) || !rollouts.setState(c, r.id(), r.state(), to, null, clock.instant())) {
-                throw notIn(r, verb);
-            }
-            return null;
-        });
-    }
-
-    private Rollout require(Connection c, String id) throws SQLException {
-        if (id == null) {
-            List<Rollout> all = rollouts.list(c);
-            if (all.isEmpty()) {
-                throw new FleetkitException("rollout.none", "there are no rollouts yet", "Start one: fleet rollout <version>");
-            }
-            return all.get(all.size() - 1);
-        }
-        return rollouts.find(c, id).orElseThrow(() -> new FleetkitException("rollout.unknown", "no rollout " + id,
-                "List them with fleet rollout status."));
-    }
-
-    private static FleetkitException notIn(Rollout r, String verb) {
-        return new FleetkitException("rollout.bad-state", "cannot " + verb + " rollout " + r.id() + ": it is " + r.state(), null);
     }
 
     private static PublishedBundle bundle(Connection c, Map<String, PublishedBundle> cache, String sha) throws SQLException {
@@ -304,10 +288,6 @@ public final class RolloutEngine {
     private static boolean onVersion(DeviceRecord d, PublishedBundle b) {
         return b != null && b.version().equals(d.version())
                 && (d.updateState() == UpdateState.IDLE || d.updateState() == UpdateState.COMMITTED);
-    }
-
-    private static String reason(UpdateState s, String reason) {
-        return reason == null ? s.name() : s.name() + ": " + reason;
     }
 
     static PhaseCounts count(int phase, List<RolloutDevice> ds) {

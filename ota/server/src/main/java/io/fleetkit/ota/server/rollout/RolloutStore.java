@@ -38,6 +38,11 @@ final class RolloutStore {
         return Sql.one(c, "SELECT " + ROLLOUT + " FROM rollouts WHERE id = ?", RolloutStore::rollout, id);
     }
 
+    /** The rollout, its row locked until the transaction ends: a tick and an operator's command take turns. */
+    Optional<Rollout> lock(Connection c, String id) throws SQLException {
+        return Sql.one(c, "SELECT " + ROLLOUT + " FROM rollouts WHERE id = ? FOR UPDATE", RolloutStore::rollout, id);
+    }
+
     List<Rollout> list(Connection c) throws SQLException {
         return Sql.list(c, "SELECT " + ROLLOUT + " FROM rollouts ORDER BY seq", RolloutStore::rollout);
     }
