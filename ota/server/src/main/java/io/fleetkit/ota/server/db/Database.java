@@ -20,6 +20,9 @@ public final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
+    /** How often a transaction that lost to another one (lock timeout, deadlock) is tried in all. */
+    private static final int ATTEMPTS = 5;
+
     private final String url;
     private Connection connection;
 
@@ -27,9 +30,13 @@ public final class Database implements AutoCloseable {
         this.url = url;
     }
 
-    /** The embedded default: {@code <dataDir>/fleet.mv.db}, shared with other processes through H2's AUTO_SERVER mode. */
+    /**
+     * The embedded default: {@code <dataDir>/fleet.mv.db}, shared with other processes through H2's AUTO_SERVER mode.
+     * A row lock is waited for up to 10 s (H2's default, 1 s, ran out on a busy 2-core machine while the server's
+     * tick held a rollout row, and an operator's abort failed); PostgreSQL waits without a limit by default.
+     */
     public static String h2Url(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
     }
 
     /** Opens {@code url} and brings its schema up to date. */
@@ -49,8 +56,25 @@ public final class Database implements AutoCloseable {
         return url;
     }
 
-    /** Runs {@code work} in a transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs {@code work} in a transaction: committed when it returns, rolled back when it throws. A transaction that
+     * lost a lock wait, a deadlock or a serialization conflict to another one is rolled back and run again, up to
+     * {@value #ATTEMPTS} times: so {@code work} must do nothing outside the database.
+     */
     public synchronized <T> T transaction(Work<T> work) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(work);
+            } catch (SQLException e) {
+                if (attempt >= ATTEMPTS || !TransientFailure.is(e)) {
+                    throw e;
+                }
+                TransientFailure.backOff(attempt);
+            }
+        }
+    }
+
+    private <T> T once(Work<T> work) throws SQLException {
         Connection c = connection();
         try {
             T result = work.run(c);
