@@ -15,7 +15,7 @@ import io.fleetkit.flash.ImageSource;
 import io.fleetkit.identity.BootIdentityWriter;
 import io.fleetkit.identity.DeviceCredentials;
 import io.fleetkit.identity.DeviceSettings;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.FleetServer;
 import io.fleetkit.ota.server.FleetServerConfig;

@@ -2,8 +2,8 @@ package io.fleetkit.ota.server;
 
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.bundle.PemKeys;
-import io.fleetkit.ota.keys.FleetKeys;
 import io.fleetkit.ota.server.bundles.BundleStore;
 import io.fleetkit.ota.server.bundles.PublishedBundle;
 import io.fleetkit.ota.server.db.Database;

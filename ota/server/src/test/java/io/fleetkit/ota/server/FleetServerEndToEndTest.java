@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetkit.events.EventSink;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.protocol.ChunkFrame;
 import io.fleetkit.ota.protocol.ChunkRequest;
 import io.fleetkit.ota.protocol.Topics;
