@@ -1,7 +1,7 @@
 package io.fleetkit.cli;
 
 import io.fleetkit.ota.server.FleetClient;
-import java.sql.SQLException;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -18,7 +18,7 @@ abstract class RolloutStateChange implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    abstract void change(FleetClient client, String rolloutId) throws SQLException;
+    abstract void change(FleetClient client, String rolloutId) throws IOException;
 
     @Override
     public Integer call() throws Exception {
