@@ -15,7 +15,7 @@ import io.fleetkit.flash.ImageSource;
 import io.fleetkit.identity.BootIdentityWriter;
 import io.fleetkit.identity.DeviceCredentials;
 import io.fleetkit.identity.DeviceSettings;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.FleetServer;
 import io.fleetkit.ota.server.FleetServerConfig;
@@ -93,7 +93,7 @@ final class DemoStory {
         step("3/7", "Start the fleet server: embedded MQTT broker on port " + port + ", H2 database in " + rel(dir.resolve("server")));
         FleetServerConfig config = FleetServerConfig.defaults(dir.resolve("server")).withKeyDir(keys).withListen("0.0.0.0", port);
         try (FleetServer server = FleetServer.start(config, EventSink.NONE);
-             FleetClient client = FleetClient.open(dir.resolve("server"), null, keys, Clock.systemUTC(), EventSink.NONE)) {
+             FleetClient client = FleetDataOptions.open(dir.resolve("server"), null, keys, EventSink.NONE)) {
             done("devices connect to tcp://<this machine>:" + port + " (qemu's guests see it as 10.0.2.2)");
 
             step("4/7", "Flash v1 to a disk file, with the device identity " + DEVICE_ID + " written onto the boot partition");

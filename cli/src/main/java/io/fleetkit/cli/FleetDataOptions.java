@@ -2,16 +2,16 @@ package io.fleetkit.cli;
 
 import io.fleetkit.events.EventSink;
 import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.LocalFleetClient;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import picocli.CommandLine.Option;
 
 /**
  * Where the fleet lives: the data directory (bundles and, by default, the H2 database in
  * AUTO_SERVER mode, so these commands work while `fleet server` runs), an optional other
- * database, and the key directory.
+ * database, and the key directory. The one place where the CLI opens its {@link FleetClient}.
  */
 public final class FleetDataOptions {
 
@@ -33,7 +33,17 @@ public final class FleetDataOptions {
         return Path.of(env != null && !env.isBlank() ? env : "fleet-data");
     }
 
-    FleetClient open(EventSink sink) throws IOException, SQLException {
-        return FleetClient.open(dataDir(), db, keys, Clock.systemUTC(), sink);
+    FleetClient open(EventSink sink) throws IOException {
+        return open(dataDir(), db, keys, sink);
+    }
+
+    /** The fleet in {@code dataDir} ({@code jdbcUrl}, if not null, instead of its H2 database); {@code keys} for publishing. */
+    static FleetClient open(Path dataDir, String jdbcUrl, Path keys, EventSink sink) throws IOException {
+        return LocalFleetClient.open(dataDir, jdbcUrl, keys, Clock.systemUTC(), sink);
+    }
+
+    /** The fleet's database at {@code jdbcUrl} alone, without a data directory (no publishing). */
+    static FleetClient openDatabase(String jdbcUrl, EventSink sink) throws IOException {
+        return LocalFleetClient.openDatabase(jdbcUrl, Clock.systemUTC(), sink);
     }
 }

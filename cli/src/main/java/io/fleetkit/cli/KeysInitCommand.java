@@ -1,7 +1,7 @@
 package io.fleetkit.cli;
 
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.bundle.SigningKeyId;
-import io.fleetkit.ota.keys.FleetKeys;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;

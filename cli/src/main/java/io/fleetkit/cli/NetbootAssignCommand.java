@@ -1,11 +1,8 @@
 package io.fleetkit.cli;
 
-import io.fleetkit.ota.server.db.Database;
-import io.fleetkit.ota.server.db.DeviceRecord;
-import io.fleetkit.ota.server.db.DeviceStore;
+import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.NetbootAssignmentView;
 import io.fleetkit.ota.server.db.NetbootAssignment;
-import io.fleetkit.ota.server.db.NetbootAssignmentStore;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -48,28 +45,22 @@ public final class NetbootAssignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        NetbootAssignmentStore store = new NetbootAssignmentStore();
-        List<DeviceRecord> affected;
-        NetbootAssignment saved;
-        try (Database db = database.open()) {
-            saved = db.transaction(c -> {
-                store.put(c, target.kind(), target.target(), image, Instant.now());
-                return store.list(c).stream().filter(a -> a.kind() == target.kind() && a.target().equals(target.target()))
-                        .findFirst().orElseThrow();
-            });
-            affected = db.transaction(c -> NetbootAssignmentsCommand.decidedBy(store.list(c), new DeviceStore().list(c), saved));
+        NetbootAssignmentView saved;
+        try (FleetClient client = database.open(output.events())) {
+            saved = client.assignNetboot(target.kind(), target.target(), image);
         }
         if (output.json) {
-            output.printJson(NetbootAssignmentsCommand.doc(saved, affected));
+            output.printJson(NetbootAssignmentsCommand.doc(saved));
             return 0;
         }
+        List<String> affected = saved.devices();
         output.out().printf("%s netboots %s%n", target.describe(), image);
         if (affected.isEmpty()) {
             output.out().printf("no known device boots it yet: %s%n", target.kind() == NetbootAssignment.Kind.DEVICE
                     ? "the device has not reported to the fleet server" : "no device has this tag, or each has an assignment that wins");
         } else {
             output.out().printf("decides %d device%s now: %s%n", affected.size(), affected.size() == 1 ? "" : "s",
-                    String.join(", ", affected.stream().map(DeviceRecord::id).toList()));
+                    String.join(", ", affected));
         }
         output.out().flush();
         return 0;

@@ -1,10 +1,8 @@
 package io.fleetkit.cli;
 
-import io.fleetkit.ota.server.db.Database;
-import io.fleetkit.ota.server.db.DeviceRecord;
-import io.fleetkit.ota.server.db.DeviceStore;
+import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.NetbootAssignmentView;
 import io.fleetkit.ota.server.db.NetbootAssignment;
-import io.fleetkit.ota.server.db.NetbootAssignmentStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,20 +32,18 @@ public final class NetbootAssignmentsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<NetbootAssignment> all;
-        List<DeviceRecord> devices;
-        try (Database db = database.open()) {
-            all = db.transaction(new NetbootAssignmentStore()::list);
-            devices = db.transaction(new DeviceStore()::list);
+        List<NetbootAssignmentView> all;
+        try (FleetClient client = database.open(output.events())) {
+            all = client.netbootAssignments();
         }
         if (output.json) {
-            output.printJson(all.stream().map(a -> doc(a, decidedBy(all, devices, a))).toList());
+            output.printJson(all.stream().map(NetbootAssignmentsCommand::doc).toList());
             return 0;
         }
         Table t = new Table("KIND", "TARGET", "IMAGE", "DEVICES", "ASSIGNED");
-        for (NetbootAssignment a : all) {
-            List<DeviceRecord> decided = decidedBy(all, devices, a);
-            t.row(a.kind().label(), a.target(), a.image(), decided.isEmpty() ? "-" : String.join(",", decided.stream().map(DeviceRecord::id).toList()),
+        for (NetbootAssignmentView v : all) {
+            NetbootAssignment a = v.assignment();
+            t.row(a.kind().label(), a.target(), a.image(), v.devices().isEmpty() ? "-" : String.join(",", v.devices()),
                     a.createdAt().toString());
         }
         t.print(output.out());
@@ -56,19 +52,15 @@ public final class NetbootAssignmentsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The known devices whose netboot image {@code a} decides, by the store's rule. */
-    static List<DeviceRecord> decidedBy(List<NetbootAssignment> all, List<DeviceRecord> devices, NetbootAssignment a) {
-        return devices.stream().filter(d -> NetbootAssignmentStore.decide(all, d.id(), d.tags()).filter(a::equals).isPresent()).toList();
-    }
-
-    static Map<String, Object> doc(NetbootAssignment a, List<DeviceRecord> decided) {
+    static Map<String, Object> doc(NetbootAssignmentView v) {
+        NetbootAssignment a = v.assignment();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", a.kind().label());
         m.put("target", a.target());
         m.put("image", a.image());
         m.put("order", a.seq());
         m.put("assignedAt", a.createdAt().toString());
-        m.put("devices", decided.stream().map(DeviceRecord::id).toList());
+        m.put("devices", v.devices());
         return m;
     }
 }

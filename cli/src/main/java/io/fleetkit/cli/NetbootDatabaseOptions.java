@@ -1,11 +1,12 @@
 package io.fleetkit.cli;
 
+import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.events.UsageException;
-import io.fleetkit.ota.server.db.Database;
+import io.fleetkit.ota.server.FleetClient;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,24 +34,21 @@ public final class NetbootDatabaseOptions {
         return db != null;
     }
 
-    String url() {
+    /** The fleet client on the database {@code --db} and {@code --data} name (through {@link FleetDataOptions}). */
+    FleetClient open(EventSink sink) throws IOException {
         if (db != null && !db.equals(DATA_DIR_DATABASE)) {
             if (!db.startsWith("jdbc:")) {
                 throw new UsageException("netboot.bad-db", "--db '" + db + "' is not a JDBC URL",
                         "Write --db=jdbc:h2:... or --db=jdbc:postgresql://..., or put a bare --db after the other arguments.");
             }
-            return db;
+            return FleetDataOptions.openDatabase(db, sink);
         }
         Path dir = dataDir();
         if (!Files.isDirectory(dir)) {
             throw new FleetkitException("fleet.no-data", "no fleet data directory at " + dir.toAbsolutePath(),
                     "Start `fleet server` first (it creates it), or pass --data DIR / set FLEET_DATA, or --db JDBC.");
         }
-        return Database.h2Url(dir);
-    }
-
-    Database open() throws SQLException {
-        return Database.open(url());
+        return FleetDataOptions.open(dir, null, null, sink);
     }
 
     private Path dataDir() {

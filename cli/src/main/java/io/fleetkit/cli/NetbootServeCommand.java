@@ -2,12 +2,12 @@ package io.fleetkit.cli;
 
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.netboot.AssignmentTable;
-import io.fleetkit.netboot.DatabaseAssignments;
 import io.fleetkit.netboot.NetbootImage;
 import io.fleetkit.netboot.NetbootOptions;
 import io.fleetkit.netboot.NetbootServer;
 import io.fleetkit.netboot.dhcp.AddressRange;
 import io.fleetkit.netboot.dhcp.DhcpMode;
+import io.fleetkit.ota.server.FleetClient;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -107,19 +107,20 @@ public final class NetbootServeCommand implements Callable<Integer> {
         if (assignFile != null) {
             table = AssignmentTable.read(assignFile).merge(table);
         }
-        DatabaseAssignments fromDatabase = database.given() ? DatabaseAssignments.open(database.url(), output.events()) : null;
+        FleetClient fleet = database.given() ? database.open(output.events()) : null;
         try {
-            o.assignments = fromDatabase == null ? table : DatabaseAssignments.layered(table, fromDatabase);
+            FleetNetbootAssignments fromDatabase = fleet == null ? null : new FleetNetbootAssignments(fleet, output.events());
+            o.assignments = fromDatabase == null ? table : table.over(fromDatabase);
             o.assignedNames = table.imageNames();
             return serve(o, fromDatabase);
         } finally {
-            if (fromDatabase != null) {
-                fromDatabase.close();
+            if (fleet != null) {
+                fleet.close();
             }
         }
     }
 
-    private Integer serve(NetbootOptions o, DatabaseAssignments fromDatabase) throws Exception {
+    private Integer serve(NetbootOptions o, FleetNetbootAssignments fromDatabase) throws Exception {
         o.dhcpMode = dhcp;
         o.dhcpRange = dhcpRange == null ? null : AddressRange.parse(dhcpRange);
         o.interfaceName = interfaceName;
@@ -161,7 +162,7 @@ public final class NetbootServeCommand implements Callable<Integer> {
     }
 
     /** Database assignments may name images not served here; their devices get the default image, so say so. */
-    private void warnUnserved(DatabaseAssignments fromDatabase, List<String> served) throws java.sql.SQLException {
+    private void warnUnserved(FleetNetbootAssignments fromDatabase, List<String> served) throws java.io.IOException {
         for (String name : fromDatabase.imageNames()) {
             if (!served.contains(name)) {
                 output.events().warn("netboot", "the fleet database assigns image '" + name + "', which is not served;"

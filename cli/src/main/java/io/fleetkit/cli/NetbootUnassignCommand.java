@@ -1,8 +1,7 @@
 package io.fleetkit.cli;
 
 import io.fleetkit.events.FleetkitException;
-import io.fleetkit.ota.server.db.Database;
-import io.fleetkit.ota.server.db.NetbootAssignmentStore;
+import io.fleetkit.ota.server.FleetClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,8 +34,8 @@ public final class NetbootUnassignCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean removed;
-        try (Database db = database.open()) {
-            removed = db.transaction(c -> new NetbootAssignmentStore().remove(c, target.kind(), target.target()));
+        try (FleetClient client = database.open(output.events())) {
+            removed = client.unassignNetboot(target.kind(), target.target());
         }
         if (!removed) {
             throw new FleetkitException("netboot.no-assignment", "no netboot assignment for " + target.describe(),

@@ -2,7 +2,7 @@ package io.fleetkit.cli;
 
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.rollout.Rollout;
-import java.sql.SQLException;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -21,7 +21,7 @@ abstract class RolloutStateChange implements Callable<Integer> {
     OutputOptions output;
 
     /** Changes the rollout ({@code rolloutId} null: the one active) and returns it as it now stands. */
-    abstract Rollout change(FleetClient client, String rolloutId) throws SQLException;
+    abstract Rollout change(FleetClient client, String rolloutId) throws IOException;
 
     @Override
     public Integer call() throws Exception {

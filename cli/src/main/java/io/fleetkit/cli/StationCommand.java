@@ -8,7 +8,7 @@ import io.fleetkit.flash.TargetKind;
 import io.fleetkit.flash.TargetSafety;
 import io.fleetkit.flash.WriteInterceptor;
 import io.fleetkit.identity.DeviceIdPattern;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.station.ComputeModuleBoot;
 import io.fleetkit.station.DeviceWatcher;
 import io.fleetkit.station.Station;

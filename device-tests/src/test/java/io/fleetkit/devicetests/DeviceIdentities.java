@@ -1,7 +1,7 @@
 package io.fleetkit.devicetests;
 
 import io.fleetkit.identity.DeviceCredentials;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -58,7 +58,7 @@ public final class SpecVariants {
         Path other = Examples.DIR.resolve("other-keys");
         try {
             if (!Files.exists(other.resolve("signing.key"))) {
-                io.fleetkit.ota.keys.FleetKeys.init(other, java.time.Clock.systemUTC());
+                io.fleetkit.keys.FleetKeys.init(other, java.time.Clock.systemUTC());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -6,7 +6,7 @@ import io.fleetkit.build.ImageBuilder;
 import io.fleetkit.build.OutputFormat;
 import io.fleetkit.debian.archive.ContentCache;
 import io.fleetkit.events.EventSink;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package io.fleetkit.identity;
 
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.keys.CertificatePem;
+import io.fleetkit.keys.DeviceCertificateIssuer;
+import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.keys.KeyPairs;
 import io.fleetkit.ota.bundle.PemKeys;
-import io.fleetkit.ota.keys.CertificatePem;
-import io.fleetkit.ota.keys.DeviceCertificateIssuer;
-import io.fleetkit.ota.keys.FleetKeys;
-import io.fleetkit.ota.keys.KeyPairs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

@@ -84,6 +84,24 @@ public final class AssignmentTable implements Assignments {
         return all.stream().distinct().sorted().toList();
     }
 
+    /**
+     * This table over {@code fleet} (the fleet's assignments, e.g. from its database): a MAC or
+     * serial entry here wins; otherwise the fleet decides; only then does this table's
+     * {@code default=} entry apply. (The default is what the table answers for an unknown client,
+     * so a MAC entry naming the default image itself counts as the default.)
+     */
+    public Assignments over(Assignments fleet) {
+        Optional<String> fallback = imageFor(ClientIdentity.UNKNOWN);
+        return client -> {
+            Optional<String> fromTable = imageFor(client);
+            if (fromTable.isPresent() && !fromTable.equals(fallback)) {
+                return fromTable;
+            }
+            Optional<String> fromFleet = fleet.imageFor(client);
+            return fromFleet.isPresent() ? fromFleet : fallback;
+        };
+    }
+
     @Override
     public Optional<String> imageFor(ClientIdentity client) {
         if (client.mac() != null && byMac.containsKey(client.mac())) {

@@ -4,8 +4,9 @@ import java.util.Optional;
 
 /**
  * Which image a client boots, by name. Sources: {@code --assign} flags and files
- * ({@link AssignmentTable}); the fleet server's database can implement this too, so that a
- * device's netboot image follows its group. Empty means "the default image".
+ * ({@link AssignmentTable}); the fleet's own assignments implement this too (the CLI wires them
+ * from the fleet client), so that a device's netboot image follows its group. Empty means "the
+ * default image".
  */
 @FunctionalInterface
 public interface Assignments {

@@ -14,7 +14,7 @@ import io.fleetkit.identity.BootIdentityWriter;
 import io.fleetkit.identity.DeviceCredentials;
 import io.fleetkit.identity.DeviceIdPattern;
 import io.fleetkit.identity.DeviceSettings;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.fleetkit.flash;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.identity.DeviceIdPattern;
 import io.fleetkit.identity.DeviceSettings;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.station.Station;
 import io.fleetkit.station.StationRecords;
 import io.fleetkit.station.StationResult;

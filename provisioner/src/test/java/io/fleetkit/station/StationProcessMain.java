@@ -8,7 +8,7 @@ import io.fleetkit.flash.TargetSafety;
 import io.fleetkit.flash.WriteInterceptor;
 import io.fleetkit.identity.DeviceIdPattern;
 import io.fleetkit.identity.DeviceSettings;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -17,7 +17,7 @@ import io.fleetkit.identity.DeviceIdPattern;
 import io.fleetkit.identity.DeviceSettings;
 import io.fleetkit.image.disk.ByteRange;
 import io.fleetkit.json.JsonParser;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

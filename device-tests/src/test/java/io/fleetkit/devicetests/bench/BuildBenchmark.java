@@ -68,7 +68,7 @@ public final class BuildBenchmark {
         Files.createDirectories(work);
         Path keys = work.resolve("keys");
         if (!Files.exists(keys.resolve("signing.key"))) {
-            io.fleetkit.ota.keys.FleetKeys.init(keys, java.time.Clock.systemUTC());
+            io.fleetkit.keys.FleetKeys.init(keys, java.time.Clock.systemUTC());
         }
         Path spec = work.resolve("qemu-arm64.yml");
         Files.copy(Path.of("..", "examples", "qemu-arm64.yml"), spec, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -1,9 +1,9 @@
 package io.fleetkit.devicetests.simulated;
 
 import io.fleetkit.events.EventSink;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.bundle.BundleRelease;
 import io.fleetkit.ota.bundle.BundleWriter;
-import io.fleetkit.ota.keys.FleetKeys;
 import io.fleetkit.ota.server.FleetServer;
 import io.fleetkit.ota.server.FleetServerConfig;
 import io.fleetkit.ota.server.bundles.PublishedBundle;

@@ -2,12 +2,13 @@ package io.fleetkit.devicetests.simulated;
 
 import io.fleetkit.build.VersionNumber;
 import io.fleetkit.events.EventSink;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.bundle.BundleRelease;
 import io.fleetkit.ota.bundle.BundleWriter;
-import io.fleetkit.ota.keys.FleetKeys;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.FleetServer;
 import io.fleetkit.ota.server.FleetServerConfig;
+import io.fleetkit.ota.server.LocalFleetClient;
 import io.fleetkit.ota.server.db.DeviceRecord;
 import io.fleetkit.ota.server.rollout.RolloutStatus;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ final class OtaFixture implements AutoCloseable {
     }
 
     FleetClient client() throws Exception {
-        return keep(FleetClient.open(serverConfig().dataDir(), null, keyDir, Clock.systemUTC(), EventSink.NONE));
+        return keep(LocalFleetClient.open(serverConfig().dataDir(), null, keyDir, Clock.systemUTC(), EventSink.NONE));
     }
 
     <T extends AutoCloseable> T keep(T c) {

@@ -2,11 +2,12 @@ package io.fleetkit.devicetests.simulated;
 
 import io.fleetkit.build.VersionNumber;
 import io.fleetkit.events.EventSink;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.bundle.BundleRelease;
 import io.fleetkit.ota.bundle.BundleWriter;
-import io.fleetkit.ota.keys.FleetKeys;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.LocalFleetClient;
 import io.fleetkit.ota.server.rollout.Rollout;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
 import io.fleetkit.ota.server.rollout.RolloutState;
@@ -89,7 +90,7 @@ final class RolloutBench {
         heapReader.start();
         AtomicLong messages = new AtomicLong();
         MqttClient witness = new MqttClient(url, "bench-witness", new MemoryPersistence());
-        try (FleetClient client = FleetClient.open(data, null, dir.resolve("keys"), Clock.systemUTC(), EventSink.NONE)) {
+        try (FleetClient client = LocalFleetClient.open(data, null, dir.resolve("keys"), Clock.systemUTC(), EventSink.NONE)) {
             client.publish(v2, java.util.Optional.empty());
             witness.connect();
             witness.subscribe("fleet/v1/#", 0, (t, m) -> messages.incrementAndGet());

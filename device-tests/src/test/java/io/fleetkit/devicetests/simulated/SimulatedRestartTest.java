@@ -8,6 +8,7 @@ import io.fleetkit.ota.boot.Slot;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.FleetServer;
+import io.fleetkit.ota.server.LocalFleetClient;
 import io.fleetkit.ota.server.broker.EmbeddedBroker;
 import io.fleetkit.ota.server.rollout.Rollout;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
@@ -113,7 +114,7 @@ class SimulatedRestartTest {
             Await.until("phase 2 started", Duration.ofSeconds(60), () -> first.rollouts().status(r.id()).rollout().currentPhase() == 1,
                     () -> fleet.describe(UpdateState.COMMITTED) + "\n" + BrokerThreads.describe());
             f.stop(first);
-            try (FleetClient offline = FleetClient.open(f.serverConfig().dataDir(), null, f.keyDir, java.time.Clock.systemUTC(),
+            try (FleetClient offline = LocalFleetClient.open(f.serverConfig().dataDir(), null, f.keyDir, java.time.Clock.systemUTC(),
                     io.fleetkit.events.EventSink.NONE)) {
                 assertEquals(RolloutState.RUNNING, offline.status(r.id()).rollout().state(), "stopped mid-rollout");
                 assertTrue(offline.status(r.id()).totals().succeeded() < 10);
@@ -137,7 +138,7 @@ class SimulatedRestartTest {
     }
 
     private static List<io.fleetkit.ota.server.db.DeviceRecord> devices(OtaFixture f) throws Exception {
-        try (FleetClient c = FleetClient.open(f.serverConfig().dataDir(), null, f.keyDir, java.time.Clock.systemUTC(),
+        try (FleetClient c = LocalFleetClient.open(f.serverConfig().dataDir(), null, f.keyDir, java.time.Clock.systemUTC(),
                 io.fleetkit.events.EventSink.NONE)) {
             return c.devices();
         }

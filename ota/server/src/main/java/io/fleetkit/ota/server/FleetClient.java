@@ -1,127 +1,70 @@
 package io.fleetkit.ota.server;
 
-import io.fleetkit.events.EventSink;
-import io.fleetkit.events.FleetkitException;
-import io.fleetkit.ota.bundle.PemKeys;
-import io.fleetkit.ota.keys.FleetKeys;
-import io.fleetkit.ota.server.bundles.BundleStore;
 import io.fleetkit.ota.server.bundles.PublishedBundle;
-import io.fleetkit.ota.server.db.Database;
 import io.fleetkit.ota.server.db.DeviceRecord;
-import io.fleetkit.ota.server.db.DeviceStore;
-import io.fleetkit.ota.server.db.EventStore;
+import io.fleetkit.ota.server.db.NetbootAssignment;
 import io.fleetkit.ota.server.rollout.Rollout;
-import io.fleetkit.ota.server.rollout.RolloutEngine;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
 import io.fleetkit.ota.server.rollout.RolloutStatus;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What the CLI does to a fleet, straight on the database and data directory the server uses
- * (the embedded H2 is opened in AUTO_SERVER mode, so this works while the server runs). Changes
- * to desired states land in the database's outbox; the running server publishes them on its next
- * tick (within a second).
+ * Everything the CLI does to a fleet, in values: the commands go through this and nothing else,
+ * so where the fleet lives (its database and data directory here, {@link LocalFleetClient}; a
+ * server's API later) is the client's business. A fleet that cannot be reached is an
+ * {@link IOException}; what the fleet refuses (unknown device, bad name) is a
+ * {@link io.fleetkit.events.FleetkitException}.
  */
-public final class FleetClient implements AutoCloseable {
+public interface FleetClient extends AutoCloseable {
 
-    private final Path dataDir;
-    private final Path keyDir;
-    private final Clock clock;
-    private final EventSink sink;
-    private final Database db;
-    private final RolloutEngine engine;
-    private final DeviceStore devices = new DeviceStore();
-    private final EventStore events = new EventStore();
+    /** Every device the fleet knows, by id. */
+    List<DeviceRecord> devices() throws IOException;
 
-    private FleetClient(Path dataDir, Path keyDir, Clock clock, EventSink sink, Database db) {
-        this.dataDir = dataDir;
-        this.keyDir = keyDir;
-        this.clock = clock;
-        this.sink = sink;
-        this.db = db;
-        this.engine = new RolloutEngine(db, clock, sink);
-    }
+    /** One device and its newest events; an unknown id is {@code fleet.unknown-device}. */
+    DeviceView device(String id) throws IOException;
 
-    /** Opens the fleet in {@code dataDir} ({@code jdbcUrl} overrides its H2 database); {@code keyDir} is needed for publishing only. */
-    public static FleetClient open(Path dataDir, String jdbcUrl, Path keyDir, Clock clock, EventSink sink) throws IOException, SQLException {
-        if (jdbcUrl == null && !Files.isDirectory(dataDir)) {
-            throw new FleetkitException("fleet.no-data", "no fleet data directory at " + dataDir.toAbsolutePath(),
-                    "Start `fleet server` first (it creates it), or pass --data DIR / set FLEET_DATA.");
-        }
-        Files.createDirectories(dataDir);
-        String url = jdbcUrl != null ? jdbcUrl : Database.h2Url(dataDir);
-        return new FleetClient(dataDir, keyDir, clock, sink, Database.open(url));
-    }
+    /** Replaces the device's tags (its groups). */
+    void tagDevice(String id, List<String> tags) throws IOException;
 
-    public List<DeviceRecord> devices() throws SQLException {
-        return db.transaction(devices::list);
-    }
+    /** Verifies {@code bundle} with the fleet's signing key and stores it as {@code name} (default: its version). */
+    PublishedBundle publish(Path bundle, Optional<String> name) throws IOException;
 
-    public DeviceView device(String id) throws SQLException {
-        return db.transaction(c -> {
-            DeviceRecord d = devices.find(c, id).orElseThrow(() -> new FleetkitException("fleet.unknown-device",
-                    "no device " + id, "List devices with `fleet devices`."));
-            return new DeviceView(d, events.forDevice(c, id, 50));
-        });
-    }
+    List<PublishedBundle> bundles() throws IOException;
 
-    public void tagDevice(String id, List<String> tags) throws SQLException {
-        db.transaction(c -> {
-            devices.find(c, id).orElseThrow(() -> new FleetkitException("fleet.unknown-device", "no device " + id, null));
-            devices.setTags(c, id, tags);
-            return null;
-        });
-    }
+    Rollout createRollout(RolloutRequest request) throws IOException;
 
-    public PublishedBundle publish(Path bundle, Optional<String> name) throws IOException, SQLException {
-        Path pub = keyDir.resolve(FleetKeys.SIGNING_PUB);
-        if (!Files.isRegularFile(pub)) {
-            throw new FleetkitException("publish.no-signing-key", "no " + pub + " to verify the bundle with",
-                    "Pass --keys DIR (the directory `fleet keys init` made).");
-        }
-        return new BundleStore(db, dataDir, PemKeys.readPublicKey(pub), clock, sink).publish(bundle, name);
-    }
-
-    public List<PublishedBundle> bundles() throws SQLException {
-        return new BundleStore(db, dataDir, null, clock, sink).list();
-    }
-
-    public Rollout createRollout(RolloutRequest request) throws SQLException {
-        return engine.create(request);
-    }
-
-    public List<Rollout> rollouts() throws SQLException {
-        return engine.list();
-    }
+    List<Rollout> rollouts() throws IOException;
 
     /** {@code id} null: the newest rollout. */
-    public RolloutStatus status(String id) throws SQLException {
-        return engine.status(id);
-    }
+    RolloutStatus status(String id) throws IOException;
 
     /** {@code id} null: the one active rollout (refused when there is none or there are several). Returns it paused. */
-    public Rollout pause(String id) throws SQLException {
-        return engine.pause(id);
-    }
+    Rollout pause(String id) throws IOException;
 
     /** {@code id} null: the one active rollout. Returns it running. */
-    public Rollout resume(String id) throws SQLException {
-        return engine.resume(id);
-    }
+    Rollout resume(String id) throws IOException;
 
     /** {@code id} null: the one active rollout. Returns it aborted: a new rollout of its devices can start at once. */
-    public Rollout abort(String id) throws SQLException {
-        return engine.abort(id);
-    }
+    Rollout abort(String id) throws IOException;
+
+    /** Every netboot assignment in the order they apply, each with the known devices it decides now. */
+    List<NetbootAssignmentView> netbootAssignments() throws IOException;
+
+    /** Assigns {@code image} to the device or tag (an existing assignment keeps its place) and returns it as it now stands. */
+    NetbootAssignmentView assignNetboot(NetbootAssignment.Kind kind, String target, String image) throws IOException;
+
+    /** Removes the device's or tag's assignment; false when there was none. */
+    boolean unassignNetboot(NetbootAssignment.Kind kind, String target) throws IOException;
+
+    /**
+     * The assignment that decides the image of the netboot client with this MAC and/or Raspberry Pi
+     * serial (either may be null): the one of the device that reported them, else of its first-assigned tag.
+     */
+    Optional<NetbootAssignment> netbootAssignmentFor(String mac, String piSerial) throws IOException;
 
     @Override
-    public void close() {
-        db.close();
-    }
+    void close();
 }

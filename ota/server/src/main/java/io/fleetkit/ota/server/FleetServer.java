@@ -2,11 +2,11 @@ package io.fleetkit.ota.server;
 
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.keys.DeviceCertificateIssuer;
+import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.keys.KeyPairs;
+import io.fleetkit.keys.ServerCertificateIssuer;
 import io.fleetkit.ota.bundle.PemKeys;
-import io.fleetkit.ota.keys.DeviceCertificateIssuer;
-import io.fleetkit.ota.keys.FleetKeys;
-import io.fleetkit.ota.keys.KeyPairs;
-import io.fleetkit.ota.keys.ServerCertificateIssuer;
 import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.server.broker.BrokerLink;
 import io.fleetkit.ota.server.broker.BrokerTls;

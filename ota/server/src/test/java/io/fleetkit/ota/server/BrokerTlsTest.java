@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.fleetkit.events.EventSink;
-import io.fleetkit.ota.keys.DeviceCertificateIssuer;
-import io.fleetkit.ota.keys.FleetKeys;
-import io.fleetkit.ota.keys.KeyPairs;
+import io.fleetkit.keys.DeviceCertificateIssuer;
+import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.keys.KeyPairs;
 import io.fleetkit.ota.server.broker.TlsSockets;
 import java.nio.file.Path;
 import java.security.KeyPair;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fleetkit.events.EventSink;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.bundle.PemKeys;
-import io.fleetkit.ota.keys.FleetKeys;
 import io.fleetkit.ota.server.devices.BundleHttpServer;
 import io.fleetkit.ota.server.bundles.BundleStore;
 import io.fleetkit.ota.server.bundles.PublishedBundle;

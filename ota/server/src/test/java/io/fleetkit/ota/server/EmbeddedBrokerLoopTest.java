@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.fleetkit.events.Event;
 import io.fleetkit.events.EventSink;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.server.broker.EmbeddedBroker;
 import io.fleetkit.ota.server.db.DeviceStore;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetkit.events.EventSink;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.protocol.ChunkFrame;
 import io.fleetkit.ota.protocol.ChunkRequest;
 import io.fleetkit.ota.protocol.Topics;
@@ -247,7 +247,7 @@ class FleetServerEndToEndTest {
         awaitDevices(first, 4);
         Rollout r;
         // the rollout comes from the CLI's client, a second user of the database while the server runs (`fleet rollout --db`)
-        try (FleetClient cli = FleetClient.open(config.dataDir(), url, config.keyDir(), java.time.Clock.systemUTC(), EventSink.NONE)) {
+        try (FleetClient cli = LocalFleetClient.open(config.dataDir(), url, config.keyDir(), java.time.Clock.systemUTC(), EventSink.NONE)) {
             assertEquals(List.of("gw-000", "gw-001", "gw-002", "gw-003"), cli.devices().stream().map(d -> d.id()).toList());
             r = cli.createRollout(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("1,100%")));
         }

@@ -3,7 +3,7 @@ package io.fleetkit.ota.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fleetkit.events.EventSink;
-import io.fleetkit.ota.keys.FleetKeys;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.protocol.OnlineStatus;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.bundles.BundleStore;

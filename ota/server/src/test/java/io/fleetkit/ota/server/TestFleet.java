@@ -1,8 +1,8 @@
 package io.fleetkit.ota.server;
 
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.bundle.BundleRelease;
 import io.fleetkit.ota.bundle.BundleWriter;
-import io.fleetkit.ota.keys.FleetKeys;
 import io.fleetkit.ota.protocol.DeviceReport;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.protocol.UpdateStatus;

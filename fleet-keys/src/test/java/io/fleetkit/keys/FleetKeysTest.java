@@ -1,4 +1,4 @@
-package io.fleetkit.ota.keys;
+package io.fleetkit.keys;
 
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.ota.bundle.BundleReader;

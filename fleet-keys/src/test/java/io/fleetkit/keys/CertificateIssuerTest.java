@@ -1,4 +1,4 @@
-package io.fleetkit.ota.keys;
+package io.fleetkit.keys;
 
 import io.fleetkit.events.FleetkitException;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,17 @@
-package io.fleetkit.netboot;
+package io.fleetkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.netboot.AssignmentTable;
+import io.fleetkit.netboot.Assignments;
+import io.fleetkit.netboot.ClientIdentity;
 import io.fleetkit.ota.protocol.DeviceReport;
 import io.fleetkit.ota.protocol.UpdateStatus;
+import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.LocalFleetClient;
 import io.fleetkit.ota.server.db.Database;
 import io.fleetkit.ota.server.db.DeviceStore;
 import io.fleetkit.ota.server.db.NetbootAssignment;
@@ -17,6 +22,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +31,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Netboot assignments read live from a real H2 fleet database, also while another process (the server) holds it. */
-class DatabaseAssignmentsTest {
+/** Netboot assignments read live through the fleet client from a real H2 fleet database, also while another process (the server) holds it. */
+class FleetNetbootAssignmentsTest {
 
     private static final String MAC = "dc:a6:32:01:02:03";
     private static final Instant NOW = Instant.parse("2026-11-28T00:00:00Z");
 
     @TempDir
     Path dir;
+
+    private static FleetClient client(String url) throws Exception {
+        return LocalFleetClient.openDatabase(url, Clock.systemUTC(), EventSink.NONE);
+    }
 
     private static void seed(Database db) throws Exception {
         db.transaction(c -> {
@@ -48,7 +58,8 @@ class DatabaseAssignmentsTest {
     @Test
     void findsTheImageByMacOrPiSerialAndFollowsTagChangesWithoutReopening() throws Exception {
         String url = Database.h2Url(dir);
-        try (Database db = Database.open(url); DatabaseAssignments assignments = new DatabaseAssignments(db, EventSink.NONE)) {
+        try (Database db = Database.open(url); FleetClient client = client(url)) {
+            FleetNetbootAssignments assignments = new FleetNetbootAssignments(client, EventSink.NONE);
             seed(db);
             assertEquals(Optional.of("lab-image"), assignments.imageFor(ClientIdentity.ofMac(MAC)));
             assertEquals(Optional.of("lab-image"), assignments.imageFor(new ClientIdentity(null, "c0ffee01")));
@@ -65,16 +76,16 @@ class DatabaseAssignmentsTest {
 
     @Test
     void flagsWinOverTheDatabaseWhichWinsOverTheFlagsDefault() throws Exception {
-        try (DatabaseAssignments db = DatabaseAssignments.open(Database.h2Url(dir), EventSink.NONE)) {
+        try (FleetClient client = client(Database.h2Url(dir))) {
+            FleetNetbootAssignments db = new FleetNetbootAssignments(client, EventSink.NONE);
             try (Database seeding = Database.open(Database.h2Url(dir))) {
                 seed(seeding);
             }
-            Assignments both = DatabaseAssignments.layered(
-                    AssignmentTable.parse(List.of("dc:a6:32:0a:0b:0c=pinned", "default=fallback"), "--assign"), db);
+            Assignments both = AssignmentTable.parse(List.of("dc:a6:32:0a:0b:0c=pinned", "default=fallback"), "--assign").over(db);
             assertEquals(Optional.of("lab-image"), both.imageFor(ClientIdentity.ofMac(MAC)));
             assertEquals(Optional.of("fallback"), both.imageFor(ClientIdentity.ofMac("dc:a6:32:99:99:99")));
             assertEquals(Optional.of("pinned"), both.imageFor(ClientIdentity.ofMac("dc:a6:32:0a:0b:0c")));
-            Assignments pinned = DatabaseAssignments.layered(AssignmentTable.parse(List.of(MAC + "=pinned"), "--assign"), db);
+            Assignments pinned = AssignmentTable.parse(List.of(MAC + "=pinned"), "--assign").over(db);
             assertEquals(Optional.of("pinned"), pinned.imageFor(ClientIdentity.ofMac(MAC)));
             assertEquals(Optional.empty(), pinned.imageFor(ClientIdentity.ofMac("dc:a6:32:99:99:99")));
         }
@@ -82,7 +93,8 @@ class DatabaseAssignmentsTest {
 
     @Test
     void aFailingDatabaseFailsTheLookupInsteadOfBootingTheDefault() throws Exception {
-        try (Database db = Database.open(Database.h2Url(dir)); DatabaseAssignments assignments = new DatabaseAssignments(db, EventSink.NONE)) {
+        try (Database db = Database.open(Database.h2Url(dir)); FleetClient client = client(Database.h2Url(dir))) {
+            FleetNetbootAssignments assignments = new FleetNetbootAssignments(client, EventSink.NONE);
             seed(db);
             db.transaction(c -> c.createStatement().execute("DROP TABLE netboot_assignments"));
             FleetkitException e = assertThrows(FleetkitException.class, () -> assignments.imageFor(ClientIdentity.ofMac(MAC)));
@@ -105,7 +117,8 @@ class DatabaseAssignmentsTest {
                 in.println(command);
                 assertEquals("ok", out.readLine(), command);
             }
-            try (DatabaseAssignments assignments = DatabaseAssignments.open(url, EventSink.NONE)) {
+            try (FleetClient client = client(url)) {
+                FleetNetbootAssignments assignments = new FleetNetbootAssignments(client, EventSink.NONE);
                 assertEquals(Optional.of("lab-image"), assignments.imageFor(ClientIdentity.ofMac(MAC)));
                 in.println("tag pi-001 field");
                 assertEquals("ok", out.readLine());

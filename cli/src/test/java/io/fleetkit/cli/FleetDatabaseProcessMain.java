@@ -1,4 +1,4 @@
-package io.fleetkit.netboot;
+package io.fleetkit.cli;
 
 import io.fleetkit.ota.protocol.DeviceReport;
 import io.fleetkit.ota.protocol.UpdateStatus;

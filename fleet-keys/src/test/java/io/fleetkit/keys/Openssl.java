@@ -1,4 +1,4 @@
-package io.fleetkit.ota.keys;
+package io.fleetkit.keys;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

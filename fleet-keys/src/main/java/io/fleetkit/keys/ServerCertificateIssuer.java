@@ -1,4 +1,4 @@
-package io.fleetkit.ota.keys;
+package io.fleetkit.keys;
 
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;

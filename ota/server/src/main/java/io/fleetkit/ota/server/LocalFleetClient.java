@@ -1,0 +1,214 @@
+package io.fleetkit.ota.server;
+
+import io.fleetkit.events.EventSink;
+import io.fleetkit.events.FleetkitException;
+import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.ota.bundle.PemKeys;
+import io.fleetkit.ota.server.bundles.BundleStore;
+import io.fleetkit.ota.server.bundles.PublishedBundle;
+import io.fleetkit.ota.server.db.Database;
+import io.fleetkit.ota.server.db.DeviceRecord;
+import io.fleetkit.ota.server.db.DeviceStore;
+import io.fleetkit.ota.server.db.EventStore;
+import io.fleetkit.ota.server.db.NetbootAssignment;
+import io.fleetkit.ota.server.db.NetbootAssignmentStore;
+import io.fleetkit.ota.server.rollout.Rollout;
+import io.fleetkit.ota.server.rollout.RolloutEngine;
+import io.fleetkit.ota.server.rollout.RolloutRequest;
+import io.fleetkit.ota.server.rollout.RolloutStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The fleet client that works straight on the database and data directory the server uses (the
+ * embedded H2 is opened in AUTO_SERVER mode, so this works while the server runs). Changes to
+ * desired states land in the database's outbox; the running server publishes them on its next
+ * tick (within a second). A database failure is an {@link IOException} naming the database.
+ */
+public final class LocalFleetClient implements FleetClient {
+
+    private final Path dataDir;
+    private final Path keyDir;
+    private final Clock clock;
+    private final EventSink sink;
+    private final Database db;
+    private final RolloutEngine engine;
+    private final DeviceStore devices = new DeviceStore();
+    private final EventStore events = new EventStore();
+    private final NetbootAssignmentStore netboot = new NetbootAssignmentStore();
+
+    private LocalFleetClient(Path dataDir, Path keyDir, Clock clock, EventSink sink, Database db) {
+        this.dataDir = dataDir;
+        this.keyDir = keyDir;
+        this.clock = clock;
+        this.sink = sink;
+        this.db = db;
+        this.engine = new RolloutEngine(db, clock, sink);
+    }
+
+    /** Opens the fleet in {@code dataDir} ({@code jdbcUrl} overrides its H2 database); {@code keyDir} is needed for publishing only. */
+    public static LocalFleetClient open(Path dataDir, String jdbcUrl, Path keyDir, Clock clock, EventSink sink) throws IOException {
+        if (jdbcUrl == null && !Files.isDirectory(dataDir)) {
+            throw new FleetkitException("fleet.no-data", "no fleet data directory at " + dataDir.toAbsolutePath(),
+                    "Start `fleet server` first (it creates it), or pass --data DIR / set FLEET_DATA.");
+        }
+        Files.createDirectories(dataDir);
+        String url = jdbcUrl != null ? jdbcUrl : Database.h2Url(dataDir);
+        return new LocalFleetClient(dataDir, keyDir, clock, sink, connect(url));
+    }
+
+    /** Opens the fleet's database alone, with no data directory: everything but publishing. */
+    public static LocalFleetClient openDatabase(String jdbcUrl, Clock clock, EventSink sink) throws IOException {
+        return new LocalFleetClient(null, null, clock, sink, connect(jdbcUrl));
+    }
+
+    private static Database connect(String url) throws IOException {
+        try {
+            return Database.open(url);
+        } catch (SQLException e) {
+            throw failed(url, e);
+        }
+    }
+
+    @Override
+    public List<DeviceRecord> devices() throws IOException {
+        return inDatabase(devices::list);
+    }
+
+    @Override
+    public DeviceView device(String id) throws IOException {
+        return inDatabase(c -> {
+            DeviceRecord d = devices.find(c, id).orElseThrow(() -> new FleetkitException("fleet.unknown-device",
+                    "no device " + id, "List devices with `fleet devices`."));
+            return new DeviceView(d, events.forDevice(c, id, 50));
+        });
+    }
+
+    @Override
+    public void tagDevice(String id, List<String> tags) throws IOException {
+        inDatabase(c -> {
+            devices.find(c, id).orElseThrow(() -> new FleetkitException("fleet.unknown-device", "no device " + id, null));
+            devices.setTags(c, id, tags);
+            return null;
+        });
+    }
+
+    @Override
+    public PublishedBundle publish(Path bundle, Optional<String> name) throws IOException {
+        if (dataDir == null) {
+            throw new FleetkitException("publish.no-data", "publishing needs the fleet data directory (bundles are stored there)",
+                    "Pass --data DIR or set FLEET_DATA.");
+        }
+        Path pub = keyDir == null ? Path.of(FleetKeys.SIGNING_PUB) : keyDir.resolve(FleetKeys.SIGNING_PUB);
+        if (keyDir == null || !Files.isRegularFile(pub)) {
+            throw new FleetkitException("publish.no-signing-key", "no " + pub + " to verify the bundle with",
+                    "Pass --keys DIR (the directory `fleet keys init` made).");
+        }
+        BundleStore store = new BundleStore(db, dataDir, PemKeys.readPublicKey(pub), clock, sink);
+        return sql(() -> store.publish(bundle, name));
+    }
+
+    @Override
+    public List<PublishedBundle> bundles() throws IOException {
+        return sql(() -> new BundleStore(db, dataDir, null, clock, sink).list());
+    }
+
+    @Override
+    public Rollout createRollout(RolloutRequest request) throws IOException {
+        return sql(() -> engine.create(request));
+    }
+
+    @Override
+    public List<Rollout> rollouts() throws IOException {
+        return sql(() -> engine.list());
+    }
+
+    @Override
+    public RolloutStatus status(String id) throws IOException {
+        return sql(() -> engine.status(id));
+    }
+
+    @Override
+    public Rollout pause(String id) throws IOException {
+        return sql(() -> engine.pause(id));
+    }
+
+    @Override
+    public Rollout resume(String id) throws IOException {
+        return sql(() -> engine.resume(id));
+    }
+
+    @Override
+    public Rollout abort(String id) throws IOException {
+        return sql(() -> engine.abort(id));
+    }
+
+    @Override
+    public List<NetbootAssignmentView> netbootAssignments() throws IOException {
+        return inDatabase(c -> {
+            List<NetbootAssignment> all = netboot.list(c);
+            List<DeviceRecord> known = devices.list(c);
+            return all.stream().map(a -> view(all, known, a)).toList();
+        });
+    }
+
+    @Override
+    public NetbootAssignmentView assignNetboot(NetbootAssignment.Kind kind, String target, String image) throws IOException {
+        return inDatabase(c -> {
+            netboot.put(c, kind, target, image, clock.instant());
+            List<NetbootAssignment> all = netboot.list(c);
+            NetbootAssignment saved = all.stream().filter(a -> a.kind() == kind && a.target().equals(target)).findFirst().orElseThrow();
+            return view(all, devices.list(c), saved);
+        });
+    }
+
+    @Override
+    public boolean unassignNetboot(NetbootAssignment.Kind kind, String target) throws IOException {
+        return inDatabase(c -> netboot.remove(c, kind, target));
+    }
+
+    @Override
+    public Optional<NetbootAssignment> netbootAssignmentFor(String mac, String piSerial) throws IOException {
+        return inDatabase(c -> netboot.assignmentFor(c, mac, piSerial));
+    }
+
+    /** {@code a} with the known devices whose netboot image it decides, by the store's rule. */
+    private static NetbootAssignmentView view(List<NetbootAssignment> all, List<DeviceRecord> known, NetbootAssignment a) {
+        return new NetbootAssignmentView(a, known.stream()
+                .filter(d -> NetbootAssignmentStore.decide(all, d.id(), d.tags()).filter(a::equals).isPresent())
+                .map(DeviceRecord::id).toList());
+    }
+
+    /** A call on the database, or on the stores and the engine that use it. */
+    @FunctionalInterface
+    private interface SqlCall<T> {
+        T call() throws SQLException, IOException;
+    }
+
+    private <T> T sql(SqlCall<T> call) throws IOException {
+        try {
+            return call.call();
+        } catch (SQLException e) {
+            throw failed(db.url(), e);
+        }
+    }
+
+    private <T> T inDatabase(Database.Work<T> work) throws IOException {
+        return sql(() -> db.transaction(work));
+    }
+
+    /** The database failed: to the client's users, the fleet could not be reached (as a remote client's network would fail). */
+    private static IOException failed(String url, SQLException e) {
+        return new IOException("the fleet database " + url + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}
