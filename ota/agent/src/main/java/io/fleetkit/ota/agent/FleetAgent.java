@@ -5,6 +5,7 @@ import io.fleetkit.events.FleetkitException;
 import io.fleetkit.ota.boot.BootBackend;
 import io.fleetkit.ota.boot.FatFileInPlace;
 import io.fleetkit.ota.bundle.PemKeys;
+import io.fleetkit.ota.protocol.ChunkFrame;
 import io.fleetkit.ota.protocol.OnlineStatus;
 import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.mqtt.MqttOptions;
@@ -121,8 +122,10 @@ public final class FleetAgent implements AutoCloseable {
         // (moquette #750). Nothing is lost: desired is retained, chunks are asked for again, events
         // stay in the outbox until the server acknowledges them, and subscriptions are renewed on
         // every connect. MqttLink reconnects (1 s doubling to 30 s).
+        // The largest message the agent takes is a chunk frame; anything announced larger ends the connection unread.
         MqttOptions o = MqttOptions.of(config.brokerUrl(), deviceId).withKeepAlive(30).withConnectTimeout(Duration.ofSeconds(10))
-                .withWill(new Will(topics.online(deviceId), OnlineStatus.lastWill().encode(), 1, true));
+                .withWill(new Will(topics.online(deviceId), OnlineStatus.lastWill().encode(), 1, true))
+                .withMaxIncomingMessageBytes(ChunkFrame.MAX_FRAME);
         if (config.brokerUrl().startsWith("ssl://")) {
             Optional<TlsCredentials> tls = TlsCredentials.resolve(config, boot);
             if (tls.isPresent()) {
