@@ -59,9 +59,9 @@ public final class FleetAgent implements AutoCloseable {
             rebooting = true;
             rebooter.reboot(kind);
         };
-        this.machine = new UpdateStateMachine(deviceId, config.board(), List.of(PemKeys.readPublicKey(config.signingPublicKey())),
-                new AgentStateStore(config.dataDir()), boot, config.disk(), marking, clock, bootId, config.versionNumber(), sink,
-                config.downloadSyncBytes());
+        this.machine = new UpdateStateMachine(deviceId, bootId, config.versionNumber(), new AgentStateStore(config.dataDir()), boot, marking,
+                new BundleCheck(config.board(), List.of(PemKeys.readPublicKey(config.signingPublicKey())), config.disk(), clock),
+                new SlotDownload(config.disk(), boot, config.downloadSyncBytes()), clock, sink);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleet-agent-" + deviceId);
             t.setDaemon(true);
