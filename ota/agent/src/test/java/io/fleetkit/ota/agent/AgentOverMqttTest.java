@@ -208,12 +208,24 @@ class AgentOverMqttTest {
         return new DesiredUpdate(b.manifest().version(), b.manifest().versionNumber(), "r-1", b.ref(), url);
     }
 
+    /** A 2.0.0 bundle signed with {@code key} whose slot image is {@code chunks} chunks and a few hundred bytes. */
+    private TestSlots.Bundle v2(SigningKey key, int chunks) throws Exception {
+        Path image = TestSlots.slotImage(dir.resolve("v2"), "2.0.0", TestSlots.CHUNK * chunks + 500);
+        return TestSlots.bundle(TestSlots.release("2.0.0", 2000000), image, key);
+    }
+
+    /** Slot B holds the bundle's slot image, and the boot state has it on trial. */
+    private static void assertInstalledIntoB(SimulatedDevice device, TestSlots.Bundle bundle) throws Exception {
+        assertArrayEquals(java.util.Arrays.copyOfRange(bundle.bytes(), (int) bundle.headerSize(), bundle.bytes().length),
+                java.util.Arrays.copyOf(TestSlots.readSlot(device.disk, Slot.B), (int) bundle.manifest().slotSize()));
+        assertEquals(Slot.B, device.bootState().trial());
+    }
+
     @Test
     void downloadsOverHttpWhenTheDesiredUpdateHasAUrlAndInstalls() throws Exception {
         SigningKey key = TestSlots.newKey();
         SimulatedDevice device = new SimulatedDevice(dir.resolve("dev"), key, 2, "1.0.0");
-        Path v2 = TestSlots.slotImage(dir.resolve("v2"), "2.0.0", TestSlots.CHUNK * 6 + 500);
-        TestSlots.Bundle bundle = TestSlots.bundle(TestSlots.release("2.0.0", 2000000), v2, key);
+        TestSlots.Bundle bundle = v2(key, 6);
         List<String> ranges = new CopyOnWriteArrayList<>();
         HttpServer http = bundleOverHttp(bundle.bytes(), ranges);
         try (MosquittoBroker broker = new MosquittoBroker(dir);
@@ -231,9 +243,7 @@ class AgentOverMqttTest {
             assertTrue(server.requests.isEmpty(), "nothing asked over MQTT: " + server.requests);
             assertEquals(UpdateState.REBOOTING, device.store().load().orElseThrow().state());
             assertEquals(bundle.manifest().chunkCount(), device.store().load().orElseThrow().chunksDone());
-            assertArrayEquals(java.util.Arrays.copyOfRange(bundle.bytes(), (int) bundle.headerSize(), bundle.bytes().length),
-                    java.util.Arrays.copyOf(TestSlots.readSlot(device.disk, Slot.B), (int) bundle.manifest().slotSize()));
-            assertEquals(Slot.B, device.bootState().trial());
+            assertInstalledIntoB(device, bundle);
         } finally {
             http.stop(0);
         }
@@ -243,8 +253,7 @@ class AgentOverMqttTest {
     void fallsBackToMqttChunksWhenHttpFailsAndTellsTheServer() throws Exception {
         SigningKey key = TestSlots.newKey();
         SimulatedDevice device = new SimulatedDevice(dir.resolve("dev"), key, 2, "1.0.0");
-        Path v2 = TestSlots.slotImage(dir.resolve("v2"), "2.0.0", TestSlots.CHUNK * 4 + 500);
-        TestSlots.Bundle bundle = TestSlots.bundle(TestSlots.release("2.0.0", 2000000), v2, key);
+        TestSlots.Bundle bundle = v2(key, 4);
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort(); // nothing listens there once it is closed
@@ -264,9 +273,7 @@ class AgentOverMqttTest {
             assertEquals(UpdateState.DOWNLOADING, fallback.state());
             assertTrue(server.payloadRequests().containsAll(java.util.stream.IntStream.range(0, bundle.manifest().chunkCount()).boxed().toList()),
                     "every chunk came over MQTT: " + server.payloadRequests());
-            assertArrayEquals(java.util.Arrays.copyOfRange(bundle.bytes(), (int) bundle.headerSize(), bundle.bytes().length),
-                    java.util.Arrays.copyOf(TestSlots.readSlot(device.disk, Slot.B), (int) bundle.manifest().slotSize()));
-            assertEquals(Slot.B, device.bootState().trial());
+            assertInstalledIntoB(device, bundle);
         }
     }
 }
