@@ -4,7 +4,10 @@ import io.fleetkit.events.EventSink;
 import io.fleetkit.ota.agent.AgentConfig;
 import io.fleetkit.ota.agent.AgentStateStore;
 import io.fleetkit.ota.agent.BootBackends;
+import io.fleetkit.ota.agent.BundleCheck;
+import io.fleetkit.ota.agent.SlotDownload;
 import io.fleetkit.ota.agent.UpdateStateMachine;
+import io.fleetkit.ota.boot.BootBackend;
 import io.fleetkit.ota.bundle.BundleManifest;
 import io.fleetkit.ota.bundle.BundleReader;
 import io.fleetkit.ota.bundle.ChunkVerifier;
@@ -110,9 +113,10 @@ final class InstallBench {
                 "broker.url", "tcp://127.0.0.1:1", "disk.device", disk.toString(), "boot.backend", "uboot-script",
                 "data.dir", dir.resolve("data").toString(), "proc.cmdline", dir.resolve("cmdline").toString(),
                 "download.syncBytes", Long.toString(syncBytes)), "install bench");
-        UpdateStateMachine machine = new UpdateStateMachine("bench-install", c.board(), List.of(key), new AgentStateStore(c.dataDir()),
-                BootBackends.create(c), disk, kind -> { }, Clock.systemUTC(), "bench-boot", c.versionNumber(), EventSink.NONE,
-                c.downloadSyncBytes());
+        BootBackend boot = BootBackends.create(c);
+        UpdateStateMachine machine = new UpdateStateMachine("bench-install", "bench-boot", c.versionNumber(), new AgentStateStore(c.dataDir()),
+                boot, kind -> { }, new BundleCheck(c.board(), List.of(key), disk, Clock.systemUTC()),
+                new SlotDownload(disk, boot, c.downloadSyncBytes()), Clock.systemUTC(), EventSink.NONE);
         machine.resume();
         if (!machine.offer(new DesiredUpdate(m.version(), m.versionNumber(), "bench", ref, null))) {
             throw new IllegalStateException("the bench device did not take the update");

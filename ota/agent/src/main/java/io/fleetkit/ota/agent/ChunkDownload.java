@@ -5,6 +5,7 @@ import io.fleetkit.ota.protocol.ChunkFrame;
 import io.fleetkit.ota.protocol.ChunkPart;
 import io.fleetkit.ota.protocol.ChunkRequest;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,24 +14,11 @@ import java.util.function.Consumer;
 
 /**
  * The download of one bundle as chunks over MQTT: asks for the signed header, then keeps a window
- * of payload chunk requests outstanding ({@link ChunkTransfer}), and passes each answer on — the
- * header to be verified, verified chunks in order to be written. Runs on the agent's thread.
+ * of payload chunk requests outstanding ({@link ChunkTransfer}), and passes each answer on to a
+ * {@link DownloadReceiver} — the header to be verified, verified chunks in order to be written.
+ * Runs on the agent's thread.
  */
 final class ChunkDownload {
-
-    /** Where the download's results go (the update driver). */
-    interface Receiver {
-        /** Verifies and keeps the signed header; throws the refusal if it is not acceptable. */
-        VerifiedManifest header(byte[] bytes) throws Exception;
-
-        /** Writes one verified chunk to the slot (chunks come in order). */
-        void write(int index, byte[] data) throws Exception;
-
-        /** Records that chunks {@code 0..next-1} are written (durable at the state machine's next checkpoint). */
-        void writtenUpTo(int next) throws Exception;
-
-        void serverError(ChunkFrame f) throws Exception;
-    }
 
     private final String bundle;
     private final int window;
@@ -75,35 +63,35 @@ final class ChunkDownload {
         }
     }
 
-    /** Takes a frame for this bundle; true when every chunk is written. */
-    boolean onFrame(ChunkFrame f, Receiver receiver) throws Exception {
-        if (f.isError()) {
-            receiver.serverError(f);
-            return false;
-        }
+    /**
+     * Takes a header or payload frame for this bundle (an error frame is the caller's to handle):
+     * the header goes to {@code receiver} to be verified, payload chunks once they are ready, in
+     * order, until the receiver wants no more.
+     */
+    void onFrame(ChunkFrame f, DownloadReceiver receiver) throws IOException {
         if (f.part() == ChunkPart.HEADER) {
             if (transfer == null) {
-                resumeAt(receiver.header(f.data()), 0);
-                ask();
+                VerifiedManifest v = receiver.header(f.data());
+                if (v != null) {
+                    resumeAt(v, 0);
+                    ask();
+                }
             }
-            return false;
+            return;
         }
         if (transfer == null) {
-            return false;
+            return;
         }
         List<ChunkTransfer.Ready> ready = transfer.accept(f.index(), f.data());
         if (ready.isEmpty()) {
-            return false;
+            return;
         }
         for (ChunkTransfer.Ready r : ready) {
-            receiver.write(r.index(), r.data());
+            if (!receiver.chunk(r.index(), r.data())) {
+                return;
+            }
             transfer.written(r.index());
         }
-        receiver.writtenUpTo(transfer.next());
-        if (transfer.done()) {
-            return true;
-        }
         ask();
-        return false;
     }
 }

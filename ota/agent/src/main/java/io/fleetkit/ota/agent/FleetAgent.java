@@ -5,6 +5,7 @@ import io.fleetkit.events.FleetkitException;
 import io.fleetkit.ota.boot.BootBackend;
 import io.fleetkit.ota.boot.FatFileInPlace;
 import io.fleetkit.ota.bundle.PemKeys;
+import io.fleetkit.ota.protocol.ChunkFrame;
 import io.fleetkit.ota.protocol.OnlineStatus;
 import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.mqtt.MqttOptions;
@@ -58,9 +59,9 @@ public final class FleetAgent implements AutoCloseable {
             rebooting = true;
             rebooter.reboot(kind);
         };
-        this.machine = new UpdateStateMachine(deviceId, config.board(), List.of(PemKeys.readPublicKey(config.signingPublicKey())),
-                new AgentStateStore(config.dataDir()), boot, config.disk(), marking, clock, bootId, config.versionNumber(), sink,
-                config.downloadSyncBytes());
+        this.machine = new UpdateStateMachine(deviceId, bootId, config.versionNumber(), new AgentStateStore(config.dataDir()), boot, marking,
+                new BundleCheck(config.board(), List.of(PemKeys.readPublicKey(config.signingPublicKey())), config.disk(), clock),
+                new SlotDownload(config.disk(), boot, config.downloadSyncBytes()), clock, sink);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleet-agent-" + deviceId);
             t.setDaemon(true);
@@ -121,8 +122,10 @@ public final class FleetAgent implements AutoCloseable {
         // (moquette #750). Nothing is lost: desired is retained, chunks are asked for again, events
         // stay in the outbox until the server acknowledges them, and subscriptions are renewed on
         // every connect. MqttLink reconnects (1 s doubling to 30 s).
+        // The largest message the agent takes is a chunk frame; anything announced larger ends the connection unread.
         MqttOptions o = MqttOptions.of(config.brokerUrl(), deviceId).withKeepAlive(30).withConnectTimeout(Duration.ofSeconds(10))
-                .withWill(new Will(topics.online(deviceId), OnlineStatus.lastWill().encode(), 1, true));
+                .withWill(new Will(topics.online(deviceId), OnlineStatus.lastWill().encode(), 1, true))
+                .withMaxIncomingMessageBytes(ChunkFrame.MAX_FRAME);
         if (config.brokerUrl().startsWith("ssl://")) {
             Optional<TlsCredentials> tls = TlsCredentials.resolve(config, boot);
             if (tls.isPresent()) {

@@ -29,14 +29,8 @@ final class HttpDownload implements Runnable {
     private static final int CONNECT_TIMEOUT_MS = 5_000;
     private static final int READ_TIMEOUT_MS = 30_000;
 
-    /** What the download reports; each call runs on the agent's thread. */
-    interface Receiver {
-        /** Verifies and keeps the signed header; throws the refusal if it is not acceptable. */
-        VerifiedManifest header(byte[] bytes) throws Exception;
-
-        /** Writes one verified chunk (in order) and records it; false when the download is no longer wanted. */
-        boolean chunk(int index, byte[] data) throws Exception;
-
+    /** Where the download delivers (as every download does) and how it ended, which it reports from its own thread; each call runs on the agent's thread. */
+    interface Receiver extends DownloadReceiver {
         void refused(BundleRefusedException e) throws Exception;
 
         void failed(String why) throws Exception;

@@ -21,9 +21,9 @@ import java.util.function.Consumer;
 /**
  * Moves the {@link UpdateStateMachine} along: takes desired updates, downloads the bundle —
  * over HTTP when the desired update offers a {@code url}, else (or after HTTP failed) as chunks
- * over MQTT — writes each verified chunk to the slot in order and records the verified prefix,
- * installs when complete, and runs the health checks of a trial. Runs on the agent's thread;
- * the HTTP download's own thread hands its chunks over to it.
+ * over MQTT — writes each verified chunk to the slot in order and records the verified prefix
+ * (one {@link DownloadReceiver} for both), installs when complete, and runs the health checks of
+ * a trial. Runs on the agent's thread; the HTTP download's own thread hands its chunks over to it.
  */
 final class UpdateDriver {
 
@@ -38,6 +38,7 @@ final class UpdateDriver {
     private final Consumer<ChunkRequest> send;
     private final BooleanSupplier online;
     private final String deviceId;
+    private final DownloadReceiver slot = new SlotReceiver();
     private ChunkDownload chunks;
     private HttpDownload http;
     private Thread httpThread;
@@ -155,9 +156,11 @@ final class UpdateDriver {
             return;
         }
         try {
-            if (chunks.onFrame(f, new ChunkReceiver())) {
-                chunks = null;
-                machine.install();
+            if (f.isError()) {
+                stopDownloads();
+                machine.fail(f.error(), "the server answered " + f.part().wire() + " " + f.index() + " with " + f.error());
+            } else {
+                chunks.onFrame(f, slot);
             }
         } catch (BundleRefusedException e) {
             refused(e);
@@ -194,30 +197,26 @@ final class UpdateDriver {
         }
     }
 
-    private void writeChunk(int index, byte[] data) throws IOException {
-        machine.slotWriter().writeChunk(machine.verifiedManifest().manifest(), index, data, data.length);
-    }
-
-    private final class ChunkReceiver implements ChunkDownload.Receiver {
+    /** Writes what either download delivers into the slot through the state machine, and installs once the last chunk is recorded. */
+    private final class SlotReceiver implements DownloadReceiver {
         @Override
         public VerifiedManifest header(byte[] bytes) throws IOException {
             return machine.acceptHeader(bytes);
         }
 
         @Override
-        public void write(int index, byte[] data) throws IOException {
-            writeChunk(index, data);
-        }
-
-        @Override
-        public void writtenUpTo(int next) throws IOException {
-            machine.chunksDone(next);
-        }
-
-        @Override
-        public void serverError(ChunkFrame f) throws IOException {
+        public boolean chunk(int index, byte[] data) throws IOException {
+            if (machine.state().state() != UpdateState.DOWNLOADING || index != machine.state().chunksDone()) {
+                return false;
+            }
+            machine.slotWriter().writeChunk(machine.verifiedManifest().manifest(), index, data, data.length);
+            machine.chunksDone(index + 1);
+            if (index + 1 < machine.verifiedManifest().manifest().chunkCount()) {
+                return true;
+            }
             stopDownloads();
-            machine.fail(f.error(), "the server answered " + f.part().wire() + " " + f.index() + " with " + f.error());
+            machine.install();
+            return false;
         }
     }
 
@@ -235,22 +234,12 @@ final class UpdateDriver {
 
         @Override
         public VerifiedManifest header(byte[] bytes) throws IOException {
-            return current() ? machine.acceptHeader(bytes) : null;
+            return current() ? slot.header(bytes) : null;
         }
 
         @Override
         public boolean chunk(int index, byte[] data) throws IOException {
-            if (!current() || index != machine.state().chunksDone()) {
-                return false;
-            }
-            writeChunk(index, data);
-            machine.chunksDone(index + 1);
-            if (index + 1 == machine.verifiedManifest().manifest().chunkCount()) {
-                http = null;
-                machine.install();
-                return false;
-            }
-            return true;
+            return current() && slot.chunk(index, data);
         }
 
         @Override

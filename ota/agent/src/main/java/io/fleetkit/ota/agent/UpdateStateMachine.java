@@ -1,26 +1,17 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.EventSink;
-import io.fleetkit.events.FleetkitException;
 import io.fleetkit.ota.boot.BootBackend;
-import io.fleetkit.ota.boot.MbrPartitions;
 import io.fleetkit.ota.boot.RebootKind;
 import io.fleetkit.ota.boot.Slot;
 import io.fleetkit.ota.bundle.BundleHeader;
-import io.fleetkit.ota.bundle.BundleReader;
-import io.fleetkit.ota.bundle.BundleRefusal;
 import io.fleetkit.ota.bundle.BundleRefusedException;
-import io.fleetkit.ota.bundle.DeviceFacts;
-import io.fleetkit.ota.bundle.UpdatePolicy;
 import io.fleetkit.ota.bundle.VerifiedManifest;
 import io.fleetkit.ota.protocol.DesiredUpdate;
 import io.fleetkit.ota.protocol.UpdateEvent;
 import io.fleetkit.ota.protocol.UpdateState;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.util.List;
 
@@ -30,7 +21,10 @@ import java.util.List;
  * the action it announces (arming a trial, rebooting), and {@link #resume()} reconciles the
  * saved state with what the bootloader actually did, so a power cut at any instant resumes or
  * fails safe. See {@link #resume()} for the rules. Download progress is the exception: it is
- * made durable at checkpoints ({@link #chunksDone(int)}), not per chunk.
+ * made durable at checkpoints ({@link #chunksDone(int)}), not per chunk. This class is the one
+ * owner of the persisted state; its two helpers get what they need from it and report back:
+ * {@link BundleCheck} judges bundle headers, {@link SlotDownload} writes the target slot and
+ * makes the progress durable.
  */
 public final class UpdateStateMachine {
 
@@ -38,36 +32,36 @@ public final class UpdateStateMachine {
     public enum Next { NOTHING, DOWNLOAD, INSTALL, HEALTH_CHECK, REBOOTED }
 
     private final String deviceId;
-    private final String board;
-    private final List<PublicKey> trusted;
-    private final AgentStateStore store;
-    private final BootBackend boot;
-    private final Path disk;
-    private final Rebooter rebooter;
-    private final Clock clock;
     private final String bootId;
     private final long runningVersionNumber;
+    private final AgentStateStore store;
+    private final BootBackend boot;
+    private final Rebooter rebooter;
+    private final BundleCheck bundles;
+    private final SlotDownload download;
+    private final Clock clock;
     private final EventSink sink;
-    private final SlotCheckpoints slot;
     private AgentState state;
     private VerifiedManifest verified;
 
-    /** {@code syncBytes}: how many bytes may be written to the slot between two durable checkpoints ({@code download.syncBytes}). */
-    public UpdateStateMachine(String deviceId, String board, List<PublicKey> trusted, AgentStateStore store, BootBackend boot,
-                              Path disk, Rebooter rebooter, Clock clock, String bootId, long runningVersionNumber, EventSink sink,
-                              long syncBytes) throws IOException {
+    /**
+     * {@code bootId} and {@code runningVersionNumber} describe the system running now; the state is
+     * loaded from {@code store}. {@code bundles} and {@code download} should use the same disk and
+     * {@code boot} as the rest of the agent.
+     */
+    public UpdateStateMachine(String deviceId, String bootId, long runningVersionNumber, AgentStateStore store, BootBackend boot,
+                              Rebooter rebooter, BundleCheck bundles, SlotDownload download, Clock clock, EventSink sink)
+            throws IOException {
         this.deviceId = deviceId;
-        this.board = board;
-        this.trusted = List.copyOf(trusted);
-        this.store = store;
-        this.boot = boot;
-        this.disk = disk;
-        this.rebooter = rebooter;
-        this.clock = clock;
         this.bootId = bootId;
         this.runningVersionNumber = runningVersionNumber;
+        this.store = store;
+        this.boot = boot;
+        this.rebooter = rebooter;
+        this.bundles = bundles;
+        this.download = download;
+        this.clock = clock;
         this.sink = sink;
-        this.slot = new SlotCheckpoints(store, syncBytes);
         this.state = store.load().orElse(AgentState.initial(runningVersionNumber));
     }
 
@@ -173,14 +167,9 @@ public final class UpdateStateMachine {
         }
         try {
             VerifiedManifest v = verifiedManifest();
-            SlotWriter w = slotWriter();
-            int good = w.verifiedPrefix(v.manifest(), v.chunkVerifier(), v.manifest().chunkCount());
+            int good = onSlot(() -> download.verifiedPrefix(state.targetSlot(), v, state.chunksDone()));
             if (good != state.chunksDone()) {
                 sink.info("agent", "slot " + state.targetSlot() + " holds " + good + " verified chunks (state said " + state.chunksDone() + ")");
-                if (good > state.chunksDone()) {
-                    // written after the last checkpoint; if only the agent restarted they may still be in a cache
-                    w.sync();
-                }
                 state = state.withChunksDone(good);
                 save();
             }
@@ -223,7 +212,7 @@ public final class UpdateStateMachine {
         if (running != committed) {
             return false;
         }
-        closeWriter();
+        download.close();
         state = state.startUpdate(desired.version(), desired.rollout(), desired.bundle(), desired.url(), running.other(), bootId, clock.instant());
         verified = null;
         slotWriter(); // the "never the active slot" check, once for this update
@@ -237,20 +226,9 @@ public final class UpdateStateMachine {
     /** Verifies the bundle header (signature, board, expiry, anti-rollback, slot size) and saves it; refusals move to FAILED and rethrow. */
     public VerifiedManifest acceptHeader(byte[] headerBytes) throws IOException {
         try {
-            BundleHeader header = BundleReader.readHeader(new ByteArrayInputStream(headerBytes));
-            if (header.payloadOffset() != headerBytes.length) {
-                throw new BundleRefusedException(BundleRefusal.MALFORMED, "bundle header is " + headerBytes.length
-                        + " bytes but describes " + header.payloadOffset());
-            }
-            VerifiedManifest v = check(header, true);
-            if (v.manifest().chunkCount() != state.bundle().chunks() || v.manifest().chunkSize() != state.bundle().chunkSize()
-                    || v.payloadOffset() != state.bundle().headerSize()) {
-                throw new BundleRefusedException(BundleRefusal.MALFORMED, "the desired update's chunk layout ("
-                        + state.bundle().chunks() + " x " + state.bundle().chunkSize() + ") is not the signed manifest's ("
-                        + v.manifest().chunkCount() + " x " + v.manifest().chunkSize() + ")");
-            }
+            VerifiedManifest v = bundles.arrived(headerBytes, state.bundle(), state.targetSlot(), state.committedVersionNumber());
             verified = v;
-            state = state.withHeader(header.manifestBytes(), header.signature()).withChunksDone(0);
+            state = state.withHeader(v.header().manifestBytes(), v.header().signature()).withChunksDone(0);
             save();
             return v;
         } catch (BundleRefusedException e) {
@@ -270,63 +248,20 @@ public final class UpdateStateMachine {
                 throw new IllegalStateException("no bundle header yet");
             }
             boolean writing = state.state() == UpdateState.DOWNLOADING || state.state() == UpdateState.INSTALLING;
-            verified = check(new BundleHeader(state.manifest(), state.signature()), writing);
+            verified = bundles.verify(new BundleHeader(state.manifest(), state.signature()), state.targetSlot(),
+                    state.committedVersionNumber(), writing);
         }
         return verified;
     }
 
-    private VerifiedManifest check(BundleHeader header, boolean policy) {
-        VerifiedManifest v = BundleReader.verify(header, trusted);
-        if (policy) {
-            try {
-                long capacity = MbrPartitions.read(disk).require(state.targetSlot().partition(), "slot " + state.targetSlot()).size();
-                new UpdatePolicy(clock).check(v, new DeviceFacts(board, state.committedVersionNumber(), capacity));
-            } catch (IOException e) {
-                throw new FleetkitException("agent.disk", "cannot read the partition table of " + disk + ": " + e.getMessage(), null, e);
-            }
-        }
-        return v;
-    }
-
-    /**
-     * The writer for the current update's target slot. It is made when the update starts (or on
-     * its first use after a start) from the partition table and the boot state, refusing the
-     * running and the committed slot, and then kept for every chunk of that update; a new
-     * update, or the end of writing, closes it.
-     */
+    /** The writer for the current update's target slot, kept for every chunk of the update ({@link SlotDownload#writer}). */
     public SlotWriter slotWriter() throws IOException {
-        SlotWriter w = slot.writer();
-        if (w != null && w.failure() != null) {
-            throw slotFailed(w.failure());
-        }
-        if (w != null && w.target() != state.targetSlot()) {
-            closeWriter();
-        }
-        if (slot.writer() == null) {
-            slot.use(new SlotWriter(disk, MbrPartitions.read(disk), state.targetSlot(), boot.currentSlot(), boot.committedSlot()),
-                    state.chunksDone());
-        }
-        return slot.writer();
-    }
-
-    /**
-     * The slot writer failed on its thread (an I/O error of the storage): the update FAILED with
-     * {@code agent.slot-write}, progress back to what is known durable. A new rollout tries again.
-     */
-    private IOException slotFailed(IOException e) throws IOException {
-        slot.close();
-        state = state.withChunksDone(Math.min(state.chunksDone(), slot.durableChunks()));
-        fail("agent.slot-write", "writing slot " + state.targetSlot() + " of " + disk + " failed: " + e.getMessage());
-        return e;
-    }
-
-    private void closeWriter() throws IOException {
-        slot.close(); // its queued writes land before anything else touches the slot
+        return onSlot(() -> download.writer(state.targetSlot(), state.chunksDone()));
     }
 
     /**
      * Records that chunks {@code 0..n-1} are verified and handed to the slot writer. That becomes
-     * durable at checkpoints ({@link SlotCheckpoints}, every {@code download.syncBytes}); the last
+     * durable at checkpoints ({@link SlotDownload}, every {@code download.syncBytes}); the last
      * chunk is synced and saved before this returns, so install reads a durable slot. A power cut
      * loses at most the chunks since the last saved checkpoint, and {@link #resume()} re-verifies
      * what the slot holds instead of trusting any of it.
@@ -337,37 +272,47 @@ public final class UpdateStateMachine {
         if (n >= verifiedManifest().manifest().chunkCount()) {
             save();
         } else {
-            onSlot(() -> slot.written(state, n));
+            AgentState checkpoint = state;
+            onSlot(() -> download.written(n, () -> store.saveProgress(checkpoint)));
         }
     }
 
     /** Periodic: notes a download checkpoint completed since the last chunk, and fails the update if one failed (a stalled download). */
     public void settleCheckpoint() throws IOException {
-        if (state.state() == UpdateState.DOWNLOADING && slot.writer() != null) {
-            onSlot(slot::settle);
+        if (state.state() == UpdateState.DOWNLOADING) {
+            onSlot(download::settle);
         }
     }
 
     /** The power goes: queued slot writes and checkpoints are dropped, as the storage would lose them. For simulations in one JVM. */
     public void powerCut() throws IOException {
-        slot.abandon();
+        download.abandon();
     }
 
-    private interface SlotWork {
-        void run() throws IOException;
+    private interface SlotWork<T> {
+        T run() throws IOException;
     }
 
-    /** Runs {@code work} on the slot writer; a failure on the writer's threads fails the update ({@link #slotFailed}). */
-    private void onSlot(SlotWork work) throws IOException {
-        SlotWriter w = slot.writer();
+    /**
+     * Runs {@code work} on the download half. When the slot writer failed on its thread (an I/O
+     * error of the storage) the update FAILED with {@code agent.slot-write}, progress back to what
+     * is known durable, and the failure is thrown. A new rollout tries again.
+     */
+    private <T> T onSlot(SlotWork<T> work) throws IOException {
         try {
-            work.run();
-        } catch (IOException e) {
-            if (w != null && w.failure() != null) {
-                throw slotFailed(w.failure());
-            }
-            throw e;
+            return work.run();
+        } catch (SlotDownload.WriteFailed e) {
+            state = state.withChunksDone(Math.min(state.chunksDone(), e.durableChunks()));
+            fail("agent.slot-write", e.getMessage());
+            throw e.failure();
         }
+    }
+
+    private void onSlot(WriteBehind.Io work) throws IOException {
+        onSlot(() -> {
+            work.run();
+            return null;
+        });
     }
 
     /** All chunks written: read the slot back, then arm the trial and reboot into it. */
@@ -433,7 +378,7 @@ public final class UpdateStateMachine {
         state = state.moveTo(next, reason, message, deviceId, bootId, clock.instant());
         save();
         if (next != UpdateState.DOWNLOADING && next != UpdateState.INSTALLING) {
-            closeWriter();
+            download.close(); // its queued writes land before anything else touches the slot
         }
         sink.info("agent", next + (reason == null ? "" : " (" + reason + ")") + ": " + message);
     }
@@ -443,7 +388,7 @@ public final class UpdateStateMachine {
      * runs ahead of what is on the storage, whatever the reason for the save.
      */
     private void save() throws IOException {
-        onSlot(() -> slot.syncAll(state));
+        onSlot(() -> download.syncAll(state.chunksDone()));
         store.save(state);
     }
 }

@@ -1,17 +1,25 @@
 package io.fleetkit.ota.agent;
 
+import com.sun.net.httpserver.HttpServer;
 import io.fleetkit.ota.boot.Slot;
 import io.fleetkit.ota.bundle.SigningKey;
+import io.fleetkit.ota.protocol.DesiredUpdate;
 import io.fleetkit.ota.protocol.DeviceReport;
 import io.fleetkit.ota.protocol.UpdateEvent;
 import io.fleetkit.ota.protocol.UpdateState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -169,6 +177,103 @@ class AgentOverMqttTest {
             assertEquals(Slot.A, device.powerOn());
             assertEquals(Slot.B, device.bootState().failed());
             assertEquals(Slot.A, device.bootState().active());
+        }
+    }
+
+    /** Serves {@code bytes} at {@code /bundle} as the fleet server's HTTP does for one range ({@code bytes=a-b}: 206 with Content-Range); records each range asked for. */
+    private static HttpServer bundleOverHttp(byte[] bytes, List<String> ranges) throws java.io.IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/bundle", exchange -> {
+            String range = exchange.getRequestHeaders().getFirst("Range");
+            ranges.add(range);
+            Matcher m = Pattern.compile("bytes=(\\d+)-(\\d+)").matcher(range == null ? "" : range);
+            if (!m.matches()) {
+                exchange.sendResponseHeaders(416, -1);
+                exchange.close();
+                return;
+            }
+            int first = Integer.parseInt(m.group(1));
+            int last = Integer.parseInt(m.group(2));
+            exchange.getResponseHeaders().set("Content-Range", "bytes " + first + "-" + last + "/" + bytes.length);
+            exchange.sendResponseHeaders(206, last - first + 1);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes, first, last - first + 1);
+            }
+        });
+        http.start();
+        return http;
+    }
+
+    private static DesiredUpdate withUrl(TestSlots.Bundle b, String url) {
+        return new DesiredUpdate(b.manifest().version(), b.manifest().versionNumber(), "r-1", b.ref(), url);
+    }
+
+    /** A 2.0.0 bundle signed with {@code key} whose slot image is {@code chunks} chunks and a few hundred bytes. */
+    private TestSlots.Bundle v2(SigningKey key, int chunks) throws Exception {
+        Path image = TestSlots.slotImage(dir.resolve("v2"), "2.0.0", TestSlots.CHUNK * chunks + 500);
+        return TestSlots.bundle(TestSlots.release("2.0.0", 2000000), image, key);
+    }
+
+    /** Slot B holds the bundle's slot image, and the boot state has it on trial. */
+    private static void assertInstalledIntoB(SimulatedDevice device, TestSlots.Bundle bundle) throws Exception {
+        assertArrayEquals(java.util.Arrays.copyOfRange(bundle.bytes(), (int) bundle.headerSize(), bundle.bytes().length),
+                java.util.Arrays.copyOf(TestSlots.readSlot(device.disk, Slot.B), (int) bundle.manifest().slotSize()));
+        assertEquals(Slot.B, device.bootState().trial());
+    }
+
+    @Test
+    void downloadsOverHttpWhenTheDesiredUpdateHasAUrlAndInstalls() throws Exception {
+        SigningKey key = TestSlots.newKey();
+        SimulatedDevice device = new SimulatedDevice(dir.resolve("dev"), key, 2, "1.0.0");
+        TestSlots.Bundle bundle = v2(key, 6);
+        List<String> ranges = new CopyOnWriteArrayList<>();
+        HttpServer http = bundleOverHttp(bundle.bytes(), ranges);
+        try (MosquittoBroker broker = new MosquittoBroker(dir);
+             TestBundleServer server = new TestBundleServer(broker.url(), bundle)) {
+            device.settings.put("broker.url", broker.url());
+            server.desire("gw-00001", withUrl(bundle, "http://127.0.0.1:" + http.getAddress().getPort() + "/bundle"));
+            device.powerOn();
+            FleetAgent agent = device.agent(Clock.systemUTC());
+            agent.start();
+            await("reboot into the trial", () -> !device.reboots.isEmpty());
+            agent.powerCut();
+
+            assertEquals(List.of("bytes=0-" + (bundle.headerSize() - 1), "bytes=" + bundle.headerSize() + "-" + (bundle.bytes().length - 1)),
+                    ranges, "the header, then the payload as one stream");
+            assertTrue(server.requests.isEmpty(), "nothing asked over MQTT: " + server.requests);
+            assertEquals(UpdateState.REBOOTING, device.store().load().orElseThrow().state());
+            assertEquals(bundle.manifest().chunkCount(), device.store().load().orElseThrow().chunksDone());
+            assertInstalledIntoB(device, bundle);
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void fallsBackToMqttChunksWhenHttpFailsAndTellsTheServer() throws Exception {
+        SigningKey key = TestSlots.newKey();
+        SimulatedDevice device = new SimulatedDevice(dir.resolve("dev"), key, 2, "1.0.0");
+        TestSlots.Bundle bundle = v2(key, 4);
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort(); // nothing listens there once it is closed
+        }
+        try (MosquittoBroker broker = new MosquittoBroker(dir);
+             TestBundleServer server = new TestBundleServer(broker.url(), bundle)) {
+            device.settings.put("broker.url", broker.url());
+            server.desire("gw-00001", withUrl(bundle, "http://127.0.0.1:" + closedPort + "/bundle"));
+            device.powerOn();
+            FleetAgent agent = device.agent(Clock.systemUTC());
+            agent.start();
+            await("reboot into the trial", () -> !device.reboots.isEmpty());
+            await("the fallback event", () -> server.events.stream().anyMatch(e -> "download.http-failed".equals(e.reason())));
+            agent.powerCut();
+
+            UpdateEvent fallback = server.events.stream().filter(e -> "download.http-failed".equals(e.reason())).findFirst().orElseThrow();
+            assertEquals(UpdateState.DOWNLOADING, fallback.state());
+            assertTrue(server.payloadRequests().containsAll(java.util.stream.IntStream.range(0, bundle.manifest().chunkCount()).boxed().toList()),
+                    "every chunk came over MQTT: " + server.payloadRequests());
+            assertInstalledIntoB(device, bundle);
         }
     }
 }

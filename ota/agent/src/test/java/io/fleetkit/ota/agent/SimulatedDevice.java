@@ -1,6 +1,7 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.EventSink;
+import io.fleetkit.ota.boot.BootBackend;
 import io.fleetkit.ota.boot.HostTool;
 import io.fleetkit.ota.boot.RebootKind;
 import io.fleetkit.ota.boot.ScriptBootState;
@@ -87,9 +88,10 @@ final class SimulatedDevice {
 
     UpdateStateMachine machine(long runningVersionNumber) throws Exception {
         AgentConfig c = config();
-        return new UpdateStateMachine("gw-00001", c.board(), List.of(PemKeys.readPublicKey(key)), store(),
-                BootBackends.create(c), disk.image, rebooter(), Clock.systemUTC(), Files.readString(bootId).strip(),
-                runningVersionNumber, EventSink.NONE, c.downloadSyncBytes());
+        BootBackend boot = BootBackends.create(c);
+        return new UpdateStateMachine("gw-00001", Files.readString(bootId).strip(), runningVersionNumber, store(), boot, rebooter(),
+                new BundleCheck(c.board(), List.of(PemKeys.readPublicKey(key)), disk.image, Clock.systemUTC()),
+                new SlotDownload(disk.image, boot, c.downloadSyncBytes()), Clock.systemUTC(), EventSink.NONE);
     }
 
     FleetAgent agent(Clock clock) throws Exception {

@@ -195,7 +195,7 @@ public final class MqttConnection implements AutoCloseable {
                 ssl.setSSLParameters(p);
                 ssl.startHandshake();
             }
-            reader = new PacketReader(new BufferedInputStream(s.getInputStream(), RECEIVE_BUFFER));
+            reader = new PacketReader(new BufferedInputStream(s.getInputStream(), RECEIVE_BUFFER), options.maxIncomingMessageBytes());
             PacketWriter w = new PacketWriter(s.getOutputStream());
             sendLock.lock();
             try {

@@ -14,9 +14,18 @@ import javax.net.ssl.SSLSocketFactory;
  * @param username         null for none
  * @param password         null for none
  * @param socketFactory    null for the JDK default of the address's scheme
+ * @param maxIncomingMessageBytes the largest message (PUBLISH payload) accepted from the broker: a larger one ends the
+ *                         connection before anything is allocated for it (the size a packet announces is untrusted)
  */
 public record MqttOptions(BrokerAddress broker, String clientId, int keepAliveSeconds, Will will, String username, byte[] password,
-                          SocketFactory socketFactory, Duration connectTimeout) {
+                          SocketFactory socketFactory, Duration connectTimeout, int maxIncomingMessageBytes) {
+
+    /**
+     * The default bound on incoming messages: room for the largest message of the OTA protocol, a chunk frame of
+     * 16 MiB of data and its header of at most 4 KiB ({@code ChunkFrame.MAX_FRAME}, which the agent sets exactly).
+     * MQTT itself allows 256 MiB.
+     */
+    public static final int DEFAULT_MAX_INCOMING_MESSAGE_BYTES = (16 << 20) + (64 << 10);
 
     public MqttOptions {
         if (clientId == null || clientId.isEmpty()) {
@@ -28,31 +37,43 @@ public record MqttOptions(BrokerAddress broker, String clientId, int keepAliveSe
         if (password != null && username == null) {
             throw new IllegalArgumentException("MQTT 3.1.1 sends a password only with a user name");
         }
+        if (maxIncomingMessageBytes < 0) {
+            throw new IllegalArgumentException("the largest incoming message cannot be " + maxIncomingMessageBytes + " bytes");
+        }
     }
 
-    /** Keep-alive 30 s, connect timeout 10 s, no will, no credentials, default socket factory. */
+    /**
+     * Keep-alive 30 s, connect timeout 10 s, no will, no credentials, default socket factory, incoming messages
+     * up to {@link #DEFAULT_MAX_INCOMING_MESSAGE_BYTES}.
+     */
     public static MqttOptions of(String brokerUrl, String clientId) {
-        return new MqttOptions(BrokerAddress.parse(brokerUrl), clientId, 30, null, null, null, null, Duration.ofSeconds(10));
+        return new MqttOptions(BrokerAddress.parse(brokerUrl), clientId, 30, null, null, null, null, Duration.ofSeconds(10),
+                DEFAULT_MAX_INCOMING_MESSAGE_BYTES);
     }
 
     public MqttOptions withKeepAlive(int seconds) {
-        return new MqttOptions(broker, clientId, seconds, will, username, password, socketFactory, connectTimeout);
+        return new MqttOptions(broker, clientId, seconds, will, username, password, socketFactory, connectTimeout, maxIncomingMessageBytes);
     }
 
     public MqttOptions withWill(Will w) {
-        return new MqttOptions(broker, clientId, keepAliveSeconds, w, username, password, socketFactory, connectTimeout);
+        return new MqttOptions(broker, clientId, keepAliveSeconds, w, username, password, socketFactory, connectTimeout, maxIncomingMessageBytes);
     }
 
     public MqttOptions withCredentials(String user, byte[] pass) {
-        return new MqttOptions(broker, clientId, keepAliveSeconds, will, user, pass, socketFactory, connectTimeout);
+        return new MqttOptions(broker, clientId, keepAliveSeconds, will, user, pass, socketFactory, connectTimeout, maxIncomingMessageBytes);
     }
 
     public MqttOptions withSocketFactory(SocketFactory factory) {
-        return new MqttOptions(broker, clientId, keepAliveSeconds, will, username, password, factory, connectTimeout);
+        return new MqttOptions(broker, clientId, keepAliveSeconds, will, username, password, factory, connectTimeout, maxIncomingMessageBytes);
     }
 
     public MqttOptions withConnectTimeout(Duration timeout) {
-        return new MqttOptions(broker, clientId, keepAliveSeconds, will, username, password, socketFactory, timeout);
+        return new MqttOptions(broker, clientId, keepAliveSeconds, will, username, password, socketFactory, timeout, maxIncomingMessageBytes);
+    }
+
+    /** Incoming messages (PUBLISH payloads) of at most {@code bytes}; a larger one ends the connection with an {@link MqttException}. */
+    public MqttOptions withMaxIncomingMessageBytes(int bytes) {
+        return new MqttOptions(broker, clientId, keepAliveSeconds, will, username, password, socketFactory, connectTimeout, bytes);
     }
 
     /** The factory to open the socket with: the one given, else the JDK's plain or TLS default. */

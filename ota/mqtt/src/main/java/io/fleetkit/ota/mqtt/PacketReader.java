@@ -9,24 +9,19 @@ import java.nio.charset.StandardCharsets;
 /**
  * Decodes the packets a broker sends to a client. A PUBLISH payload is read with one
  * {@code readFully} into an array of its exact size: with the buffered stream below, a large
- * payload is copied from the socket straight into that array.
+ * payload is copied from the socket straight into that array. The size a packet announces is
+ * untrusted: a message larger than the connection accepts ({@link MqttOptions#maxIncomingMessageBytes})
+ * is refused before anything is allocated for it, and ends the connection.
  */
 final class PacketReader {
 
-    private static final int CONNACK = 2;
-    private static final int PUBLISH = 3;
-    private static final int PUBACK = 4;
-    private static final int PUBREC = 5;
-    private static final int PUBREL = 6;
-    private static final int PUBCOMP = 7;
-    private static final int SUBACK = 9;
-    private static final int PINGRESP = 13;
-
     private final DataInputStream in;
+    private final int maxMessageBytes;
 
     /** {@code in} should be buffered (the fixed header is read a byte at a time). */
-    PacketReader(InputStream in) {
+    PacketReader(InputStream in, int maxMessageBytes) {
         this.in = new DataInputStream(in);
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     /** The next packet; EOFException when the broker closed the connection between packets. */
@@ -35,9 +30,12 @@ final class PacketReader {
         if (first < 0) {
             throw new EOFException("the broker closed the connection");
         }
-        int type = first >>> 4;
+        PacketType type = PacketType.of(first);
         int flags = first & 0x0f;
         int remaining = remainingLength();
+        if (type == null) {
+            throw new MqttException("the broker sent a packet of type " + (first >>> 4) + ", which a client never receives");
+        }
         return switch (type) {
             case PUBLISH -> publish(flags, remaining);
             case CONNACK -> {
@@ -53,6 +51,9 @@ final class PacketReader {
                 if (remaining < 3) {
                     throw new MqttException("SUBACK of " + remaining + " bytes is too short");
                 }
+                if (remaining > maxMessageBytes) {
+                    throw tooLarge("a SUBACK", remaining);
+                }
                 int id = in.readUnsignedShort();
                 int[] codes = new int[remaining - 2];
                 for (int i = 0; i < codes.length; i++) {
@@ -65,8 +66,8 @@ final class PacketReader {
                 yield new Packet.PingResp();
             }
             // We subscribe at QoS 1 only, so a broker never owes us the QoS 2 handshake.
-            case PUBREC, PUBREL, PUBCOMP -> throw new MqttException("the broker sent a QoS 2 packet (type " + type + "); this client supports QoS 0 and 1 only");
-            default -> throw new MqttException("the broker sent a packet of type " + type + ", which a client never receives");
+            case PUBREC, PUBREL, PUBCOMP -> throw new MqttException("the broker sent a QoS 2 packet (" + type + "); this client supports QoS 0 and 1 only");
+            default -> throw new MqttException("the broker sent a packet of type " + type.code() + " (" + type + "), which a client never receives");
         };
     }
 
@@ -82,6 +83,9 @@ final class PacketReader {
         }
         byte[] topic = new byte[topicLength];
         in.readFully(topic);
+        if (payloadLength > maxMessageBytes) {
+            throw tooLarge("a message on '" + new String(topic, StandardCharsets.UTF_8) + "'", payloadLength);
+        }
         int id = qos > 0 ? in.readUnsignedShort() : 0;
         byte[] payload = new byte[payloadLength];
         in.readFully(payload);
@@ -99,6 +103,11 @@ final class PacketReader {
             }
         }
         throw new MqttException("remaining length runs past 4 bytes");
+    }
+
+    private MqttException tooLarge(String what, int announced) {
+        return new MqttException("the broker announced " + what + " of " + announced + " bytes; this connection accepts at most "
+                + maxMessageBytes + " (MqttOptions.maxIncomingMessageBytes)");
     }
 
     private static void expectLength(String packet, int remaining, int expected) throws MqttException {

@@ -43,7 +43,7 @@ final class PacketWriter {
             flags |= 0x40;
             length += 2 + checkShort(password.length, "password");
         }
-        header(0x10, length);
+        header(PacketType.CONNECT.firstByte(), length);
         out.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) flags});
         shortValue(o.keepAliveSeconds());
         field(clientId);
@@ -66,7 +66,7 @@ final class PacketWriter {
         if (length > MAX_REMAINING_LENGTH) {
             throw new MqttException("PUBLISH of " + payload.length + " bytes is over MQTT's limit of " + MAX_REMAINING_LENGTH);
         }
-        header(0x30 | (qos << 1) | (retain ? 1 : 0), (int) length);
+        header(PacketType.PUBLISH.firstByte((qos << 1) | (retain ? 1 : 0)), (int) length);
         field(topic);
         if (qos > 0) {
             shortValue(packetId);
@@ -76,7 +76,7 @@ final class PacketWriter {
     }
 
     void pubAck(int packetId) throws IOException {
-        header(0x40, 2);
+        header(PacketType.PUBACK.firstByte(), 2);
         shortValue(packetId);
         out.flush();
     }
@@ -86,7 +86,7 @@ final class PacketWriter {
         for (byte[] f : filters) {
             length += 2 + f.length + 1;
         }
-        header(0x82, length);
+        header(PacketType.SUBSCRIBE.firstByte(), length);
         shortValue(packetId);
         for (byte[] f : filters) {
             field(f);
@@ -96,12 +96,12 @@ final class PacketWriter {
     }
 
     void pingReq() throws IOException {
-        header(0xc0, 0);
+        header(PacketType.PINGREQ.firstByte(), 0);
         out.flush();
     }
 
     void disconnect() throws IOException {
-        header(0xe0, 0);
+        header(PacketType.DISCONNECT.firstByte(), 0);
         out.flush();
     }
 
@@ -118,8 +118,8 @@ final class PacketWriter {
         return length;
     }
 
-    private void header(int typeAndFlags, int remaining) throws IOException {
-        out.write(typeAndFlags);
+    private void header(int firstByte, int remaining) throws IOException {
+        out.write(firstByte);
         do {
             int digit = remaining & 0x7f;
             remaining >>>= 7;
