@@ -2,10 +2,10 @@ package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.formats.mbr.MbrReader;
 import io.fleetkit.ota.boot.BootBackend;
-import io.fleetkit.ota.boot.MbrPartitions;
 import io.fleetkit.ota.boot.RebootKind;
-import io.fleetkit.ota.boot.Slot;
 import io.fleetkit.ota.bundle.BundleHeader;
 import io.fleetkit.ota.bundle.BundleReader;
 import io.fleetkit.ota.bundle.BundleRefusal;
@@ -279,7 +279,7 @@ public final class UpdateStateMachine {
         VerifiedManifest v = BundleReader.verify(header, trusted);
         if (policy) {
             try {
-                long capacity = MbrPartitions.read(disk).require(state.targetSlot().partition(), "slot " + state.targetSlot()).size();
+                long capacity = MbrReader.read(disk).require(state.targetSlot().partition(), "slot " + state.targetSlot()).sizeBytes();
                 new UpdatePolicy(clock).check(v, new DeviceFacts(board, state.committedVersionNumber(), capacity));
             } catch (IOException e) {
                 throw new FleetkitException("agent.disk", "cannot read the partition table of " + disk + ": " + e.getMessage(), null, e);
@@ -303,7 +303,7 @@ public final class UpdateStateMachine {
             closeWriter();
         }
         if (slot.writer() == null) {
-            slot.use(new SlotWriter(disk, MbrPartitions.read(disk), state.targetSlot(), boot.currentSlot(), boot.committedSlot()),
+            slot.use(new SlotWriter(disk, MbrReader.read(disk), state.targetSlot(), boot.currentSlot(), boot.committedSlot()),
                     state.chunksDone());
         }
         return slot.writer();
