@@ -5,14 +5,14 @@ import io.fleetkit.board.BootConfigText;
 import io.fleetkit.board.BootloaderKind;
 import io.fleetkit.board.FirmwareSelection;
 import io.fleetkit.board.PiConfigTxt;
-import io.fleetkit.boot.UBootAbScript;
-import io.fleetkit.image.fat.FatContent;
-import io.fleetkit.image.fat.FatTree;
-import io.fleetkit.image.uboot.UBootLegacyImage;
+import io.fleetkit.formats.bootstate.BootState;
+import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.formats.bootstate.UBootAbScript;
+import io.fleetkit.formats.fat.FatContent;
+import io.fleetkit.formats.fat.FatTree;
+import io.fleetkit.formats.rpi.AutobootTxt;
+import io.fleetkit.formats.uimage.UBootLegacyImage;
 import io.fleetkit.kernel.DeviceTreeFile;
-import io.fleetkit.ota.boot.AutobootTxt;
-import io.fleetkit.ota.boot.ScriptBootState;
-import io.fleetkit.ota.boot.Slot;
 import java.io.IOException;
 
 /**
@@ -39,9 +39,9 @@ final class BootPartitionContents {
         UBootLegacyImage.Arch arch = c.board.architecture() == Architecture.ARM64 ? UBootLegacyImage.Arch.ARM64
                 : UBootLegacyImage.Arch.ARM;
         t.addFile("boot.scr", UBootLegacyImage.script("fleetkit A/B", script, arch, c.epoch.getEpochSecond()));
-        t.addFile(ScriptBootState.FILES[0], ScriptBootState.encode(ScriptBootState.initial(Slot.A)));
+        t.addFile(BootState.FILES.get(0), BootState.initial(Slot.A).encode());
         // Both copies valid from the start (copy 1 older), so the first boot reads no bad CRC.
-        t.addFile(ScriptBootState.FILES[1], ScriptBootState.encode(new ScriptBootState.State(0, Slot.A, null, 0, null)));
+        t.addFile(BootState.FILES.get(1), new BootState(0, Slot.A, null, 0, null).encode());
         if (!c.board.emulated()) {
             // Raspberry Pi 3: the firmware starts U-Boot from p1 and hands it the device tree.
             for (FirmwareSelection.Resolved f : c.kernel.firmware()) {

@@ -4,7 +4,7 @@ import io.fleetkit.board.BoardProfile;
 import io.fleetkit.debian.Resolution;
 import io.fleetkit.debian.archive.ContentCache;
 import io.fleetkit.events.EventSink;
-import io.fleetkit.image.disk.ByteRange;
+import io.fleetkit.formats.disk.ByteRange;
 import io.fleetkit.packages.BoardKernel;
 import io.fleetkit.packages.PackageSources;
 import io.fleetkit.packages.PackageUniverse;

@@ -1,8 +1,8 @@
 package io.fleetkit.build;
 
 import io.fleetkit.board.BoardProfile;
-import io.fleetkit.image.disk.MbrPartition;
-import io.fleetkit.image.disk.PartitionTable;
+import io.fleetkit.formats.mbr.MbrPartition;
+import io.fleetkit.formats.mbr.PartitionTable;
 import io.fleetkit.spec.LayoutSpec;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.fleetkit.build;
 
-import io.fleetkit.image.disk.ByteRange;
+import io.fleetkit.formats.disk.ByteRange;
 import io.fleetkit.ota.bundle.BundleSigner;
 import io.fleetkit.ota.bundle.DiskImageManifest;
 import io.fleetkit.ota.bundle.SigningKey;

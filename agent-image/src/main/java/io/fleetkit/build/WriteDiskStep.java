@@ -1,14 +1,14 @@
 package io.fleetkit.build;
 
-import io.fleetkit.image.bmap.BlockMapBuilder;
-import io.fleetkit.image.bmap.BmapWriter;
-import io.fleetkit.image.disk.ByteRange;
-import io.fleetkit.image.disk.MbrPartition;
-import io.fleetkit.image.disk.MbrWriter;
-import io.fleetkit.image.disk.PartitionTable;
-import io.fleetkit.image.fat.FatImageWriter;
-import io.fleetkit.image.fat.FatVolumeSpec;
-import io.fleetkit.image.fat.FatWriteResult;
+import io.fleetkit.formats.bmap.BlockMapBuilder;
+import io.fleetkit.formats.bmap.BmapWriter;
+import io.fleetkit.formats.disk.ByteRange;
+import io.fleetkit.formats.fat.FatImageWriter;
+import io.fleetkit.formats.fat.FatVolumeSpec;
+import io.fleetkit.formats.fat.FatWriteResult;
+import io.fleetkit.formats.mbr.MbrPartition;
+import io.fleetkit.formats.mbr.MbrWriter;
+import io.fleetkit.formats.mbr.PartitionTable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

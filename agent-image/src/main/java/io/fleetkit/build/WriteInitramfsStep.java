@@ -2,7 +2,7 @@ package io.fleetkit.build;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import io.fleetkit.events.UsageException;
-import io.fleetkit.image.cpio.CpioNewcWriter;
+import io.fleetkit.formats.cpio.CpioNewcWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

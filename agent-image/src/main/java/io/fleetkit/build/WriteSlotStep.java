@@ -1,9 +1,9 @@
 package io.fleetkit.build;
 
-import io.fleetkit.image.disk.ByteRange;
-import io.fleetkit.image.fat.FatImageWriter;
-import io.fleetkit.image.fat.FatVolumeSpec;
-import io.fleetkit.image.fat.FatWriteResult;
+import io.fleetkit.formats.disk.ByteRange;
+import io.fleetkit.formats.fat.FatImageWriter;
+import io.fleetkit.formats.fat.FatVolumeSpec;
+import io.fleetkit.formats.fat.FatWriteResult;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fleetkit.image.disk.ByteRange;
+import io.fleetkit.formats.disk.ByteRange;
 import io.fleetkit.ota.bundle.BundleSigner;
 import io.fleetkit.ota.bundle.DiskImageManifest;
 import io.fleetkit.ota.bundle.SigningKey;

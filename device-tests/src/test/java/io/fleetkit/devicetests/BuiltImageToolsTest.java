@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetkit.build.BuildResult;
 import io.fleetkit.build.OutputFormat;
-import io.fleetkit.image.bmap.Bmap;
-import io.fleetkit.image.bmap.BmapRange;
-import io.fleetkit.image.bmap.BmapReader;
+import io.fleetkit.formats.bmap.Bmap;
+import io.fleetkit.formats.bmap.BmapRange;
+import io.fleetkit.formats.bmap.BmapReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

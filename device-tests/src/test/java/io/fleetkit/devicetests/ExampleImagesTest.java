@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetkit.build.BuildResult;
 import io.fleetkit.build.OutputFormat;
-import io.fleetkit.image.disk.MbrPartition;
-import io.fleetkit.image.disk.MbrReader;
-import io.fleetkit.image.disk.PartitionTable;
-import io.fleetkit.image.fat.FatImageReader;
+import io.fleetkit.formats.fat.FatImageReader;
+import io.fleetkit.formats.mbr.MbrPartition;
+import io.fleetkit.formats.mbr.MbrReader;
+import io.fleetkit.formats.mbr.PartitionTable;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -8,7 +8,7 @@ import io.fleetkit.build.BuildResult;
 import io.fleetkit.build.OutputFormat;
 import io.fleetkit.debian.archive.ContentCache;
 import io.fleetkit.events.EventSink;
-import io.fleetkit.image.fat.FatImageReader;
+import io.fleetkit.formats.fat.FatImageReader;
 import io.fleetkit.packages.BoardKernel;
 import io.fleetkit.packages.BoardKernelLoader;
 import io.fleetkit.packages.PackageSources;

@@ -1,7 +1,7 @@
 package io.fleetkit.flash;
 
-import io.fleetkit.image.bmap.Bmap;
-import io.fleetkit.image.bmap.BmapRange;
+import io.fleetkit.formats.bmap.Bmap;
+import io.fleetkit.formats.bmap.BmapRange;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.fleetkit.flash;
 
 import io.fleetkit.events.FleetkitException;
-import io.fleetkit.image.bmap.Bmap;
-import io.fleetkit.image.bmap.BmapReader;
+import io.fleetkit.formats.bmap.Bmap;
+import io.fleetkit.formats.bmap.BmapReader;
 import io.fleetkit.json.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package io.fleetkit.flash;
 
 import io.fleetkit.events.FleetkitException;
-import io.fleetkit.image.disk.MbrPartition;
-import io.fleetkit.image.disk.MbrReader;
-import io.fleetkit.image.disk.PartitionTable;
+import io.fleetkit.formats.mbr.MbrPartition;
+import io.fleetkit.formats.mbr.MbrReader;
+import io.fleetkit.formats.mbr.PartitionTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -2,13 +2,13 @@ package io.fleetkit.identity;
 
 import io.fleetkit.flash.BootCustomiser;
 import io.fleetkit.flash.HeldRegion;
-import io.fleetkit.image.fat.FatFileInfo;
-import io.fleetkit.image.fat.FatFilePatcher;
-import io.fleetkit.image.fat.FatImageReader;
+import io.fleetkit.formats.fat.FatFileInfo;
+import io.fleetkit.formats.fat.FatFilePatcher;
+import io.fleetkit.formats.fat.FatImageReader;
 import io.fleetkit.json.JsonWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

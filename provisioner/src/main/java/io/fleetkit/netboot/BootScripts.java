@@ -1,6 +1,6 @@
 package io.fleetkit.netboot;
 
-import io.fleetkit.image.uboot.UBootLegacyImage;
+import io.fleetkit.formats.uimage.UBootLegacyImage;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,9 +1,9 @@
 package io.fleetkit.netboot;
 
 import io.fleetkit.events.EventSink;
-import io.fleetkit.image.fat.FatImageWriter;
-import io.fleetkit.image.fat.FatTree;
-import io.fleetkit.image.fat.FatVolumeSpec;
+import io.fleetkit.formats.fat.FatImageWriter;
+import io.fleetkit.formats.fat.FatTree;
+import io.fleetkit.formats.fat.FatVolumeSpec;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -35,7 +35,7 @@ public final class FlashBenchmark {
         Path xz = dir.resolve("bench-1.0.0.img.xz");
         Files.deleteIfExists(xz);
         Tools.ok("xz", "-k", "-T0", img.image().toString());
-        long mapped = FlashPlan.of(io.fleetkit.image.bmap.BmapReader.read(img.bmap())).bytesToWrite();
+        long mapped = FlashPlan.of(io.fleetkit.formats.bmap.BmapReader.read(img.bmap())).bytesToWrite();
         System.out.printf(Locale.ROOT, "image %d MiB, mapped %.1f MiB (%.1f%%), xz %.1f MiB, %d CPUs%n", img.size() >> 20,
                 mapped / 1048576.0, 100.0 * mapped / img.size(), Files.size(xz) / 1048576.0,
                 Runtime.getRuntime().availableProcessors());

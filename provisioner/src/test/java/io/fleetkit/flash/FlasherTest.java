@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
-import io.fleetkit.image.bmap.Bmap;
-import io.fleetkit.image.bmap.BmapReader;
-import io.fleetkit.image.bmap.BmapRange;
-import io.fleetkit.image.disk.ByteRange;
+import io.fleetkit.formats.bmap.Bmap;
+import io.fleetkit.formats.bmap.BmapRange;
+import io.fleetkit.formats.bmap.BmapReader;
+import io.fleetkit.formats.disk.ByteRange;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

@@ -58,7 +58,7 @@ class BootFilesTest {
         HostTool.Result listed = HostTool.run(tmp, List.of("mkimage", "-l", scr.toString()));
         assertEquals(0, listed.exit(), listed.output());
         assertTrue(listed.output().contains("Script"), listed.output());
-        String script = new String(io.fleetkit.image.uboot.UBootLegacyImage.scriptOf(b.array()));
+        String script = new String(io.fleetkit.formats.uimage.UBootLegacyImage.scriptOf(b.array()));
         assertTrue(script.contains("tftpboot ${kernel_addr_r} images/gateway/"), script);
         assertTrue(script.contains("tftpboot ${ramdisk_addr_r} images/gateway/"), script);
         assertTrue(script.contains("${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}"), script);
@@ -74,7 +74,7 @@ class BootFilesTest {
         BootFiles files = new BootFiles(catalog, new ClientRegistry(), "http://10.0.0.1:8080/", tmp, EventSink.NONE);
         InetAddress board = InetAddress.getByName("10.0.0.50");
         String install = "fleetkit.install=http://10.0.0.1:8080/images/gateway/install/disk.json";
-        String script = new String(io.fleetkit.image.uboot.UBootLegacyImage.scriptOf(bytes(files, "boot.scr.uimg", board)));
+        String script = new String(io.fleetkit.formats.uimage.UBootLegacyImage.scriptOf(bytes(files, "boot.scr.uimg", board)));
         assertTrue(script.contains("setenv bootargs \"console=ttyAMA0,115200 rdinit=/init " + install + "\""), script);
         assertTrue(text(files, "pxelinux.cfg/default", board).contains("APPEND console=ttyAMA0,115200 rdinit=/init " + install), "pxe");
         assertTrue(text(files, "boot.ipxe", board).contains(" " + install + "\n"), "ipxe");

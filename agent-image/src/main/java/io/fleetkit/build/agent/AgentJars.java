@@ -18,7 +18,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * The device agent's class path, taken from the jars this fleet build runs with: the agent and
- * what it alone may use (DESIGN.md) — our bundle, protocol, JSON and event classes and Paho.
+ * what it alone may use (DESIGN.md) — our bundle, protocol, MQTT, boot-format, JSON and event classes.
  * When a piece comes from a directory of classes (a build inside the source tree), it is packed
  * into a jar with sorted entries and fixed times, so the image stays reproducible.
  */
@@ -31,7 +31,8 @@ public final class AgentJars {
             "io.fleetkit.ota.protocol.Topics",
             "io.fleetkit.json.JsonParser",
             "io.fleetkit.events.Event",
-            "io.fleetkit.ota.mqtt.MqttConnection");
+            "io.fleetkit.ota.mqtt.MqttConnection",
+            "io.fleetkit.formats.bootstate.BootState");
 
     public static final String MAIN_CLASS = "io.fleetkit.ota.agent.Main";
 

@@ -1,8 +1,8 @@
 package io.fleetkit.devicetests.bench;
 
-import io.fleetkit.boot.UBootAbScript;
 import io.fleetkit.build.BuildResult;
 import io.fleetkit.build.OutputFormat;
+import io.fleetkit.formats.bootstate.UBootAbScript;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

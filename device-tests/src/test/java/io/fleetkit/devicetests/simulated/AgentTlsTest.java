@@ -2,6 +2,7 @@ package io.fleetkit.devicetests.simulated;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.fleetkit.formats.mbr.MbrReader;
 import io.fleetkit.identity.BootIdentityWriter;
 import io.fleetkit.identity.DeviceCredentials;
 import io.fleetkit.identity.DeviceSettings;
@@ -9,7 +10,6 @@ import io.fleetkit.keys.DeviceCertificateIssuer;
 import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.keys.KeyPairs;
 import io.fleetkit.keys.ServerCertificateIssuer;
-import io.fleetkit.ota.boot.MbrPartitions;
 import io.fleetkit.ota.bundle.PemKeys;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.FleetClient;
@@ -101,7 +101,7 @@ class AgentTlsTest {
     private static void provisionOnBootPartition(SimulatedDevice d, FleetKeys keys) {
         DeviceCredentials credentials = DeviceCredentials.issue(keys, d.id, Clock.systemUTC());
         try (FileChannel ch = FileChannel.open(d.disk, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long p1 = MbrPartitions.read(d.disk).require(1, "boot").offset();
+            long p1 = MbrReader.read(d.disk).require(1, "boot").startByte();
             new BootIdentityWriter(credentials, DeviceSettings.none(), DeviceDisk.EPOCH).write(ch, p1);
         } catch (Exception e) {
             throw new IllegalStateException(e);

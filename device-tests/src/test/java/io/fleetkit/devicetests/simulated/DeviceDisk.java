@@ -1,17 +1,17 @@
 package io.fleetkit.devicetests.simulated;
 
-import io.fleetkit.boot.UBootAbScript;
 import io.fleetkit.events.EventSink;
-import io.fleetkit.image.disk.MbrPartition;
-import io.fleetkit.image.disk.MbrWriter;
-import io.fleetkit.image.disk.PartitionTable;
-import io.fleetkit.image.fat.FatImageWriter;
-import io.fleetkit.image.fat.FatTree;
-import io.fleetkit.image.fat.FatVolumeSpec;
-import io.fleetkit.image.uboot.UBootLegacyImage;
+import io.fleetkit.formats.bootstate.BootState;
+import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.formats.bootstate.UBootAbScript;
+import io.fleetkit.formats.fat.FatImageWriter;
+import io.fleetkit.formats.fat.FatTree;
+import io.fleetkit.formats.fat.FatVolumeSpec;
+import io.fleetkit.formats.mbr.MbrPartition;
+import io.fleetkit.formats.mbr.MbrWriter;
+import io.fleetkit.formats.mbr.PartitionTable;
+import io.fleetkit.formats.uimage.UBootLegacyImage;
 import io.fleetkit.ota.agent.DeviceIdentity;
-import io.fleetkit.ota.boot.ScriptBootState;
-import io.fleetkit.ota.boot.Slot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -79,8 +79,8 @@ record DeviceDisk(long bootBytes, long slotBytes, long dataBytes) {
         FatTree t = new FatTree();
         byte[] script = UBootAbScript.render(UBootAbScript.Parameters.arm64()).getBytes(StandardCharsets.US_ASCII);
         t.addFile("boot.scr", UBootLegacyImage.script("fleetkit A/B", script, UBootLegacyImage.Arch.ARM64, EPOCH));
-        t.addFile(ScriptBootState.FILES[0], ScriptBootState.encode(ScriptBootState.initial(Slot.A)));
-        t.addFile(ScriptBootState.FILES[1], ScriptBootState.encode(new ScriptBootState.State(0, Slot.A, null, 0, null)));
+        t.addFile(BootState.FILES.get(0), BootState.initial(Slot.A).encode());
+        t.addFile(BootState.FILES.get(1), new BootState(0, Slot.A, null, 0, null).encode());
         t.addDirectory("identity");
         t.addFile(DeviceIdentity.IDENTITY_FILE, ("{\"id\":\"" + deviceId + "\"}").getBytes(StandardCharsets.UTF_8));
         return t;

@@ -2,17 +2,18 @@ package io.fleetkit.devicetests.simulated;
 
 import io.fleetkit.build.VersionNumber;
 import io.fleetkit.events.Event;
+import io.fleetkit.formats.bootstate.BootState;
+import io.fleetkit.formats.bootstate.ScriptBootSimulator;
+import io.fleetkit.formats.bootstate.ScriptBootState;
+import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.formats.fat.FatFileInPlace;
+import io.fleetkit.formats.mbr.MbrReader;
 import io.fleetkit.ota.agent.AgentConfig;
 import io.fleetkit.ota.agent.AgentState;
 import io.fleetkit.ota.agent.AgentStateStore;
 import io.fleetkit.ota.agent.FleetAgent;
 import io.fleetkit.ota.agent.SlotVersions;
-import io.fleetkit.ota.boot.FatFileInPlace;
-import io.fleetkit.ota.boot.MbrPartitions;
 import io.fleetkit.ota.boot.RebootKind;
-import io.fleetkit.ota.boot.ScriptBootSimulator;
-import io.fleetkit.ota.boot.ScriptBootState;
-import io.fleetkit.ota.boot.Slot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,7 +175,7 @@ final class SimulatedDevice implements AutoCloseable {
     }
 
     FatFileInPlace bootPartition() throws IOException {
-        return new FatFileInPlace(disk, MbrPartitions.read(disk).require(1, "boot").offset());
+        return new FatFileInPlace(disk, MbrReader.read(disk).require(1, "boot").startByte());
     }
 
     Optional<AgentState> state() {
@@ -185,7 +186,7 @@ final class SimulatedDevice implements AutoCloseable {
         }
     }
 
-    ScriptBootState.State bootState() throws IOException {
+    BootState bootState() throws IOException {
         return new ScriptBootState(bootPartition()).read().state();
     }
 

@@ -3,9 +3,9 @@ package io.fleetkit.devicetests.simulated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetkit.formats.bootstate.BootState;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.agent.AgentState;
-import io.fleetkit.ota.boot.ScriptBootState;
-import io.fleetkit.ota.boot.Slot;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.FleetServer;
@@ -78,7 +78,7 @@ class SimulatedFailureTest {
                 AgentState s = d.state().orElseThrow();
                 assertEquals("health.check-failed", s.reason(), id);
                 assertTrue(s.message().contains("check 'app' exited 3"), s.message());
-                ScriptBootState.State boot = d.bootState();
+                BootState boot = d.bootState();
                 assertEquals(Slot.A, boot.active(), id);
                 assertEquals(Slot.B, boot.failed(), id + " remembers the slot that failed");
                 assertEquals(2, d.reboots(), id + ": into the trial, then back");

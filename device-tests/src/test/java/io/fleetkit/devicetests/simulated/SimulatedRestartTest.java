@@ -3,8 +3,8 @@ package io.fleetkit.devicetests.simulated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.agent.AgentState;
-import io.fleetkit.ota.boot.Slot;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.FleetServer;

@@ -2,8 +2,8 @@ package io.fleetkit.devicetests.simulated;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.fleetkit.ota.boot.ScriptBootState;
-import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.formats.bootstate.BootState;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.FleetServer;
@@ -64,7 +64,7 @@ class SimulatedRolloutTest {
         for (SimulatedDevice d : fleet.devices) {
             assertEquals(Slot.B, d.runningSlot(), d.id);
             assertEquals(Map.of("A", "1.0.0", "B", "2.0.0"), d.slotVersions(), d.id);
-            ScriptBootState.State boot = d.bootState();
+            BootState boot = d.bootState();
             assertEquals(Slot.B, boot.active(), d.id + " committed B in the boot state");
             assertEquals(null, boot.trial(), d.id);
             assertEquals(1, d.reboots(), d.id + " rebooted once, into the trial");

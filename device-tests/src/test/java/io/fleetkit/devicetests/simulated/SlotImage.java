@@ -1,11 +1,11 @@
 package io.fleetkit.devicetests.simulated;
 
 import io.fleetkit.events.EventSink;
-import io.fleetkit.image.disk.ByteRange;
-import io.fleetkit.image.fat.FatImageWriter;
-import io.fleetkit.image.fat.FatTree;
-import io.fleetkit.image.fat.FatVolumeSpec;
-import io.fleetkit.image.fat.FatWriteResult;
+import io.fleetkit.formats.disk.ByteRange;
+import io.fleetkit.formats.fat.FatImageWriter;
+import io.fleetkit.formats.fat.FatTree;
+import io.fleetkit.formats.fat.FatVolumeSpec;
+import io.fleetkit.formats.fat.FatWriteResult;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;

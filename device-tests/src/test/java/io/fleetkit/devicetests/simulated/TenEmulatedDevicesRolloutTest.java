@@ -9,7 +9,7 @@ import io.fleetkit.build.VersionNumber;
 import io.fleetkit.devicetests.EmulatedFleet;
 import io.fleetkit.devicetests.SpecVariants;
 import io.fleetkit.keys.FleetKeys;
-import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.bundle.BundleRelease;
 import io.fleetkit.ota.bundle.BundleWriter;
 import io.fleetkit.ota.protocol.UpdateState;

@@ -1,6 +1,6 @@
 package io.fleetkit.ota.agent;
 
-import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.protocol.BundleRef;
 import io.fleetkit.ota.protocol.UpdateEvent;
 import io.fleetkit.ota.protocol.UpdateState;

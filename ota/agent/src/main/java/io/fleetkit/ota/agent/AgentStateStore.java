@@ -1,9 +1,9 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.json.JsonParser;
 import io.fleetkit.json.JsonWriter;
-import io.fleetkit.ota.boot.Slot;
 import io.fleetkit.ota.protocol.BundleRef;
 import io.fleetkit.ota.protocol.UpdateEvent;
 import io.fleetkit.ota.protocol.UpdateState;

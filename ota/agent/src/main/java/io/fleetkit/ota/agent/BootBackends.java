@@ -1,13 +1,13 @@
 package io.fleetkit.ota.agent;
 
+import io.fleetkit.formats.bootstate.ScriptBootState;
+import io.fleetkit.formats.fat.FatFileInPlace;
+import io.fleetkit.formats.mbr.MbrReader;
+import io.fleetkit.formats.ubootenv.FwEnvConfig;
+import io.fleetkit.formats.ubootenv.RedundantEnvStore;
 import io.fleetkit.ota.boot.BootBackend;
-import io.fleetkit.ota.boot.FatFileInPlace;
-import io.fleetkit.ota.boot.FwEnvConfig;
 import io.fleetkit.ota.boot.KernelCmdlineSlot;
-import io.fleetkit.ota.boot.MbrPartitions;
-import io.fleetkit.ota.boot.RedundantEnvStore;
 import io.fleetkit.ota.boot.RpiTrybootBackend;
-import io.fleetkit.ota.boot.ScriptBootState;
 import io.fleetkit.ota.boot.UBootEnvBackend;
 import io.fleetkit.ota.boot.UBootEnvBootState;
 import io.fleetkit.ota.boot.UBootScriptBackend;
@@ -22,7 +22,7 @@ public final class BootBackends {
 
     /** p1 of the configured disk, for reading and rewriting files in place. */
     public static FatFileInPlace bootPartition(AgentConfig c) throws IOException {
-        return new FatFileInPlace(c.disk(), MbrPartitions.read(c.disk()).require(1, "boot").offset());
+        return new FatFileInPlace(c.disk(), MbrReader.read(c.disk()).require(1, "boot").startByte());
     }
 
     public static BootBackend create(AgentConfig c) throws IOException {

@@ -1,8 +1,8 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.FleetkitException;
-import io.fleetkit.ota.boot.MbrPartitions;
-import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.formats.mbr.MbrReader;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.bundle.BundleHeader;
 import io.fleetkit.ota.bundle.BundleReader;
 import io.fleetkit.ota.bundle.BundleRefusal;
@@ -63,7 +63,7 @@ public final class BundleCheck {
         VerifiedManifest v = BundleReader.verify(header, trusted);
         if (policy) {
             try {
-                long capacity = MbrPartitions.read(disk).require(target.partition(), "slot " + target).size();
+                long capacity = MbrReader.read(disk).require(target.partition(), "slot " + target).sizeBytes();
                 new UpdatePolicy(clock).check(v, new DeviceFacts(board, committedVersionNumber, capacity));
             } catch (IOException e) {
                 throw new FleetkitException("agent.disk", "cannot read the partition table of " + disk + ": " + e.getMessage(), null, e);

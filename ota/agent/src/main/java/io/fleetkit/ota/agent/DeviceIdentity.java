@@ -1,8 +1,8 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.formats.fat.FatFileInPlace;
 import io.fleetkit.json.JsonParser;
-import io.fleetkit.ota.boot.FatFileInPlace;
 import io.fleetkit.ota.protocol.DeviceIds;
 import io.fleetkit.ota.protocol.DeviceReport;
 import io.fleetkit.ota.protocol.MacAddresses;

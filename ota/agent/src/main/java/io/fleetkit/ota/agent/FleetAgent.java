@@ -2,14 +2,16 @@ package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.formats.fat.FatFileInPlace;
 import io.fleetkit.ota.boot.BootBackend;
-import io.fleetkit.ota.boot.FatFileInPlace;
 import io.fleetkit.ota.bundle.PemKeys;
 import io.fleetkit.ota.protocol.ChunkFrame;
 import io.fleetkit.ota.protocol.OnlineStatus;
 import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.mqtt.MqttOptions;
 import io.fleetkit.ota.mqtt.Will;
+import io.fleetkit.ota.protocol.OnlineStatus;
+import io.fleetkit.ota.protocol.Topics;
 
 import java.io.IOException;
 import java.nio.file.Files;

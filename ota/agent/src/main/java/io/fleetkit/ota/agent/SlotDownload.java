@@ -1,8 +1,8 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.ota.boot.BootBackend;
-import io.fleetkit.ota.boot.MbrPartitions;
-import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.formats.mbr.MbrReader;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.bundle.VerifiedManifest;
 
 import java.io.IOException;
@@ -78,7 +78,7 @@ public final class SlotDownload {
             close();
         }
         if (writer == null) {
-            writer = new SlotWriter(disk, MbrPartitions.read(disk), target, boot.currentSlot(), boot.committedSlot());
+            writer = new SlotWriter(disk, MbrReader.read(disk), target, boot.currentSlot(), boot.committedSlot());
             durable = durableChunks;
             inFlight = null;
         }

@@ -1,9 +1,10 @@
 package io.fleetkit.ota.agent;
 
+import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.formats.fat.FatFileInPlace;
+import io.fleetkit.formats.mbr.MbrPartition;
+import io.fleetkit.formats.mbr.MbrReader;
 import io.fleetkit.json.JsonParser;
-import io.fleetkit.ota.boot.FatFileInPlace;
-import io.fleetkit.ota.boot.MbrPartitions;
-import io.fleetkit.ota.boot.Slot;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,8 +28,8 @@ public final class SlotVersions {
 
     static Optional<String> version(Path disk, Slot slot) {
         try {
-            MbrPartitions.Partition p = MbrPartitions.read(disk).require(slot.partition(), "slot " + slot);
-            Optional<byte[]> json = new FatFileInPlace(disk, p.offset()).read("slot.json");
+            MbrPartition p = MbrReader.read(disk).require(slot.partition(), "slot " + slot);
+            Optional<byte[]> json = new FatFileInPlace(disk, p.startByte()).read("slot.json");
             if (json.isEmpty()) {
                 return Optional.empty();
             }

@@ -1,8 +1,9 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.FleetkitException;
-import io.fleetkit.ota.boot.MbrPartitions;
-import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.formats.mbr.MbrPartition;
+import io.fleetkit.formats.mbr.PartitionTable;
 import io.fleetkit.ota.bundle.BundleManifest;
 import io.fleetkit.ota.bundle.BundleRefusal;
 import io.fleetkit.ota.bundle.BundleRefusedException;
@@ -34,7 +35,7 @@ public final class SlotWriter implements Closeable {
 
     private final Path disk;
     private final Slot target;
-    private final MbrPartitions.Partition partition;
+    private final MbrPartition partition;
     /** Bytes of chunks that may wait for the storage (at least one chunk). */
     private static final int QUEUED_BYTES = 4 << 20;
 
@@ -45,7 +46,7 @@ public final class SlotWriter implements Closeable {
     private boolean closed;
 
     /** Fails with {@code agent.active-slot} when {@code target} is the running or the committed slot. */
-    public SlotWriter(Path disk, MbrPartitions mbr, Slot target, Slot running, Slot committed) {
+    public SlotWriter(Path disk, PartitionTable mbr, Slot target, Slot running, Slot committed) {
         if (target == running || target == committed) {
             throw new FleetkitException("agent.active-slot", "refusing to write slot " + target + ": it is the "
                     + (target == running ? "running" : "committed") + " slot (running " + running + ", committed " + committed + ")",
@@ -63,14 +64,14 @@ public final class SlotWriter implements Closeable {
     }
 
     public long capacity() {
-        return partition.size();
+        return partition.sizeBytes();
     }
 
     /** Refuses with {@code bundle.slot-too-small} before anything is written. */
     public void checkFits(BundleManifest m) {
-        if (m.slotSize() > partition.size()) {
+        if (m.slotSize() > partition.sizeBytes()) {
             throw new BundleRefusedException(BundleRefusal.SLOT_TOO_SMALL, "bundle " + m.name() + " " + m.version() + " has a "
-                    + m.slotSize() + "-byte slot image, slot " + target + " (partition " + target.partition() + ") holds " + partition.size());
+                    + m.slotSize() + "-byte slot image, slot " + target + " (partition " + target.partition() + ") holds " + partition.sizeBytes());
         }
     }
 
@@ -86,7 +87,7 @@ public final class SlotWriter implements Closeable {
             throw new IllegalArgumentException("chunk " + index + " is " + length + " bytes, expected " + m.chunkLength(index));
         }
         ensureOpen();
-        long at = partition.offset() + m.chunkOffset(index);
+        long at = partition.startByte() + m.chunkOffset(index);
         io.submit(() -> device().write(data, length, at), length);
         unsynced += length;
     }
@@ -209,7 +210,7 @@ public final class SlotWriter implements Closeable {
         try (DirectDisk in = DirectDisk.forReading(disk)) {
             for (int i = 0; i < Math.min(upTo, m.chunkCount()); i++) {
                 int len = m.chunkLength(i);
-                in.read(partition.offset() + m.chunkOffset(i), buf, len);
+                in.read(partition.startByte() + m.chunkOffset(i), buf, len);
                 try {
                     verifier.verify(i, buf, 0, len);
                 } catch (BundleRefusedException e) {
@@ -237,7 +238,7 @@ public final class SlotWriter implements Closeable {
             long done = 0;
             while (done < m.slotSize()) {
                 int len = (int) Math.min(buf.length, m.slotSize() - done);
-                in.read(partition.offset() + done, buf, len);
+                in.read(partition.startByte() + done, buf, len);
                 sha.update(buf, 0, len);
                 done += len;
             }

@@ -1,7 +1,7 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.FleetkitException;
-import io.fleetkit.ota.boot.FatFileInPlace;
+import io.fleetkit.formats.fat.FatFileInPlace;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.EventSink;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.boot.BootBackend;
 import io.fleetkit.ota.boot.RebootKind;
-import io.fleetkit.ota.boot.Slot;
 import io.fleetkit.ota.bundle.BundleHeader;
 import io.fleetkit.ota.bundle.BundleRefusedException;
 import io.fleetkit.ota.bundle.VerifiedManifest;

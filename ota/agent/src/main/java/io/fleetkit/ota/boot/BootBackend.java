@@ -1,5 +1,6 @@
 package io.fleetkit.ota.boot;
 
+import io.fleetkit.formats.bootstate.Slot;
 import java.io.IOException;
 import java.util.Optional;
 

@@ -1,6 +1,9 @@
 package io.fleetkit.ota.boot;
 
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.formats.fat.FatFileInPlace;
+import io.fleetkit.formats.rpi.AutobootTxt;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

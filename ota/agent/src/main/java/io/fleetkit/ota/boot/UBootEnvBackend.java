@@ -1,6 +1,7 @@
 package io.fleetkit.ota.boot;
 
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.formats.bootstate.Slot;
 
 import java.io.IOException;
 import java.util.Optional;

@@ -1,6 +1,8 @@
 package io.fleetkit.ota.boot;
 
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.formats.ubootenv.RedundantEnvStore;
+import io.fleetkit.formats.ubootenv.UBootEnvironment;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;

@@ -1,6 +1,9 @@
 package io.fleetkit.ota.boot;
 
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.formats.bootstate.BootState;
+import io.fleetkit.formats.bootstate.ScriptBootState;
+import io.fleetkit.formats.bootstate.Slot;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -42,26 +45,26 @@ public final class UBootScriptBackend extends UBootBackend {
                         "Write the update to the other slot.");
             }
             // a fresh trial clears the failure mark, so a failure seen later belongs to this trial
-            return new ScriptBootState.State(s.seq(), s.active(), slot, 1, null);
+            return new BootState(s.seq(), s.active(), slot, 1, null);
         });
     }
 
     @Override
     public void commit() throws IOException {
         Slot now = currentSlot();
-        ScriptBootState.State s = state.read().state();
+        BootState s = state.read().state();
         if (s.active() == now && s.trial() == null) {
             return;
         }
-        state.update(x -> new ScriptBootState.State(x.seq(), now, null, 0, x.failed()));
+        state.update(x -> new BootState(x.seq(), now, null, 0, x.failed()));
     }
 
     @Override
     public void rollBack() throws IOException {
-        ScriptBootState.State s = state.read().state();
+        BootState s = state.read().state();
         if (s.trial() == null && s.tries() == 0) {
             return;
         }
-        state.update(x -> new ScriptBootState.State(x.seq(), x.active(), null, 0, x.trial() != null ? x.trial() : x.failed()));
+        state.update(x -> new BootState(x.seq(), x.active(), null, 0, x.trial() != null ? x.trial() : x.failed()));
     }
 }

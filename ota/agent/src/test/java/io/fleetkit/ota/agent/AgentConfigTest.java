@@ -1,7 +1,7 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.FleetkitException;
-import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.bundle.SigningKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +65,7 @@ class AgentConfigTest {
         SimulatedDevice d = new SimulatedDevice(dir, key, 2, "1.0.0");
         assertEquals(Slot.A, d.powerOn());
         assertEquals("gw-00001", DeviceIdentity.resolve(d.config(), BootBackends.bootPartition(d.config())));
-        d.disk.withMtools(p1 -> io.fleetkit.ota.boot.HostTool.ok("mtools", "mdel", "-i", p1.toString(), "::/identity/device.json"));
+        d.disk.withMtools(p1 -> io.fleetkit.formats.testing.HostTool.ok("mtools", "mdel", "-i", p1.toString(), "::/identity/device.json"));
         Files.writeString(d.dir.resolve("machine-id"), "0123456789abcdef0123456789abcdef\n");
         assertEquals("0123456789abcdef0123456789abcdef", DeviceIdentity.resolve(d.config(), BootBackends.bootPartition(d.config())));
         Files.createDirectories(d.dir.resolve("dt"));

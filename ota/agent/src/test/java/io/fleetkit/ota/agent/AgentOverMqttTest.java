@@ -1,7 +1,7 @@
 package io.fleetkit.ota.agent;
 
 import com.sun.net.httpserver.HttpServer;
-import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.bundle.SigningKey;
 import io.fleetkit.ota.protocol.DesiredUpdate;
 import io.fleetkit.ota.protocol.DeviceReport;

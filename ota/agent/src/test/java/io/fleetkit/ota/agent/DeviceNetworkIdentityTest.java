@@ -3,7 +3,7 @@ package io.fleetkit.ota.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.protocol.DeviceReport;
 import java.nio.file.Files;
 import java.nio.file.Path;

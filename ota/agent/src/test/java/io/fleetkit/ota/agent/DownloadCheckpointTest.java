@@ -1,8 +1,8 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.FleetkitException;
-import io.fleetkit.ota.boot.MbrPartitions;
-import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.formats.mbr.MbrReader;
 import io.fleetkit.ota.bundle.SigningKey;
 import io.fleetkit.ota.bundle.VerifiedManifest;
 import io.fleetkit.ota.protocol.UpdateState;
@@ -78,7 +78,7 @@ class DownloadCheckpointTest {
     }
 
     private long slotB() throws Exception {
-        return MbrPartitions.read(device.disk.image).require(Slot.B.partition(), "B").offset();
+        return MbrReader.read(device.disk.image).require(Slot.B.partition(), "B").startByte();
     }
 
     /** What a power cut can leave of writes the storage never got: the bytes the slot held before (zeros here). */
@@ -265,7 +265,7 @@ class DownloadCheckpointTest {
 
     @Test
     void aWriteThatFailsOnTheWritersThreadIsThrownByTheNextCall() throws Exception {
-        SlotWriter w = new SlotWriter(dir, MbrPartitions.read(device.disk.image), Slot.B, Slot.A, Slot.A); // a directory is no disk
+        SlotWriter w = new SlotWriter(dir, MbrReader.read(device.disk.image), Slot.B, Slot.A, Slot.A); // a directory is no disk
         w.writeChunk(bundle.manifest(), 0, bundle.chunk(0), bundle.chunk(0).length);
         java.io.IOException e = assertThrows(java.io.IOException.class, w::sync);
         assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());

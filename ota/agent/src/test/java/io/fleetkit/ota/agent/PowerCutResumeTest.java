@@ -1,9 +1,10 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.formats.bootstate.BootState;
+import io.fleetkit.formats.bootstate.ScriptBootState;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.boot.RebootKind;
-import io.fleetkit.ota.boot.ScriptBootState;
-import io.fleetkit.ota.boot.Slot;
 import io.fleetkit.ota.bundle.SigningKey;
 import io.fleetkit.ota.bundle.VerifiedManifest;
 import io.fleetkit.ota.protocol.DesiredUpdate;
@@ -79,7 +80,7 @@ class PowerCutResumeTest {
     void downloadingResumesFromTheLastChunkThatReadsBackVerified() throws Exception {
         download(6);
         // power cut; the last chunk written before it is damaged on the storage
-        long slotB = io.fleetkit.ota.boot.MbrPartitions.read(device.disk.image).require(3, "B").offset();
+        long slotB = io.fleetkit.formats.mbr.MbrReader.read(device.disk.image).require(3, "B").startByte();
         try (RandomAccessFile f = new RandomAccessFile(device.disk.image.toFile(), "rw")) {
             f.seek(slotB + 5L * TestSlots.CHUNK + 17);
             f.write(0x5a);
@@ -115,7 +116,7 @@ class PowerCutResumeTest {
     @Test
     void downloadingCancelsAStaleTrialOfTheSlotItIsAboutToWrite() throws Exception {
         download(3);
-        new ScriptBootState(device.disk.bootFiles()).update(s -> new ScriptBootState.State(s.seq(), Slot.A, Slot.B, 1, null));
+        new ScriptBootState(device.disk.bootFiles()).update(s -> new BootState(s.seq(), Slot.A, Slot.B, 1, null));
         UpdateStateMachine m = machine();
         assertEquals(UpdateStateMachine.Next.DOWNLOAD, m.resume());
         assertEquals(null, device.bootState().trial());
@@ -292,7 +293,7 @@ class PowerCutResumeTest {
     @Test
     void slotWriterRefusesTheRunningAndTheCommittedSlot() throws Exception {
         byte[] slotA = TestSlots.readSlot(device.disk, Slot.A);
-        io.fleetkit.ota.boot.MbrPartitions mbr = io.fleetkit.ota.boot.MbrPartitions.read(device.disk.image);
+        io.fleetkit.formats.mbr.PartitionTable mbr = io.fleetkit.formats.mbr.MbrReader.read(device.disk.image);
         FleetkitException e = assertThrows(FleetkitException.class, () -> new SlotWriter(device.disk.image, mbr, Slot.A, Slot.A, Slot.A));
         assertEquals("agent.active-slot", e.code());
         assertThrows(FleetkitException.class, () -> new SlotWriter(device.disk.image, mbr, Slot.B, Slot.B, Slot.A));

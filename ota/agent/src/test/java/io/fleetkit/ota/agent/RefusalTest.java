@@ -1,6 +1,6 @@
 package io.fleetkit.ota.agent;
 
-import io.fleetkit.ota.boot.Slot;
+import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.bundle.BundleRefusedException;
 import io.fleetkit.ota.bundle.BundleRelease;
 import io.fleetkit.ota.bundle.SigningKey;

@@ -2,11 +2,12 @@ package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.EventSink;
 import io.fleetkit.ota.boot.BootBackend;
-import io.fleetkit.ota.boot.HostTool;
+import io.fleetkit.formats.bootstate.BootState;
+import io.fleetkit.formats.bootstate.ScriptBootState;
+import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.formats.testing.HostTool;
+import io.fleetkit.formats.testing.TestDisk;
 import io.fleetkit.ota.boot.RebootKind;
-import io.fleetkit.ota.boot.ScriptBootState;
-import io.fleetkit.ota.boot.Slot;
-import io.fleetkit.ota.boot.TestDisk;
 import io.fleetkit.ota.bundle.PemKeys;
 import io.fleetkit.ota.bundle.SigningKey;
 
@@ -22,7 +23,7 @@ import java.util.UUID;
 /**
  * A device made of files: a real disk image (uboot-script layout), /proc files the agent reads,
  * and a reboot that only records the request. {@link #powerOn()} runs the boot script's logic
- * ({@link io.fleetkit.ota.boot.ScriptBootSimulator}) and writes the resulting {@code fleetkit.slot=} and a fresh
+ * ({@link io.fleetkit.formats.bootstate.ScriptBootSimulator}) and writes the resulting {@code fleetkit.slot=} and a fresh
  * boot id, as a real boot would.
  */
 final class SimulatedDevice {
@@ -40,8 +41,8 @@ final class SimulatedDevice {
         this.dir = dir;
         Path slotA = TestSlots.slotImage(dir.resolve("slotA-src"), slotAVersion, slotMib * TestDisk.MIB / 2);
         this.disk = TestDisk.create(dir, 4, 16, slotMib, Map.of(
-                "bootstate.0", ScriptBootState.encode(ScriptBootState.initial(Slot.A)),
-                "bootstate.1", new byte[ScriptBootState.SIZE],
+                "bootstate.0", BootState.initial(Slot.A).encode(),
+                "bootstate.1", new byte[BootState.SIZE],
                 "identity/device.json", "{\"id\":\"gw-00001\"}".getBytes()));
         TestSlots.writeSlot(disk, Slot.A, Files.readAllBytes(slotA));
         this.cmdline = dir.resolve("cmdline");
@@ -98,7 +99,7 @@ final class SimulatedDevice {
         return new FleetAgent(config(), clock, rebooter(), e -> System.err.println("[agent] " + e));
     }
 
-    ScriptBootState.State bootState() throws Exception {
+    BootState bootState() throws Exception {
         return new ScriptBootState(disk.bootFiles()).read().state();
     }
 

@@ -1,9 +1,10 @@
 package io.fleetkit.ota.agent;
 
-import io.fleetkit.ota.boot.HostTool;
-import io.fleetkit.ota.boot.MbrPartitions;
-import io.fleetkit.ota.boot.Slot;
-import io.fleetkit.ota.boot.TestDisk;
+import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.formats.mbr.MbrPartition;
+import io.fleetkit.formats.mbr.MbrReader;
+import io.fleetkit.formats.testing.HostTool;
+import io.fleetkit.formats.testing.TestDisk;
 import io.fleetkit.ota.bundle.BundleManifest;
 import io.fleetkit.ota.bundle.BundleRelease;
 import io.fleetkit.ota.bundle.BundleWriter;
@@ -54,18 +55,18 @@ final class TestSlots {
     }
 
     static void writeSlot(TestDisk disk, Slot slot, byte[] image) throws Exception {
-        MbrPartitions.Partition p = MbrPartitions.read(disk.image).require(slot.partition(), "slot");
+        MbrPartition p = MbrReader.read(disk.image).require(slot.partition(), "slot");
         try (RandomAccessFile f = new RandomAccessFile(disk.image.toFile(), "rw")) {
-            f.seek(p.offset());
+            f.seek(p.startByte());
             f.write(image);
         }
     }
 
     static byte[] readSlot(TestDisk disk, Slot slot) throws Exception {
-        MbrPartitions.Partition p = MbrPartitions.read(disk.image).require(slot.partition(), "slot");
-        byte[] b = new byte[(int) p.size()];
+        MbrPartition p = MbrReader.read(disk.image).require(slot.partition(), "slot");
+        byte[] b = new byte[(int) p.sizeBytes()];
         try (RandomAccessFile f = new RandomAccessFile(disk.image.toFile(), "r")) {
-            f.seek(p.offset());
+            f.seek(p.startByte());
             f.readFully(b);
         }
         return b;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetkit.events.FleetkitException;
-import io.fleetkit.ota.boot.TestDisk;
+import io.fleetkit.formats.testing.TestDisk;
 
 import java.io.InputStream;
 import java.io.OutputStream;

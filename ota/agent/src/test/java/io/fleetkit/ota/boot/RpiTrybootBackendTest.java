@@ -1,5 +1,8 @@
 package io.fleetkit.ota.boot;
 
+import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.formats.rpi.AutobootTxt;
+import io.fleetkit.formats.testing.TestDisk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

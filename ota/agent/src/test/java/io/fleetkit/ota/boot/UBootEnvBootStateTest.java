@@ -1,5 +1,9 @@
 package io.fleetkit.ota.boot;
 
+import io.fleetkit.formats.testing.HostTool;
+import io.fleetkit.formats.ubootenv.FwEnvConfig;
+import io.fleetkit.formats.ubootenv.RedundantEnvStore;
+import io.fleetkit.formats.ubootenv.UBootEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,126 @@
+package io.fleetkit.formats.bootstate;
+
+/**
+ * The text of {@code boot.scr} for U-Boot boards: A/B slot selection with trial boots, the boot
+ * loader's side of the {@link BootState} contract (files, size and variables come from there;
+ * {@link ScriptBootSimulator} is the same logic in Java, for simulated devices).
+ *
+ * <p>Each boot: both copies are imported, the valid one with the higher {@code bs_seq} wins
+ * (neither valid: slot A). A slot on trial with tries left is booted with one try fewer; a slot on
+ * trial with none left has failed, and the committed slot boots again; either way the state is
+ * written back to the other copy with seq+1. A slot that cannot be loaded or started falls back
+ * to the other slot. The kernel learns its slot from {@code fleetkit.slot=}. Stock U-Boot commands
+ * only ({@code load}, {@code env import/export}, {@code fatwrite}, {@code setexpr}, {@code itest}),
+ * as Debian's {@code u-boot-qemu} has them.
+ */
+public final class UBootAbScript {
+
+    /** In each slot: {@code fk_cmdline=<kernel command line>} in U-Boot's text env format. */
+    public static final String SLOT_ENV_FILE = "boot.env";
+
+    /**
+     * @param bootCommand    {@code booti} (arm64 Image) or {@code bootz} (armhf zImage)
+     * @param kernelFile     kernel file name in the slot
+     * @param compressedKernel true when the kernel file is a gzip Image that booti must unpack
+     * @param initrdFile     initramfs file name in the slot
+     */
+    public record Parameters(String bootCommand, String kernelFile, boolean compressedKernel, String initrdFile,
+                             String kernelCompAddr, int bootPartition, int slotAPartition, int slotBPartition) {
+
+        public static Parameters arm64() {
+            return new Parameters("booti", "vmlinuz", true, "initrd.img", "0x50000000", 1, 2, 3);
+        }
+
+        public static Parameters armhf() {
+            return new Parameters("bootz", "vmlinuz", false, "initrd.img", null, 1, 2, 3);
+        }
+    }
+
+    private UBootAbScript() {
+    }
+
+    public static String render(Parameters p) {
+        StringBuilder s = new StringBuilder();
+        s.append("# Fleetkit A/B boot script (generated; see UBootAbScript for the state format).\n");
+        s.append("setenv fk_disk ${devtype} ${devnum}\n");
+        s.append("setenv fk_bootpart ").append(p.bootPartition()).append('\n');
+        s.append("setenv fk_scratch ${ramdisk_addr_r}\n");
+        if (p.compressedKernel()) {
+            s.append("setenv kernel_comp_addr_r ").append(p.kernelCompAddr()).append('\n');
+        }
+        // Defaults when neither copy is valid: a factory-fresh card boots slot A.
+        s.append("@DEFAULTS@\n");
+        s.append("setenv fk_newest none\n");
+        s.append("if load ${fk_disk}:${fk_bootpart} ${fk_scratch} @FILE0@ && env import -c ${fk_scratch} @SIZE@ @VARS@; then\n");
+        s.append("  setenv fk_newest 0\n");
+        s.append("  setenv s0_seq ${@SEQ@}; setenv s0_active ${@ACTIVE@}; setenv s0_trial ${@TRIAL@}; "
+                + "setenv s0_tries ${@TRIES@}; setenv s0_failed ${@FAILED@}\n");
+        s.append("fi\n");
+        s.append("if load ${fk_disk}:${fk_bootpart} ${fk_scratch} @FILE1@ && env import -c ${fk_scratch} @SIZE@ @VARS@; then\n");
+        s.append("  if test \"${fk_newest}\" = none; then\n");
+        s.append("    setenv fk_newest 1\n");
+        s.append("  elif itest 0x${@SEQ@} -gt 0x${s0_seq}; then\n");
+        s.append("    setenv fk_newest 1\n");
+        s.append("  else\n");
+        s.append("    setenv @SEQ@ ${s0_seq}; setenv @ACTIVE@ ${s0_active}; setenv @TRIAL@ ${s0_trial}; "
+                + "setenv @TRIES@ ${s0_tries}; setenv @FAILED@ ${s0_failed}\n");
+        s.append("  fi\n");
+        s.append("fi\n");
+        s.append("echo \"fleetkit: boot state seq=${@SEQ@} active=${@ACTIVE@} trial=${@TRIAL@} tries=${@TRIES@} (copy ${fk_newest})\"\n");
+        s.append("setenv fk_slot ${@ACTIVE@}\n");
+        s.append("if test \"${@TRIAL@}\" != @NONE@; then\n");
+        s.append("  if itest 0x${@TRIES@} -gt 0; then\n");
+        s.append("    setexpr @TRIES@ ${@TRIES@} - 1\n");
+        s.append("    setenv fk_slot ${@TRIAL@}\n");
+        s.append("    echo \"fleetkit: trial boot of slot ${@TRIAL@}\"\n");
+        s.append("  else\n");
+        s.append("    echo \"fleetkit: slot ${@TRIAL@} did not prove healthy; back to slot ${@ACTIVE@}\"\n");
+        s.append("    setenv @FAILED@ ${@TRIAL@}; setenv @TRIAL@ @NONE@\n");
+        s.append("  fi\n");
+        s.append("  setexpr @SEQ@ ${@SEQ@} + 1\n");
+        s.append("  env export -c ${fk_scratch} @SIZE@ @VARS@\n");
+        s.append("  if test \"${fk_newest}\" = 0; then setenv fk_copy 1; else setenv fk_copy 0; fi\n");
+        s.append("  fatwrite ${fk_disk}:${fk_bootpart} ${fk_scratch} @FILE_PREFIX@${fk_copy} @SIZE@\n");
+        s.append("fi\n");
+        // One slot's boot, as a variable so that a failure can fall through to the other slot.
+        s.append("setenv fk_boot_slot '");
+        s.append("if test ${fk_try} = B; then setenv fk_part ").append(p.slotBPartition())
+                .append("; else setenv fk_part ").append(p.slotAPartition()).append("; fi; ");
+        s.append("if load ${fk_disk}:${fk_part} ${fk_scratch} ").append(SLOT_ENV_FILE)
+                .append(" && env import -t ${fk_scratch} ${filesize} fk_cmdline");
+        s.append(" && load ${fk_disk}:${fk_part} ${kernel_addr_r} ").append(p.kernelFile());
+        if (p.compressedKernel()) {
+            s.append(" && setenv kernel_comp_size ${filesize}");
+        }
+        s.append(" && load ${fk_disk}:${fk_part} ${ramdisk_addr_r} ").append(p.initrdFile());
+        s.append("; then setenv bootargs \"${fk_cmdline} fleetkit.slot=${fk_try}\"; ");
+        s.append(p.bootCommand()).append(" ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}; fi'\n");
+        s.append("setenv fk_try ${fk_slot}\n");
+        s.append("run fk_boot_slot\n");
+        s.append("if test ${fk_slot} = A; then setenv fk_try B; else setenv fk_try A; fi\n");
+        s.append("echo \"fleetkit: slot ${fk_slot} could not be started; trying slot ${fk_try}\"\n");
+        s.append("run fk_boot_slot\n");
+        s.append("echo \"fleetkit: no slot could be started\"\n");
+        return withContract(s.toString());
+    }
+
+    /** Puts the contract's names, files and size where the script text has @PLACEHOLDERS@. */
+    private static String withContract(String script) {
+        StringBuilder defaults = new StringBuilder();
+        new BootState(0, Slot.A, null, 0, null).variables().forEach((name, value) ->
+                defaults.append(defaults.length() == 0 ? "" : "; ").append("setenv ").append(name).append(' ').append(value));
+        return script
+                .replace("@DEFAULTS@", defaults)
+                .replace("@FILE0@", BootState.FILES.get(0))
+                .replace("@FILE1@", BootState.FILES.get(1))
+                .replace("@FILE_PREFIX@", BootState.FILE_PREFIX)
+                .replace("@SIZE@", String.format("0x%x", BootState.SIZE))
+                .replace("@VARS@", String.join(" ", BootState.VARIABLES))
+                .replace("@SEQ@", BootState.SEQ)
+                .replace("@ACTIVE@", BootState.ACTIVE)
+                .replace("@TRIAL@", BootState.TRIAL)
+                .replace("@TRIES@", BootState.TRIES)
+                .replace("@FAILED@", BootState.FAILED)
+                .replace("@NONE@", BootState.NONE);
+    }
+}
