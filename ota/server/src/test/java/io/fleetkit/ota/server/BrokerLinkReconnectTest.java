@@ -97,15 +97,32 @@ class BrokerLinkReconnectTest {
             assertTrue(heard.isEmpty(), "nothing heard twice: " + heard);
             chunks.interrupt();
             link.close();
-            Await.until("no Paho thread of the link left after close (they would keep the server's JVM alive)",
-                    Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet().stream()
-                            .noneMatch(t -> t.isAlive() && t.getName().contains("fleet-server-link-test")));
+            try {
+                Await.until("no Paho thread of the link left after close (they would keep the server's JVM alive)",
+                        Duration.ofSeconds(10), () -> linkThreads().isEmpty());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; left: " + linkThreads(), e);
+            }
         } finally {
             chunks.interrupt();
             link.close();
             mosquitto.close();
             worker.shutdownNow();
         }
+    }
+
+    /** The link's Paho threads still alive, each with where it is. */
+    private static String linkThreads() {
+        StringBuilder sb = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.isAlive() && t.getName().contains("fleet-server-link-test")) {
+                sb.append("\n  ").append(t.getName()).append(" ").append(t.getState());
+                for (StackTraceElement e : stack) {
+                    sb.append("\n      at ").append(e);
+                }
+            }
+        });
+        return sb.toString();
     }
 
     private static MqttClient device(String url, String id) throws Exception {
