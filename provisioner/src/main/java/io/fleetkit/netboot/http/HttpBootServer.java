@@ -6,6 +6,7 @@ import io.fleetkit.events.EventSink;
 import io.fleetkit.netboot.BootFiles;
 import io.fleetkit.netboot.PortBinding;
 import io.fleetkit.netboot.ServedFile;
+import io.fleetkit.ota.protocol.HttpRange;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -90,23 +91,23 @@ public final class HttpBootServer implements AutoCloseable {
     /** Returns {status, body bytes sent}. */
     private static long[] send(HttpExchange ex, ServedFile file, boolean head) throws IOException {
         long size = file.size();
-        ByteRangeRequest.Decision d = ByteRangeRequest.decide(ex.getRequestHeaders().getFirst("Range"), size);
+        HttpRange d = HttpRange.decide(ex.getRequestHeaders().getFirst("Range"), size);
         var h = ex.getResponseHeaders();
         h.set("Accept-Ranges", "bytes");
         h.set("Content-Type", file.generated() && !file.name().endsWith(".img")
                 ? "text/plain; charset=utf-8" : "application/octet-stream");
-        if (d instanceof ByteRangeRequest.Unsatisfiable) {
-            h.set("Content-Range", "bytes */" + size);
+        if (d instanceof HttpRange.Unsatisfiable u) {
+            h.set("Content-Range", u.contentRange(size));
             return new long[] {text(ex, 416, "range not satisfiable\n"), 0};
         }
         long first = 0;
         long length = size;
         int status = 200;
-        if (d instanceof ByteRangeRequest.Partial p) {
-            first = p.range().first();
-            length = p.range().length();
+        if (d instanceof HttpRange.Partial p) {
+            first = p.first();
+            length = p.length();
             status = 206;
-            h.set("Content-Range", "bytes " + first + "-" + p.range().last() + "/" + size);
+            h.set("Content-Range", p.contentRange(size));
         }
         if (head) {
             h.set("Content-Length", Long.toString(length));
