@@ -5,13 +5,15 @@ import io.fleetkit.ota.bundle.SigningKey;
 import io.fleetkit.ota.protocol.DeviceReport;
 import io.fleetkit.ota.protocol.UpdateEvent;
 import io.fleetkit.ota.protocol.UpdateState;
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.Mosquitto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,18 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The real agent on a file-backed device against a real Mosquitto, with the server played by a raw Paho client. */
 class AgentOverMqttTest {
 
+    private static final Duration BOUND = Duration.ofSeconds(60);
+
     @TempDir
     Path dir;
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("gave up waiting for " + what);
-    }
 
     private static int chunksDone(SimulatedDevice d) {
         try {
@@ -76,7 +70,7 @@ class AgentOverMqttTest {
         Path v2 = TestSlots.slotImage(dir.resolve("v2"), "2.0.0", TestSlots.CHUNK * 12 + 333);
         TestSlots.Bundle bundle = TestSlots.bundle(TestSlots.release("2.0.0", 2000000), v2, key);
         int chunks = bundle.manifest().chunkCount();
-        try (MosquittoBroker broker = new MosquittoBroker(dir);
+        try (Mosquitto broker = Mosquitto.start(dir);
              TestBundleServer server = new TestBundleServer(broker.url(), bundle)) {
             device.settings.put("broker.url", broker.url());
             // a checkpoint per chunk: the saved state follows the slot at most one chunk behind
@@ -87,7 +81,8 @@ class AgentOverMqttTest {
             device.powerOn();
             FleetAgent agent = device.agent(Clock.systemUTC());
             agent.start();
-            await("5 chunks on the slot, 4 of them saved", () -> chunksOnSlot(device, bundle) == 5 && chunksDone(device) >= 4);
+            Await.until("5 chunks on the slot, 4 of them saved", BOUND, () -> chunksOnSlot(device, bundle) == 5 && chunksDone(device) >= 4,
+                    () -> chunksOnSlot(device, bundle) + " on the slot, " + chunksDone(device) + " saved");
             agent.powerCut();
             // Requests the cut agent already sent may still be on their way through the broker.
             int before = settledRequestCount(server);
@@ -98,7 +93,7 @@ class AgentOverMqttTest {
             agent = device.agent(Clock.systemUTC());
             agent.start();
             FleetAgent first = agent;
-            await("reboot into the trial", () -> !device.reboots.isEmpty());
+            Await.until("reboot into the trial", BOUND, () -> !device.reboots.isEmpty());
             List<Integer> after = server.payloadRequests().subList(before, server.payloadRequests().size());
             assertTrue(after.stream().allMatch(i -> i >= 5), "no verified chunk is fetched again: " + after);
             assertEquals(5, after.get(0), "the download resumes at the first chunk not yet written");
@@ -114,8 +109,8 @@ class AgentOverMqttTest {
             device.settings.put("versionNumber", "2000000");
             FleetAgent trial = device.agent(Clock.systemUTC());
             trial.start();
-            await("COMMITTED event", () -> server.events.stream().anyMatch(e -> e.state() == UpdateState.COMMITTED));
-            await("report of the committed state", () -> server.reports.stream()
+            Await.until("COMMITTED event", BOUND, () -> server.events.stream().anyMatch(e -> e.state() == UpdateState.COMMITTED));
+            Await.until("report of the committed state", BOUND, () -> server.reports.stream()
                     .anyMatch(r -> r.update().state() == UpdateState.COMMITTED && "B".equals(r.slot())));
             trial.powerCut();
 
@@ -141,14 +136,14 @@ class AgentOverMqttTest {
         SimulatedDevice device = new SimulatedDevice(dir.resolve("dev"), key, 2, "1.0.0");
         Path v2 = TestSlots.slotImage(dir.resolve("v2"), "2.0.0", TestSlots.CHUNK * 3);
         TestSlots.Bundle bundle = TestSlots.bundle(TestSlots.release("2.0.0", 2000000), v2, key);
-        try (MosquittoBroker broker = new MosquittoBroker(dir);
+        try (Mosquitto broker = Mosquitto.start(dir);
              TestBundleServer server = new TestBundleServer(broker.url(), bundle)) {
             device.settings.put("broker.url", broker.url());
             server.desire("gw-00001", bundle.desired());
             device.powerOn();
             FleetAgent agent = device.agent(Clock.systemUTC());
             agent.start();
-            await("reboot into the trial", () -> !device.reboots.isEmpty());
+            Await.until("reboot into the trial", BOUND, () -> !device.reboots.isEmpty());
             agent.powerCut();
             device.reboots.clear();
 
@@ -159,8 +154,8 @@ class AgentOverMqttTest {
             device.settings.put("health.deadlineSeconds", "4");
             FleetAgent trial = device.agent(Clock.systemUTC());
             trial.start();
-            await("ROLLED_BACK event", () -> server.events.stream().anyMatch(e -> e.state() == UpdateState.ROLLED_BACK));
-            await("reboot after rollback", () -> !device.reboots.isEmpty());
+            Await.until("ROLLED_BACK event", BOUND, () -> server.events.stream().anyMatch(e -> e.state() == UpdateState.ROLLED_BACK));
+            Await.until("reboot after rollback", BOUND, () -> !device.reboots.isEmpty());
             trial.powerCut();
             UpdateEvent rolled = server.events.stream().filter(e -> e.state() == UpdateState.ROLLED_BACK).findFirst().orElseThrow();
             assertEquals("health.check-failed", rolled.reason());

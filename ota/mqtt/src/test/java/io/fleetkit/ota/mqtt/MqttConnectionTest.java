@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetkit.testsupport.Mosquitto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class MqttConnectionTest {
             TestMoquette m = new TestMoquette();
             return new Broker(m.url(), m, 200);
         }
-        TestMosquitto m = TestMosquitto.anonymous(Files.createDirectories(dir.resolve("mosquitto")));
+        Mosquitto m = Mosquitto.start(Files.createDirectories(dir.resolve("mosquitto")));
         return new Broker(m.url(), m, 0);
     }
 

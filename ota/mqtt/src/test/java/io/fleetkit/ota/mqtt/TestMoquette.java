@@ -1,5 +1,6 @@
 package io.fleetkit.ota.mqtt;
 
+import io.fleetkit.testsupport.Mosquitto;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
 import java.util.Properties;
@@ -11,7 +12,7 @@ final class TestMoquette implements AutoCloseable {
     private final Server server = new Server();
 
     TestMoquette() throws Exception {
-        port = TestMosquitto.freePort();
+        port = Mosquitto.freePort();
         Properties p = new Properties();
         p.setProperty("host", "127.0.0.1");
         p.setProperty("port", Integer.toString(port));

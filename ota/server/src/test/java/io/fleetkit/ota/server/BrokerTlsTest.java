@@ -8,6 +8,8 @@ import io.fleetkit.ota.keys.DeviceCertificateIssuer;
 import io.fleetkit.ota.keys.FleetKeys;
 import io.fleetkit.ota.keys.KeyPairs;
 import io.fleetkit.ota.server.broker.TlsSockets;
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.Mosquitto;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
