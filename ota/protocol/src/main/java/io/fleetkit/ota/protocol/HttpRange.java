@@ -2,6 +2,7 @@ package io.fleetkit.ota.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a server answers to a request's {@code Range} header for a body of {@code size} bytes
@@ -20,41 +21,35 @@ import java.util.List;
  *     empty range, so the (empty) body is sent whole.
  * </ul>
  * Positions too large for a {@code long} count as {@link Long#MAX_VALUE}: past any real body.
+ *
+ * @param status 200, 206 or 416
+ * @param first offset of the first byte to send
+ * @param length how many bytes to send (0 with 416)
+ * @param contentRange the {@code Content-Range} header to send with 206 and 416
  */
-public sealed interface HttpRange permits HttpRange.Whole, HttpRange.Partial, HttpRange.Unsatisfiable {
+public record HttpRange(int status, long first, long length, Optional<String> contentRange) {
 
-    /** Send the whole body, 200. */
-    record Whole() implements HttpRange {
+    public static HttpRange whole(long size) {
+        return new HttpRange(200, 0, size, Optional.empty());
     }
 
-    /** Send bytes {@code first..last} (inclusive), 206. */
-    record Partial(long first, long last) implements HttpRange {
-
-        public long length() {
-            return last - first + 1;
-        }
-
-        public String contentRange(long size) {
-            return "bytes " + first + "-" + last + "/" + size;
-        }
+    /** Bytes {@code first..last}, inclusive. */
+    public static HttpRange partial(long first, long last, long size) {
+        return new HttpRange(206, first, last - first + 1, Optional.of("bytes " + first + "-" + last + "/" + size));
     }
 
-    /** Send 416 with {@link #contentRange}. */
-    record Unsatisfiable() implements HttpRange {
-
-        public String contentRange(long size) {
-            return "bytes */" + size;
-        }
+    public static HttpRange unsatisfiable(long size) {
+        return new HttpRange(416, 0, 0, Optional.of("bytes */" + size));
     }
 
-    static HttpRange decide(String header, long size) {
+    public static HttpRange decide(String header, long size) {
         if (header == null) {
-            return new Whole();
+            return whole(size);
         }
         String h = header.strip();
         int eq = h.indexOf('=');
         if (eq < 0 || !h.substring(0, eq).equalsIgnoreCase("bytes")) {
-            return new Whole();
+            return whole(size);
         }
         List<RangeSpec> specs = new ArrayList<>();
         for (String element : h.substring(eq + 1).split(",", -1)) {
@@ -64,22 +59,22 @@ public sealed interface HttpRange permits HttpRange.Whole, HttpRange.Partial, Ht
             }
             RangeSpec parsed = RangeSpec.parse(spec);
             if (parsed == null) {
-                return new Whole();
+                return whole(size);
             }
             specs.add(parsed);
         }
         if (specs.isEmpty()) {
-            return new Whole();
+            return whole(size);
         }
         if (specs.stream().anyMatch(RangeSpec::invalid)) {
-            return new Unsatisfiable();
+            return unsatisfiable(size);
         }
         List<RangeSpec> satisfiable = specs.stream().filter(s -> s.satisfiable(size)).toList();
         if (satisfiable.isEmpty()) {
-            return new Unsatisfiable();
+            return unsatisfiable(size);
         }
         if (specs.size() > 1 || size == 0) {
-            return new Whole();
+            return whole(size);
         }
         return satisfiable.get(0).resolve(size);
     }

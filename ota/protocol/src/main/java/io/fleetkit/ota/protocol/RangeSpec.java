@@ -36,11 +36,11 @@ record RangeSpec(long first, long last, long suffixLength) {
     }
 
     /** The bytes this spec selects from a non-empty body it is satisfiable for. */
-    HttpRange.Partial resolve(long size) {
+    HttpRange resolve(long size) {
         if (suffixLength != ABSENT) {
-            return new HttpRange.Partial(Math.max(0, size - suffixLength), size - 1);
+            return HttpRange.partial(Math.max(0, size - suffixLength), size - 1, size);
         }
-        return new HttpRange.Partial(first, last == ABSENT ? size - 1 : Math.min(last, size - 1));
+        return HttpRange.partial(first, last == ABSENT ? size - 1 : Math.min(last, size - 1), size);
     }
 
     /** 1*DIGIT as a number, saturated at {@link Long#MAX_VALUE}; {@link #ABSENT} when not digits. */

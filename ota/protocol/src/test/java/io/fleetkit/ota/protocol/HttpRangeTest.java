@@ -2,6 +2,7 @@ package io.fleetkit.ota.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -9,17 +10,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HttpRangeTest {
 
     private static final long SIZE = 1000;
-    private static final HttpRange WHOLE = new HttpRange.Whole();
-    private static final HttpRange UNSATISFIABLE = new HttpRange.Unsatisfiable();
+    private static final HttpRange WHOLE = HttpRange.whole(SIZE);
+    private static final HttpRange UNSATISFIABLE = HttpRange.unsatisfiable(SIZE);
 
-    private static HttpRange.Partial partial(long first, long last) {
-        return new HttpRange.Partial(first, last);
+    private static HttpRange partial(long first, long last) {
+        return HttpRange.partial(first, last, SIZE);
     }
 
     @Test
     void noHeaderMeansTheWholeBodyEvenAnEmptyOne() {
-        assertEquals(WHOLE, HttpRange.decide(null, SIZE));
-        assertEquals(WHOLE, HttpRange.decide(null, 0));
+        assertEquals(new HttpRange(200, 0, SIZE, Optional.empty()), HttpRange.decide(null, SIZE));
+        assertEquals(new HttpRange(200, 0, 0, Optional.empty()), HttpRange.decide(null, 0));
     }
 
     @Test
@@ -28,8 +29,7 @@ class HttpRangeTest {
         assertEquals(partial(990, 999), HttpRange.decide("bytes=990-", SIZE));
         assertEquals(partial(993, 999), HttpRange.decide("bytes=-7", SIZE));
         assertEquals(partial(999, 999), HttpRange.decide("bytes=999-999", SIZE));
-        assertEquals(10, partial(0, 9).length());
-        assertEquals("bytes 0-9/1000", partial(0, 9).contentRange(SIZE));
+        assertEquals(new HttpRange(206, 0, 10, Optional.of("bytes 0-9/1000")), HttpRange.decide("bytes=0-9", SIZE));
     }
 
     @Test
@@ -51,7 +51,7 @@ class HttpRangeTest {
         assertEquals(UNSATISFIABLE, HttpRange.decide("bytes=1000-2000", SIZE));
         assertEquals(UNSATISFIABLE, HttpRange.decide("bytes=-0", SIZE));
         assertEquals(UNSATISFIABLE, HttpRange.decide("bytes=2000-,3000-", SIZE));
-        assertEquals("bytes */1000", new HttpRange.Unsatisfiable().contentRange(SIZE));
+        assertEquals(new HttpRange(416, 0, 0, Optional.of("bytes */1000")), HttpRange.decide("bytes=1000-", SIZE));
     }
 
     @Test
@@ -73,7 +73,7 @@ class HttpRangeTest {
         assertEquals(UNSATISFIABLE, HttpRange.decide("bytes=99999999999999999999999-", SIZE));
         assertEquals(partial(0, 999), HttpRange.decide("bytes=0-99999999999999999999999", SIZE));
         assertEquals(partial(0, 999), HttpRange.decide("bytes=-99999999999999999999999", SIZE));
-        assertEquals(partial(Long.MAX_VALUE - 1, Long.MAX_VALUE - 1),
+        assertEquals(HttpRange.partial(Long.MAX_VALUE - 1, Long.MAX_VALUE - 1, Long.MAX_VALUE),
                 HttpRange.decide("bytes=9223372036854775806-9223372036854775806", Long.MAX_VALUE));
     }
 
@@ -85,8 +85,8 @@ class HttpRangeTest {
 
     @Test
     void anEmptyBodyHasNoRangeToSend() {
-        assertEquals(UNSATISFIABLE, HttpRange.decide("bytes=0-", 0));
-        assertEquals(UNSATISFIABLE, HttpRange.decide("bytes=-0", 0));
-        assertEquals(WHOLE, HttpRange.decide("bytes=-5", 0), "a non-zero suffix is satisfiable, but 206 cannot describe nothing");
+        assertEquals(HttpRange.unsatisfiable(0), HttpRange.decide("bytes=0-", 0));
+        assertEquals(HttpRange.unsatisfiable(0), HttpRange.decide("bytes=-0", 0));
+        assertEquals(HttpRange.whole(0), HttpRange.decide("bytes=-5", 0), "a non-zero suffix is satisfiable, but 206 cannot describe nothing");
     }
 }

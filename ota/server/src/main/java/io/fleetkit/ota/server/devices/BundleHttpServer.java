@@ -98,30 +98,21 @@ public final class BundleHttpServer implements AutoCloseable {
             ex.getResponseHeaders().set("Accept-Ranges", "bytes");
             ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
             ex.getResponseHeaders().set("ETag", "\"" + b.sha256() + "\"");
-            if (range instanceof HttpRange.Unsatisfiable u) {
-                ex.getResponseHeaders().set("Content-Range", u.contentRange(size));
+            range.contentRange().ifPresent(v -> ex.getResponseHeaders().set("Content-Range", v));
+            if (range.status() == 416) {
                 ex.sendResponseHeaders(416, -1);
                 return;
             }
-            long first = 0;
-            long length = size;
-            int status = 200;
-            if (range instanceof HttpRange.Partial p) {
-                first = p.first();
-                length = p.length();
-                status = 206;
-                ex.getResponseHeaders().set("Content-Range", p.contentRange(size));
-            }
             if (head) {
-                ex.getResponseHeaders().set("Content-Length", Long.toString(length));
-                ex.sendResponseHeaders(status, -1);
+                ex.getResponseHeaders().set("Content-Length", Long.toString(range.length()));
+                ex.sendResponseHeaders(range.status(), -1);
                 return;
             }
-            ex.sendResponseHeaders(status, length == 0 ? -1 : length);
+            ex.sendResponseHeaders(range.status(), range.length() == 0 ? -1 : range.length());
             OutputStream out = ex.getResponseBody();
             var target = Channels.newChannel(out);
-            long pos = first;
-            long end = first + length;
+            long pos = range.first();
+            long end = range.first() + range.length();
             while (pos < end) {
                 long n = ch.transferTo(pos, end - pos, target);
                 if (n <= 0) {
