@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,7 +66,7 @@ class TamperedBundleTest {
             DeviceRecord d = fleet.awaitDevice(id, "refusing the altered bundle", r -> r.updateState() == UpdateState.FAILED
                     && "2.0.0".equals(r.updateTarget()), UPDATE);
             assertEquals("bundle.chunk-mismatch", d.updateReason(), d.toString());
-            assertStillOn1(fleet, vm, id, before);
+            assertStillOn1(fleet, vm, id, before, d.updateReason());
             fleet.ok("rollout", "abort");
 
             // Signed by another fleet's key, stored by a bundle store that trusts that key (the real one would not).
@@ -77,17 +78,23 @@ class TamperedBundleTest {
             d = fleet.awaitDevice(id, "refusing the foreign bundle", r -> r.updateState() == UpdateState.FAILED
                     && "3.0.0".equals(r.updateTarget()), UPDATE);
             assertTrue(d.updateReason().equals("bundle.unknown-signer") || d.updateReason().equals("bundle.bad-signature"), d.toString());
-            assertStillOn1(fleet, vm, id, before);
+            assertStillOn1(fleet, vm, id, before, d.updateReason());
 
             String shown = fleet.ok("device", "show", id).out();
             assertTrue(shown.contains("bundle.chunk-mismatch") && shown.contains(d.updateReason()), "fleet device show tells why:\n" + shown);
         }
     }
 
-    private static void assertStillOn1(FleetRig fleet, Emulator vm, String id, int since) throws Exception {
-        Thread.sleep(3000);
+    /**
+     * The agent prints its move to FAILED on the console when it records it, before it reports it, and
+     * the server has seen that report: waiting for the line means the console has caught up with
+     * everything the agent did about the bundle. A reboot for it would have printed REBOOTING (the
+     * agent's move before any reboot) or U-Boot's banner since {@code since}.
+     */
+    private static void assertStillOn1(FleetRig fleet, Emulator vm, String id, int since, String reason) throws Exception {
+        int failed = vm.expect("^fleet-agent: INFO FAILED \\(" + Pattern.quote(reason) + "\\)", since, UPDATE);
         assertTrue(vm.lines().subList(since, vm.lineCount()).stream().noneMatch(l -> l.contains("REBOOTING") || l.startsWith("U-Boot")),
-                "no reboot after a refused bundle");
+                "no reboot after a refused bundle (refusal on console line " + failed + ")");
         DeviceRecord d = fleet.device(id).orElseThrow();
         assertEquals("1.0.0", d.version(), d.toString());
         assertEquals("A", d.slot(), d.toString());

@@ -8,12 +8,15 @@ import java.util.Map;
 
 /**
  * A strict JSON parser for untrusted input (MQTT payloads, manifests, OCI configs): bounded
- * nesting and size, no trailing garbage, duplicate keys refused. Objects become insertion-ordered
- * maps, arrays lists, numbers {@code Long} when integral and in range, else {@code BigDecimal}.
+ * nesting, size and number length, no trailing garbage, duplicate keys and unpaired surrogates
+ * refused, and from bytes only UTF-8. Objects become insertion-ordered maps, arrays lists, numbers
+ * {@code Long} when integral and in range, else {@code BigDecimal}.
  */
 public final class JsonParser {
 
     private static final int MAX_DEPTH = 64;
+    /** Longer than any number a JSON writer produces; BigDecimal reads n digits in O(n^2), a million took half a minute. */
+    static final int MAX_NUMBER_CHARS = 256;
 
     private final String text;
     private int pos;
@@ -41,10 +44,26 @@ public final class JsonParser {
         return parse(text, 16 * 1024 * 1024);
     }
 
+    /** Parses a whole document of at most {@code maxBytes} bytes, which must be UTF-8. */
+    public static Object parse(byte[] utf8, int maxBytes) {
+        if (utf8.length > maxBytes) {
+            throw new JsonException("JSON document is " + utf8.length + " bytes, more than the limit of " + maxBytes);
+        }
+        return parse(Utf8.decode(utf8), maxBytes);
+    }
+
     /** Parses a document that must be an object. */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> parseObject(String text, int maxChars) {
-        Object v = parse(text, maxChars);
+        return object(parse(text, maxChars));
+    }
+
+    /** Parses a UTF-8 document that must be an object. */
+    public static Map<String, Object> parseObject(byte[] utf8, int maxBytes) {
+        return object(parse(utf8, maxBytes));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object v) {
         if (!(v instanceof Map)) {
             throw new JsonException("expected a JSON object");
         }
@@ -88,21 +107,23 @@ public final class JsonParser {
             if (peek() != '"') {
                 throw error("expected a quoted key");
             }
+            int keyAt = pos;
             String key = string();
             skipSpace();
             expect(':');
             skipSpace();
             if (map.containsKey(key)) {
-                throw error("duplicate key \"" + key + "\"");
+                throw errorAt(keyAt, "duplicate key \"" + excerpt(key) + "\"");
             }
             map.put(key, value(depth + 1));
             skipSpace();
+            int at = pos;
             char c = next();
             if (c == '}') {
                 return map;
             }
             if (c != ',') {
-                throw error("expected ',' or '}'");
+                throw errorAt(at, "expected ',' or '}'");
             }
         }
     }
@@ -119,12 +140,13 @@ public final class JsonParser {
             skipSpace();
             list.add(value(depth + 1));
             skipSpace();
+            int at = pos;
             char c = next();
             if (c == ']') {
                 return list;
             }
             if (c != ',') {
-                throw error("expected ',' or ']'");
+                throw errorAt(at, "expected ',' or ']'");
             }
         }
     }
@@ -132,54 +154,94 @@ public final class JsonParser {
     private String string() {
         pos++;
         StringBuilder sb = new StringBuilder();
+        boolean highSurrogate = false; // the last char was the first half of a pair: the next must be its second
         while (true) {
+            int at = pos;
             char c = next();
             if (c == '"') {
+                if (highSurrogate) {
+                    throw errorAt(at, "unpaired surrogate in string");
+                }
                 return sb.toString();
             }
             if (c < 0x20) {
-                throw error("control character in string");
+                throw errorAt(at, "control character in string");
             }
-            if (c != '\\') {
-                sb.append(c);
-                continue;
+            if (c == '\\') {
+                c = escape(at);
             }
-            char e = next();
-            switch (e) {
-                case '"', '\\', '/' -> sb.append(e);
-                case 'b' -> sb.append('\b');
-                case 'f' -> sb.append('\f');
-                case 'n' -> sb.append('\n');
-                case 'r' -> sb.append('\r');
-                case 't' -> sb.append('\t');
-                case 'u' -> {
-                    if (pos + 4 > text.length()) {
-                        throw error("short \\u escape");
-                    }
-                    try {
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
-                    }
-                    pos += 4;
-                }
-                default -> throw error("bad escape \\" + e);
+            if (highSurrogate != Character.isLowSurrogate(c)) {
+                throw errorAt(at, "unpaired surrogate in string"); // such a string has no UTF-8 form
             }
+            highSurrogate = Character.isHighSurrogate(c);
+            sb.append(c);
         }
     }
 
+    private char escape(int at) {
+        char e = next();
+        return switch (e) {
+            case '"', '\\', '/' -> e;
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            case 'u' -> hexEscape(at);
+            default -> throw errorAt(at, "bad escape \\" + e);
+        };
+    }
+
+    /** Exactly four hex digits: Integer.parseInt would also take a sign and non-ASCII digits. */
+    private char hexEscape(int at) {
+        if (pos + 4 > text.length()) {
+            throw errorAt(at, "short \\u escape");
+        }
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            char h = text.charAt(pos + i);
+            int digit = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+            if (digit < 0) {
+                throw errorAt(at, "bad \\u escape");
+            }
+            v = v * 16 + digit;
+        }
+        pos += 4;
+        return (char) v;
+    }
+
+    /** RFC 8259 section 6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
     private Object number() {
         int start = pos;
         if (peek() == '-') {
             pos++;
         }
-        while (pos < text.length() && "0123456789.eE+-".indexOf(text.charAt(pos)) >= 0) {
+        if (peek() == '0') {
             pos++;
+        } else {
+            digits(start);
+        }
+        boolean integral = true;
+        if (peek() == '.') {
+            pos++;
+            digits(start);
+            integral = false;
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            pos++;
+            if (peek() == '+' || peek() == '-') {
+                pos++;
+            }
+            digits(start);
+            integral = false;
+        }
+        if (pos - start > MAX_NUMBER_CHARS) {
+            throw errorAt(start, "number of " + (pos - start) + " characters, longer than " + MAX_NUMBER_CHARS);
         }
         String s = text.substring(start, pos);
         try {
             BigDecimal d = new BigDecimal(s);
-            if (s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0) {
+            if (integral) {
                 try {
                     return d.longValueExact();
                 } catch (ArithmeticException tooBig) {
@@ -188,8 +250,22 @@ public final class JsonParser {
             }
             return d;
         } catch (NumberFormatException e) {
-            throw error("bad number '" + s + "'");
+            throw errorAt(start, "bad number '" + s + "'"); // an exponent past the int range
         }
+    }
+
+    /** One or more digits, or the number starting at {@code start} is not JSON. */
+    private void digits(int start) {
+        if (!isDigit(peek())) {
+            throw errorAt(start, "bad number '" + excerpt(text.substring(start, Math.min(text.length(), pos + 1))) + "'");
+        }
+        while (isDigit(peek())) {
+            pos++;
+        }
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private Object literal(String word, Object value) {
@@ -222,12 +298,22 @@ public final class JsonParser {
     }
 
     private void expect(char c) {
+        int at = pos;
         if (next() != c) {
-            throw error("expected '" + c + "'");
+            throw errorAt(at, "expected '" + c + "'");
         }
     }
 
     private JsonException error(String message) {
-        return new JsonException(message + " at offset " + pos);
+        return errorAt(pos, message);
+    }
+
+    /** Untrusted text in a message, cut short: a message must not grow with the input. */
+    private static String excerpt(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
+    private JsonException errorAt(int offset, String message) {
+        return new JsonException(message + " at offset " + offset);
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetkit.kernel;
 
+import io.fleetkit.events.EditDistance;
 import io.fleetkit.events.FleetkitException;
 
 import java.util.ArrayList;
@@ -121,9 +122,9 @@ public record ModuleClosure(List<KernelModule> modules, List<String> builtin, Li
             List<String> close = new ArrayList<>(index.moduleNames());
             close.addAll(index.builtinNames());
             List<String> suggestions = close.stream()
-                    .filter(n -> n.contains(wanted) && wanted.length() >= 3 || Levenshtein.distance(n, wanted) <= 2)
+                    .filter(n -> n.contains(wanted) && wanted.length() >= 3 || EditDistance.between(n, wanted) <= 2)
                     .distinct()
-                    .sorted(Comparator.comparingInt((String n) -> Levenshtein.distance(n, wanted)).thenComparing(n -> n))
+                    .sorted(Comparator.comparingInt((String n) -> EditDistance.between(n, wanted)).thenComparing(n -> n))
                     .limit(5).toList();
             String fix = suggestions.isEmpty()
                     ? "check the module name for this kernel (modules.builtin lists built-ins)"

@@ -7,6 +7,7 @@ import io.fleetkit.ota.bundle.BundleWriter;
 import io.fleetkit.ota.server.FleetServer;
 import io.fleetkit.ota.server.FleetServerConfig;
 import io.fleetkit.ota.server.bundles.PublishedBundle;
+import io.fleetkit.testsupport.Mosquitto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;

@@ -11,6 +11,7 @@ import io.fleetkit.ota.server.FleetServerConfig;
 import io.fleetkit.ota.server.LocalFleetClient;
 import io.fleetkit.ota.server.db.DeviceRecord;
 import io.fleetkit.ota.server.rollout.RolloutStatus;
+import io.fleetkit.testsupport.Mosquitto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -11,6 +11,8 @@ import io.fleetkit.ota.server.LocalFleetClient;
 import io.fleetkit.ota.server.rollout.Rollout;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
 import io.fleetkit.ota.server.rollout.RolloutState;
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.Mosquitto;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;

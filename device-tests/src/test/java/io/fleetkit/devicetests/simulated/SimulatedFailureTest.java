@@ -17,6 +17,7 @@ import io.fleetkit.ota.server.rollout.RolloutDevice;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
 import io.fleetkit.ota.server.rollout.RolloutState;
 import io.fleetkit.ota.server.rollout.RolloutStatus;
+import io.fleetkit.testsupport.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

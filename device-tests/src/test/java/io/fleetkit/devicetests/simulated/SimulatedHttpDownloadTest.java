@@ -12,6 +12,8 @@ import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.FleetServer;
 import io.fleetkit.ota.server.bundles.PublishedBundle;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.Mosquitto;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;

@@ -13,6 +13,8 @@ import io.fleetkit.ota.server.broker.EmbeddedBroker;
 import io.fleetkit.ota.server.rollout.Rollout;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
 import io.fleetkit.ota.server.rollout.RolloutState;
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.Mosquitto;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

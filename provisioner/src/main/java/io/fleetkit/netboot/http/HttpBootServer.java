@@ -6,6 +6,7 @@ import io.fleetkit.events.EventSink;
 import io.fleetkit.netboot.BootFiles;
 import io.fleetkit.netboot.PortBinding;
 import io.fleetkit.netboot.ServedFile;
+import io.fleetkit.ota.protocol.HttpRange;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -90,36 +91,28 @@ public final class HttpBootServer implements AutoCloseable {
     /** Returns {status, body bytes sent}. */
     private static long[] send(HttpExchange ex, ServedFile file, boolean head) throws IOException {
         long size = file.size();
-        ByteRangeRequest.Decision d = ByteRangeRequest.decide(ex.getRequestHeaders().getFirst("Range"), size);
+        HttpRange range = HttpRange.decide(ex.getRequestHeaders().getFirst("Range"), size);
         var h = ex.getResponseHeaders();
         h.set("Accept-Ranges", "bytes");
         h.set("Content-Type", file.generated() && !file.name().endsWith(".img")
                 ? "text/plain; charset=utf-8" : "application/octet-stream");
-        if (d instanceof ByteRangeRequest.Unsatisfiable) {
-            h.set("Content-Range", "bytes */" + size);
+        range.contentRange().ifPresent(v -> h.set("Content-Range", v));
+        if (range.status() == 416) {
             return new long[] {text(ex, 416, "range not satisfiable\n"), 0};
         }
-        long first = 0;
-        long length = size;
-        int status = 200;
-        if (d instanceof ByteRangeRequest.Partial p) {
-            first = p.range().first();
-            length = p.range().length();
-            status = 206;
-            h.set("Content-Range", "bytes " + first + "-" + p.range().last() + "/" + size);
-        }
+        long length = range.length();
         if (head) {
             h.set("Content-Length", Long.toString(length));
-            ex.sendResponseHeaders(status, -1);
-            return new long[] {status, 0};
+            ex.sendResponseHeaders(range.status(), -1);
+            return new long[] {range.status(), 0};
         }
-        ex.sendResponseHeaders(status, length == 0 ? -1 : length);
+        ex.sendResponseHeaders(range.status(), length == 0 ? -1 : length);
         long done = 0;
         try (ServedFile.Source src = file.open(); OutputStream out = ex.getResponseBody()) {
             ByteBuffer buf = ByteBuffer.allocate(1 << 16);
             while (done < length) {
                 buf.clear().limit((int) Math.min(buf.capacity(), length - done));
-                int n = src.read(first + done, buf);
+                int n = src.read(range.first() + done, buf);
                 if (n < 0) {
                     throw new IOException(file.name() + " ended early");
                 }
@@ -127,7 +120,7 @@ public final class HttpBootServer implements AutoCloseable {
                 done += n;
             }
         }
-        return new long[] {status, done};
+        return new long[] {range.status(), done};
     }
 
     private static int text(HttpExchange ex, int status, String body) throws IOException {

@@ -6,6 +6,7 @@ import io.fleetkit.netboot.ClientRegistry;
 import io.fleetkit.netboot.ImageCatalog;
 import io.fleetkit.netboot.NetbootImage;
 import io.fleetkit.netboot.SampleTrees;
+import io.fleetkit.testsupport.TestClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,10 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -34,7 +33,7 @@ class DhcpResponderTest {
     Path tmp;
     ImageCatalog catalog;
     ClientRegistry clients = new ClientRegistry();
-    MutableClock clock = new MutableClock();
+    TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     @BeforeEach
     void images() throws Exception {
@@ -201,28 +200,5 @@ class DhcpResponderTest {
         arm32.options.put(DhcpOption.CLIENT_ARCH, new byte[] {0, 0x0a});
         assertEquals(ClientKind.UEFI_PXE, BootClient.classify(arm32).kind());
         assertEquals(ClientKind.PLAIN, BootClient.classify(request(DhcpMessageType.DISCOVER, 1, "udhcp 1.35.0")).kind());
-    }
-
-    static final class MutableClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -7,6 +7,8 @@ import io.fleetkit.ota.protocol.DesiredUpdate;
 import io.fleetkit.ota.protocol.DeviceReport;
 import io.fleetkit.ota.protocol.UpdateEvent;
 import io.fleetkit.ota.protocol.UpdateState;
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.Mosquitto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -28,18 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The real agent on a file-backed device against a real Mosquitto, with the server played by a raw Paho client. */
 class AgentOverMqttTest {
 
+    private static final Duration BOUND = Duration.ofSeconds(60);
+
     @TempDir
     Path dir;
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("gave up waiting for " + what);
-    }
 
     private static int chunksDone(SimulatedDevice d) {
         try {
@@ -84,7 +79,7 @@ class AgentOverMqttTest {
         Path v2 = TestSlots.slotImage(dir.resolve("v2"), "2.0.0", TestSlots.CHUNK * 12 + 333);
         TestSlots.Bundle bundle = TestSlots.bundle(TestSlots.release("2.0.0", 2000000), v2, key);
         int chunks = bundle.manifest().chunkCount();
-        try (MosquittoBroker broker = new MosquittoBroker(dir);
+        try (Mosquitto broker = Mosquitto.start(dir);
              TestBundleServer server = new TestBundleServer(broker.url(), bundle)) {
             device.settings.put("broker.url", broker.url());
             // a checkpoint per chunk: the saved state follows the slot at most one chunk behind
@@ -95,7 +90,8 @@ class AgentOverMqttTest {
             device.powerOn();
             FleetAgent agent = device.agent(Clock.systemUTC());
             agent.start();
-            await("5 chunks on the slot, 4 of them saved", () -> chunksOnSlot(device, bundle) == 5 && chunksDone(device) >= 4);
+            Await.until("5 chunks on the slot, 4 of them saved", BOUND, () -> chunksOnSlot(device, bundle) == 5 && chunksDone(device) >= 4,
+                    () -> chunksOnSlot(device, bundle) + " on the slot, " + chunksDone(device) + " saved");
             agent.powerCut();
             // Requests the cut agent already sent may still be on their way through the broker.
             int before = settledRequestCount(server);
@@ -106,7 +102,7 @@ class AgentOverMqttTest {
             agent = device.agent(Clock.systemUTC());
             agent.start();
             FleetAgent first = agent;
-            await("reboot into the trial", () -> !device.reboots.isEmpty());
+            Await.until("reboot into the trial", BOUND, () -> !device.reboots.isEmpty());
             List<Integer> after = server.payloadRequests().subList(before, server.payloadRequests().size());
             assertTrue(after.stream().allMatch(i -> i >= 5), "no verified chunk is fetched again: " + after);
             assertEquals(5, after.get(0), "the download resumes at the first chunk not yet written");
@@ -122,8 +118,8 @@ class AgentOverMqttTest {
             device.settings.put("versionNumber", "2000000");
             FleetAgent trial = device.agent(Clock.systemUTC());
             trial.start();
-            await("COMMITTED event", () -> server.events.stream().anyMatch(e -> e.state() == UpdateState.COMMITTED));
-            await("report of the committed state", () -> server.reports.stream()
+            Await.until("COMMITTED event", BOUND, () -> server.events.stream().anyMatch(e -> e.state() == UpdateState.COMMITTED));
+            Await.until("report of the committed state", BOUND, () -> server.reports.stream()
                     .anyMatch(r -> r.update().state() == UpdateState.COMMITTED && "B".equals(r.slot())));
             trial.powerCut();
 
@@ -149,14 +145,14 @@ class AgentOverMqttTest {
         SimulatedDevice device = new SimulatedDevice(dir.resolve("dev"), key, 2, "1.0.0");
         Path v2 = TestSlots.slotImage(dir.resolve("v2"), "2.0.0", TestSlots.CHUNK * 3);
         TestSlots.Bundle bundle = TestSlots.bundle(TestSlots.release("2.0.0", 2000000), v2, key);
-        try (MosquittoBroker broker = new MosquittoBroker(dir);
+        try (Mosquitto broker = Mosquitto.start(dir);
              TestBundleServer server = new TestBundleServer(broker.url(), bundle)) {
             device.settings.put("broker.url", broker.url());
             server.desire("gw-00001", bundle.desired());
             device.powerOn();
             FleetAgent agent = device.agent(Clock.systemUTC());
             agent.start();
-            await("reboot into the trial", () -> !device.reboots.isEmpty());
+            Await.until("reboot into the trial", BOUND, () -> !device.reboots.isEmpty());
             agent.powerCut();
             device.reboots.clear();
 
@@ -167,8 +163,8 @@ class AgentOverMqttTest {
             device.settings.put("health.deadlineSeconds", "4");
             FleetAgent trial = device.agent(Clock.systemUTC());
             trial.start();
-            await("ROLLED_BACK event", () -> server.events.stream().anyMatch(e -> e.state() == UpdateState.ROLLED_BACK));
-            await("reboot after rollback", () -> !device.reboots.isEmpty());
+            Await.until("ROLLED_BACK event", BOUND, () -> server.events.stream().anyMatch(e -> e.state() == UpdateState.ROLLED_BACK));
+            Await.until("reboot after rollback", BOUND, () -> !device.reboots.isEmpty());
             trial.powerCut();
             UpdateEvent rolled = server.events.stream().filter(e -> e.state() == UpdateState.ROLLED_BACK).findFirst().orElseThrow();
             assertEquals("health.check-failed", rolled.reason());
@@ -228,14 +224,14 @@ class AgentOverMqttTest {
         TestSlots.Bundle bundle = v2(key, 6);
         List<String> ranges = new CopyOnWriteArrayList<>();
         HttpServer http = bundleOverHttp(bundle.bytes(), ranges);
-        try (MosquittoBroker broker = new MosquittoBroker(dir);
+        try (Mosquitto broker = Mosquitto.start(dir);
              TestBundleServer server = new TestBundleServer(broker.url(), bundle)) {
             device.settings.put("broker.url", broker.url());
             server.desire("gw-00001", withUrl(bundle, "http://127.0.0.1:" + http.getAddress().getPort() + "/bundle"));
             device.powerOn();
             FleetAgent agent = device.agent(Clock.systemUTC());
             agent.start();
-            await("reboot into the trial", () -> !device.reboots.isEmpty());
+            Await.until("reboot into the trial", BOUND, () -> !device.reboots.isEmpty());
             agent.powerCut();
 
             assertEquals(List.of("bytes=0-" + (bundle.headerSize() - 1), "bytes=" + bundle.headerSize() + "-" + (bundle.bytes().length - 1)),
@@ -258,15 +254,15 @@ class AgentOverMqttTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort(); // nothing listens there once it is closed
         }
-        try (MosquittoBroker broker = new MosquittoBroker(dir);
+        try (Mosquitto broker = Mosquitto.start(dir);
              TestBundleServer server = new TestBundleServer(broker.url(), bundle)) {
             device.settings.put("broker.url", broker.url());
             server.desire("gw-00001", withUrl(bundle, "http://127.0.0.1:" + closedPort + "/bundle"));
             device.powerOn();
             FleetAgent agent = device.agent(Clock.systemUTC());
             agent.start();
-            await("reboot into the trial", () -> !device.reboots.isEmpty());
-            await("the fallback event", () -> server.events.stream().anyMatch(e -> "download.http-failed".equals(e.reason())));
+            Await.until("reboot into the trial", BOUND, () -> !device.reboots.isEmpty());
+            Await.until("the fallback event", BOUND, () -> server.events.stream().anyMatch(e -> "download.http-failed".equals(e.reason())));
             agent.powerCut();
 
             UpdateEvent fallback = server.events.stream().filter(e -> "download.http-failed".equals(e.reason())).findFirst().orElseThrow();

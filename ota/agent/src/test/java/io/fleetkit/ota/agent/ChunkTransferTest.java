@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetkit.ota.bundle.BundleReader;
 import io.fleetkit.ota.bundle.VerifiedManifest;
 import io.fleetkit.ota.bundle.SigningKey;
+import io.fleetkit.testsupport.TestClock;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,7 @@ class ChunkTransferTest {
     @TempDir
     Path dir;
 
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-28T10:00:00Z"));
     private TestSlots.Bundle bundle;
     private VerifiedManifest verified;
 
@@ -99,29 +98,6 @@ class ChunkTransferTest {
     private static void write(ChunkTransfer t, List<ChunkTransfer.Ready> ready) {
         for (ChunkTransfer.Ready r : ready) {
             t.written(r.index());
-        }
-    }
-
-    private static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-11-28T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
         }
     }
 }

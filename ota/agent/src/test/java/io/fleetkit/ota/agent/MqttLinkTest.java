@@ -7,12 +7,10 @@ import io.fleetkit.ota.mqtt.MqttConnection;
 import io.fleetkit.ota.mqtt.MqttListener;
 import io.fleetkit.ota.mqtt.MqttOptions;
 import io.fleetkit.ota.mqtt.Will;
+import io.fleetkit.testsupport.Mosquitto;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -30,27 +28,6 @@ class MqttLinkTest {
     @TempDir
     Path dir;
 
-    private int port;
-
-    private Process mosquitto() throws Exception {
-        Path conf = Files.writeString(dir.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
-        Process p;
-        try {
-            p = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile())).start();
-        } catch (IOException e) {
-            throw new AssertionError("mosquitto is missing: install the Debian package 'mosquitto'", e);
-        }
-        for (int i = 0; i < 200; i++) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return p;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("mosquitto did not listen on " + port + ": " + Files.readString(dir.resolve("mosquitto.log")));
-    }
-
     private static <T> T take(BlockingQueue<T> q, String what) throws InterruptedException {
         T t = q.poll(60, TimeUnit.SECONDS);
         if (t == null) {
@@ -61,11 +38,8 @@ class MqttLinkTest {
 
     @Test
     void reconnectsAndSubscribesAgainAfterTheBrokerRestartsAndACutLeavesTheWill() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String url = "tcp://127.0.0.1:" + port;
-        Process broker = mosquitto();
+        Mosquitto broker = Mosquitto.start(dir);
+        String url = broker.url();
         ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
         try {
             BlockingQueue<String> connects = new LinkedBlockingQueue<>();
@@ -90,8 +64,7 @@ class MqttLinkTest {
             publish(url, "desired/dev1", "v2", true);
             assertEquals("desired/dev1 v2", take(messages, "message"));
 
-            broker.destroyForcibly().waitFor();
-            broker = mosquitto(); // a new broker: no sessions, no subscriptions, no retained messages
+            broker.restart(); // a new broker on the same port: no sessions, no subscriptions, no retained messages
             assertEquals("connect 2", take(connects, "reconnect"));
             publish(url, "desired/dev1", "v3", false);
             assertEquals("desired/dev1 v3", take(messages, "message after the reconnect"));
@@ -113,7 +86,7 @@ class MqttLinkTest {
             }
         } finally {
             loop.shutdownNow();
-            broker.destroyForcibly().waitFor();
+            broker.close();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetkit.testsupport.Mosquitto;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ class BrokerRefusalTest {
 
     @Test
     void anonymousClientRefusedByBrokerGetsNotAuthorized() throws Exception {
-        try (TestMosquitto broker = TestMosquitto.start(dir, "allow_anonymous false\n")) {
+        try (Mosquitto broker = Mosquitto.start(dir, "allow_anonymous false\n")) {
             MqttRefusedException e = assertThrows(MqttRefusedException.class,
                     () -> MqttConnection.open(MqttOptions.of(broker.url(), "dev1"), new Inbox()));
             assertEquals(5, e.returnCode());
@@ -36,7 +37,7 @@ class BrokerRefusalTest {
         Process p = new ProcessBuilder("mosquitto_passwd", "-b", "-c", passwords.toString(), "agent", "s3cret").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "mosquitto_passwd (Debian package 'mosquitto') failed: " + out);
-        try (TestMosquitto broker = TestMosquitto.start(dir, "allow_anonymous false\npassword_file " + passwords + "\n")) {
+        try (Mosquitto broker = Mosquitto.start(dir, "allow_anonymous false\npassword_file " + passwords + "\n")) {
             Inbox inbox = new Inbox();
             try (MqttConnection c = MqttConnection.open(MqttOptions.of(broker.url(), "dev1")
                     .withCredentials("agent", "s3cret".getBytes(StandardCharsets.UTF_8)), inbox)) {
@@ -53,7 +54,7 @@ class BrokerRefusalTest {
 
     @Test
     void unreachableBrokerFailsTheConnectWithTheAddress() throws Exception {
-        int port = TestMosquitto.freePort(); // nothing listens there
+        int port = Mosquitto.freePort(); // nothing listens there
         IOException e = assertThrows(IOException.class, () -> MqttConnection.open(MqttOptions.of("tcp://127.0.0.1:" + port, "dev1"), new Inbox()));
         assertTrue(e.getMessage().contains("tcp://127.0.0.1:" + port), e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.fleetkit.ota.mqtt;
 
+import io.fleetkit.testsupport.Mosquitto;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ public final class ChunkTransferBench {
         try (TestMoquette moquette = new TestMoquette()) {
             run("embedded Moquette", moquette.url(), chunks);
         }
-        try (TestMosquitto mosquitto = TestMosquitto.anonymous(dir)) {
+        try (Mosquitto mosquitto = Mosquitto.start(dir)) {
             run("Mosquitto", mosquitto.url(), chunks);
         }
         System.exit(0);

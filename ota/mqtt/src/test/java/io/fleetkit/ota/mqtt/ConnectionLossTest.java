@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetkit.testsupport.Mosquitto;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,20 +21,15 @@ class ConnectionLossTest {
     @TempDir
     Path dir;
 
-    private static void signal(String signal, Process p) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
-        assertTrue(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal + " failed");
-    }
-
     @Test
     void brokerDeathFailsUnacknowledgedPublishesAndReportsTheLoss() throws Exception {
-        try (TestMosquitto broker = TestMosquitto.anonymous(dir)) {
+        try (Mosquitto broker = Mosquitto.start(dir)) {
             Inbox inbox = new Inbox();
             MqttConnection c = MqttConnection.open(MqttOptions.of(broker.url(), "dev1"), inbox);
-            signal("STOP", broker.process);
+            broker.pause();
             CompletableFuture<Void> sent = c.publish("events/dev1", "seq 7".getBytes(StandardCharsets.UTF_8), 1, false);
             assertFalse(sent.isDone(), "a stopped broker cannot have acknowledged the publish");
-            broker.process.destroyForcibly().waitFor();
+            broker.kill();
             ExecutionException e = assertThrows(ExecutionException.class, () -> sent.get(60, TimeUnit.SECONDS));
             assertInstanceOf(MqttException.class, e.getCause());
             inbox.lost.get(60, TimeUnit.SECONDS);
@@ -44,14 +40,14 @@ class ConnectionLossTest {
 
     @Test
     void silentBrokerIsDeclaredLostAfterOneAndAHalfKeepAlives() throws Exception {
-        try (TestMosquitto broker = TestMosquitto.anonymous(dir)) {
+        try (Mosquitto broker = Mosquitto.start(dir)) {
             Inbox inbox = new Inbox();
             MqttConnection c = MqttConnection.open(MqttOptions.of(broker.url(), "dev1").withKeepAlive(1), inbox);
-            signal("STOP", broker.process); // the socket stays open, nothing answers the pings
+            broker.pause(); // the socket stays open, nothing answers the pings
             IOException cause = inbox.lost.get(60, TimeUnit.SECONDS);
             assertTrue(cause.getMessage().contains("1.5 x keep-alive"), cause.getMessage());
             assertFalse(c.isConnected());
-            signal("CONT", broker.process);
+            broker.resume();
         }
     }
 }

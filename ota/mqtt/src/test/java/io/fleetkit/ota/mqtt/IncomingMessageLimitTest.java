@@ -1,5 +1,6 @@
 package io.fleetkit.ota.mqtt;
 
+import io.fleetkit.testsupport.Mosquitto;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,7 +61,7 @@ class IncomingMessageLimitTest {
 
     @Test
     void aMessageOfExactlyTheLimitArrivesAndOneByteMoreEndsTheConnection() throws Exception {
-        try (TestMosquitto broker = TestMosquitto.anonymous(dir)) {
+        try (Mosquitto broker = Mosquitto.start(java.nio.file.Files.createDirectories(dir.resolve("mosquitto")))) {
             Inbox inbox = new Inbox();
             try (MqttConnection receiver = MqttConnection.open(MqttOptions.of(broker.url(), "receiver").withMaxIncomingMessageBytes(1000), inbox);
                  MqttConnection sender = MqttConnection.open(MqttOptions.of(broker.url(), "sender"), new Inbox())) {

@@ -7,14 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.Mosquitto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,21 +28,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The client against both brokers the fleet uses: the server's embedded Moquette and a real Mosquitto. */
 class MqttConnectionTest {
 
+    private static final byte[] PINGRESP = {(byte) 0xd0, 0};
+
     @TempDir
     Path dir;
 
     /**
      * A running broker and its URL.
      *
-     * @param connectSettle how long a new connection waits before its first packet. Moquette 0.17 marks a
-     *     connection usable only once its CONNACK write completed, on another thread; a SUBSCRIBE or PUBLISH that
-     *     arrives first finds it "already closed" and the connection is dropped (MQTTConnection.processSubscribe).
-     *     The agent reconnects after that; these tests give the broker a moment instead.
+     * @param connectionComplete whether the broker has finished accepting a client id's connection. Moquette 0.17
+     *     marks a connection usable only once its CONNACK write completed, on another thread; a SUBSCRIBE or PUBLISH
+     *     that arrives first finds it "already closed" and the connection is dropped (MQTTConnection.processSubscribe).
+     *     The agent reconnects after that; these tests wait for the broker instead.
      */
-    private record Broker(String url, AutoCloseable process, long connectSettle) implements AutoCloseable {
+    private record Broker(String url, AutoCloseable process, Predicate<String> connectionComplete) implements AutoCloseable {
         MqttConnection open(MqttOptions options, MqttListener listener) throws Exception {
             MqttConnection c = MqttConnection.open(options, listener);
-            Thread.sleep(connectSettle);
+            Await.until("the broker completing the connection of " + options.clientId(), Duration.ofSeconds(30),
+                    () -> connectionComplete.test(options.clientId()));
             return c;
         }
 
@@ -49,10 +58,10 @@ class MqttConnectionTest {
     private Broker broker(String kind) throws Exception {
         if (kind.equals("moquette")) {
             TestMoquette m = new TestMoquette();
-            return new Broker(m.url(), m, 200);
+            return new Broker(m.url(), m, m::connectionComplete);
         }
-        TestMosquitto m = TestMosquitto.anonymous(Files.createDirectories(dir.resolve("mosquitto")));
-        return new Broker(m.url(), m, 0);
+        Mosquitto m = Mosquitto.start(Files.createDirectories(dir.resolve("mosquitto")));
+        return new Broker(m.url(), m, clientId -> true);
     }
 
     private static byte[] bytes(String s) {
@@ -152,12 +161,19 @@ class MqttConnectionTest {
     @ValueSource(strings = {"moquette", "mosquitto"})
     void keepAlivePingsHoldAnIdleConnectionPastTheKeepAlive(String kind) throws Exception {
         Inbox inbox = new Inbox();
+        RecordingSocketFactory wire = new RecordingSocketFactory();
         try (Broker b = broker(kind);
-             MqttConnection c = b.open(MqttOptions.of(b.url(), "idle").withKeepAlive(3), inbox)) {
+             MqttConnection c = b.open(MqttOptions.of(b.url(), "idle").withKeepAlive(3).withSocketFactory(wire), inbox)) {
             c.subscribe(List.of("idle/echo"), 1).get(30, TimeUnit.SECONDS);
-            // Without pings the broker drops the client after 4.5 s and our read times out then too. (A 1 s
-            // keep-alive left half a second of slack, which a loaded CI machine's scheduling ate.)
-            Thread.sleep(10_000);
+            int idleFrom = wire.receivedCount();
+            // Without pings the broker drops the client after 4.5 s (1.5 x keep-alive) and our read times out then
+            // too. Idle, the client pings at least 1.5 s apart, so four answered pings span more than those 4.5 s.
+            Await.until("four PINGRESPs on the idle connection", Duration.ofSeconds(60), () -> {
+                assertFalse(inbox.lost.isDone(), () -> "connection lost: " + inbox.lost.join());
+                return wire.receivedFrom(idleFrom).length >= 4 * PINGRESP.length;
+            }, () -> HexFormat.of().formatHex(wire.receivedFrom(idleFrom)) + " received while idle");
+            assertArrayEquals(HexFormat.of().parseHex("d000".repeat(4)), Arrays.copyOf(wire.receivedFrom(idleFrom), 4 * PINGRESP.length),
+                    "nothing but PINGRESPs while idle");
             assertFalse(inbox.lost.isDone(), () -> "connection lost: " + inbox.lost.join());
             assertTrue(c.isConnected());
             c.publish("idle/echo", bytes("still here"), 1, false).get(30, TimeUnit.SECONDS);

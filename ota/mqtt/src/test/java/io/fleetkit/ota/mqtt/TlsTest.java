@@ -3,6 +3,7 @@ package io.fleetkit.ota.mqtt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.fleetkit.testsupport.Mosquitto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -58,8 +59,8 @@ class TlsTest {
         }
     }
 
-    private TestMosquitto tlsBroker() throws Exception {
-        return TestMosquitto.start(dir, "cafile " + dir.resolve("ca.crt") + "\ncertfile " + dir.resolve("server.crt") + "\nkeyfile "
+    private Mosquitto tlsBroker() throws Exception {
+        return Mosquitto.start(dir, "cafile " + dir.resolve("ca.crt") + "\ncertfile " + dir.resolve("server.crt") + "\nkeyfile "
                 + dir.resolve("server.key") + "\nrequire_certificate true\nuse_identity_as_username true\nallow_anonymous false\n");
     }
 
@@ -87,8 +88,8 @@ class TlsTest {
 
     @Test
     void roundTripsOverTlsWithAClientCertificate() throws Exception {
-        try (TestMosquitto broker = tlsBroker()) {
-            String url = "ssl://127.0.0.1:" + broker.port;
+        try (Mosquitto broker = tlsBroker()) {
+            String url = "ssl://127.0.0.1:" + broker.port();
             MqttOptions options = MqttOptions.of(url, "dev1").withSocketFactory(context(true).getSocketFactory());
             Inbox inbox = new Inbox();
             try (MqttConnection c = MqttConnection.open(options, inbox)) {
@@ -103,8 +104,8 @@ class TlsTest {
 
     @Test
     void brokerRequiringACertificateRejectsAClientWithout() throws Exception {
-        try (TestMosquitto broker = tlsBroker()) {
-            MqttOptions options = MqttOptions.of("ssl://127.0.0.1:" + broker.port, "dev1").withSocketFactory(context(false).getSocketFactory());
+        try (Mosquitto broker = tlsBroker()) {
+            MqttOptions options = MqttOptions.of("ssl://127.0.0.1:" + broker.port(), "dev1").withSocketFactory(context(false).getSocketFactory());
             assertThrows(IOException.class, () -> MqttConnection.open(options, new Inbox()).close());
         }
     }

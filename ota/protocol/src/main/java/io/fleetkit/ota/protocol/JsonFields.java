@@ -3,10 +3,6 @@ package io.fleetkit.ota.protocol;
 import io.fleetkit.json.JsonException;
 import io.fleetkit.json.JsonParser;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -38,18 +34,9 @@ final class JsonFields {
         if (payload.length > maxBytes) {
             throw new ProtocolException("protocol.too-large", what + " is " + payload.length + " bytes, more than the limit of " + maxBytes);
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(payload)).toString();
-        } catch (CharacterCodingException e) {
-            throw ProtocolException.malformed(what, "not UTF-8");
-        }
         Map<String, Object> map;
         try {
-            map = JsonParser.parseObject(text, maxBytes);
+            map = JsonParser.parseObject(payload, maxBytes);
         } catch (JsonException e) {
             throw ProtocolException.malformed(what, e.getMessage());
         }

@@ -74,6 +74,14 @@ class MessagesTest {
     }
 
     @Test
+    void refusesPayloadsThatAreNotUtf8() {
+        byte[] latin1 = "{\"schema\":1,\"online\":true,\"x\":\"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> OnlineStatus.decode(latin1));
+        assertEquals("protocol.malformed", e.code());
+        assertTrue(e.getMessage().contains("not UTF-8"), e.getMessage());
+    }
+
+    @Test
     void refusesOversizedPayloadsBeforeParsing() {
         byte[] big = utf8("{\"schema\":1,\"online\":true,\"pad\":\"" + "x".repeat(Schema.MAX_JSON_BYTES) + "\"}");
         assertEquals("protocol.too-large", assertThrows(ProtocolException.class, () -> OnlineStatus.decode(big)).code());

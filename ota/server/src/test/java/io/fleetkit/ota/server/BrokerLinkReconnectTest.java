@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetkit.events.EventSink;
 import io.fleetkit.ota.server.broker.BrokerLink;
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.Mosquitto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +36,7 @@ class BrokerLinkReconnectTest {
 
     @Test
     void hearsAndReachesDevicesAfterEachOfSeveralBrokerCrashes() throws Exception {
-        int port = Mosquitto.freePort();
-        Mosquitto mosquitto = Mosquitto.start(tmp, port);
+        Mosquitto mosquitto = Mosquitto.start(tmp);
         ExecutorService worker = Executors.newSingleThreadExecutor();
         LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
         AtomicInteger reconnects = new AtomicInteger();
@@ -76,8 +77,7 @@ class BrokerLinkReconnectTest {
         try {
             for (int round = 1; round <= 5; round++) {
                 Thread.sleep(300);
-                mosquitto.kill();
-                mosquitto = Mosquitto.start(tmp, port);
+                mosquitto.restart();
                 int expected = round;
                 Await.until("the link reconnected after crash " + round, Duration.ofSeconds(30),
                         () -> reconnects.get() >= expected && link.isConnected());
@@ -97,32 +97,17 @@ class BrokerLinkReconnectTest {
             assertTrue(heard.isEmpty(), "nothing heard twice: " + heard);
             chunks.interrupt();
             link.close();
-            try {
-                Await.until("no Paho thread of the link left after close (they would keep the server's JVM alive)",
-                        Duration.ofSeconds(10), () -> linkThreads().isEmpty());
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "; left: " + linkThreads(), e);
-            }
+            Await.untilMatches("no Paho thread of the link left after close (they would keep the server's JVM alive)",
+                    Duration.ofSeconds(10), () -> Thread.getAllStackTraces().entrySet().stream()
+                            .filter(t -> t.getKey().isAlive() && t.getKey().getName().contains("fleet-server-link-test"))
+                            .map(t -> t.getKey().getName() + " " + t.getKey().getState() + " at " + java.util.Arrays.toString(t.getValue()))
+                            .toList(), List::isEmpty);
         } finally {
             chunks.interrupt();
             link.close();
             mosquitto.close();
             worker.shutdownNow();
         }
-    }
-
-    /** The link's Paho threads still alive, each with where it is. */
-    private static String linkThreads() {
-        StringBuilder sb = new StringBuilder();
-        Thread.getAllStackTraces().forEach((t, stack) -> {
-            if (t.isAlive() && t.getName().contains("fleet-server-link-test")) {
-                sb.append("\n  ").append(t.getName()).append(" ").append(t.getState());
-                for (StackTraceElement e : stack) {
-                    sb.append("\n      at ").append(e);
-                }
-            }
-        });
-        return sb.toString();
     }
 
     private static MqttClient device(String url, String id) throws Exception {

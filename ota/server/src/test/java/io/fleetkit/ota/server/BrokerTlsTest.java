@@ -8,6 +8,8 @@ import io.fleetkit.keys.DeviceCertificateIssuer;
 import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.keys.KeyPairs;
 import io.fleetkit.ota.server.broker.TlsSockets;
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.Mosquitto;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;

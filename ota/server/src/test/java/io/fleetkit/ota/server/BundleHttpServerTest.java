@@ -80,6 +80,13 @@ class BundleHttpServerTest {
     }
 
     @Test
+    void ignoresARangeHeaderOutsideTheGrammarAndSendsTheWholeBundle() throws Exception {
+        HttpResponse<byte[]> r = get(BundleHttpServer.PATH + bundle.sha256(), "bytes=abc");
+        assertEquals(200, r.statusCode());
+        assertArrayEquals(bytes, r.body());
+    }
+
+    @Test
     void refusesRangesPastTheEndAndNamesThatAreNotPublishedBundles() throws Exception {
         assertEquals(416, get(BundleHttpServer.PATH + bundle.sha256(), "bytes=" + bytes.length + "-").statusCode());
         assertEquals(416, get(BundleHttpServer.PATH + bundle.sha256(), "bytes=5-2").statusCode());

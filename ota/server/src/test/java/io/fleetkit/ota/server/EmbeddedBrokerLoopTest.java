@@ -9,6 +9,8 @@ import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.server.broker.EmbeddedBroker;
 import io.fleetkit.ota.server.db.DeviceStore;
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.Mosquitto;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -16,6 +16,8 @@ import io.fleetkit.ota.server.rollout.PhasePlan;
 import io.fleetkit.ota.server.rollout.Rollout;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
 import io.fleetkit.ota.server.rollout.RolloutState;
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.Mosquitto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,12 +135,12 @@ class FleetServerEndToEndTest {
     }
 
     static void awaitDevices(FleetServer server, int n) throws Exception {
-        Await.until(n + " devices known", DEADLINE, () -> server.database().transaction(
-                c -> new io.fleetkit.ota.server.db.DeviceStore().list(c)).stream().filter(d -> d.version() != null).count() == n);
+        Await.untilMatches(n + " devices known", DEADLINE, () -> server.database().transaction(
+                c -> new io.fleetkit.ota.server.db.DeviceStore().list(c)).stream().filter(d -> d.version() != null).count(), known -> known == n);
     }
 
     static void awaitRollout(FleetServer server, String id, RolloutState state) throws Exception {
-        Await.until("rollout " + id + " " + state, DEADLINE, () -> server.rollouts().status(id).rollout().state() == state);
+        Await.untilMatches("rollout " + id + " " + state, DEADLINE, () -> server.rollouts().status(id).rollout().state(), s -> s == state);
     }
 
     @Test

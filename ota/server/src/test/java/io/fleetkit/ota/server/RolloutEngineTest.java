@@ -26,6 +26,8 @@ import io.fleetkit.ota.server.rollout.RolloutEngine;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
 import io.fleetkit.ota.server.rollout.RolloutState;
 import io.fleetkit.ota.server.rollout.RolloutStatus;
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +43,7 @@ class RolloutEngineTest {
     @TempDir
     Path tmp;
 
-    TestFleet.TestClock clock = new TestFleet.TestClock();
+    TestClock clock = new TestClock(TestFleet.T0);
     Database db;
     String url;
     FleetKeys keys;

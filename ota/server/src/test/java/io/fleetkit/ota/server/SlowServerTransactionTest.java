@@ -14,6 +14,8 @@ import io.fleetkit.ota.server.rollout.Rollout;
 import io.fleetkit.ota.server.rollout.RolloutEngine;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
 import io.fleetkit.ota.server.rollout.RolloutState;
+import io.fleetkit.testsupport.Await;
+import io.fleetkit.testsupport.TestClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -38,7 +40,7 @@ class SlowServerTransactionTest {
 
     @Test
     void anOperatorsAbortOutlastsAServerTransactionThatHoldsTheRolloutForSeconds() throws Exception {
-        TestFleet.TestClock clock = new TestFleet.TestClock();
+        TestClock clock = new TestClock(TestFleet.T0);
         FleetKeys keys = TestFleet.keys(tmp);
         String url = Database.h2Url(tmp.resolve("data"));
         try (Database cli = Database.open(url)) {

@@ -60,28 +60,4 @@ final class TestFleet {
         String[] p = version.split("\\.");
         return Long.parseLong(p[0]) * 1_000_000 + Long.parseLong(p[1]) * 1000 + Long.parseLong(p[2]);
     }
-
-    /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
-        private Instant now = T0;
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 }

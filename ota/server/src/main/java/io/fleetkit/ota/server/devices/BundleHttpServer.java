@@ -3,6 +3,7 @@ package io.fleetkit.ota.server.devices;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fleetkit.events.EventSink;
+import io.fleetkit.ota.protocol.HttpRange;
 import io.fleetkit.ota.server.bundles.BundleStore;
 import io.fleetkit.ota.server.bundles.PublishedBundle;
 import java.io.IOException;
@@ -93,31 +94,25 @@ public final class BundleHttpServer implements AutoCloseable {
     private void serve(HttpExchange ex, PublishedBundle b, boolean head) throws IOException {
         try (FileChannel ch = FileChannel.open(store.file(b), StandardOpenOption.READ)) {
             long size = ch.size();
-            String rangeHeader = ex.getRequestHeaders().getFirst("Range");
-            Optional<ByteRange> range = ByteRange.parse(rangeHeader, size);
+            HttpRange range = HttpRange.decide(ex.getRequestHeaders().getFirst("Range"), size);
             ex.getResponseHeaders().set("Accept-Ranges", "bytes");
             ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
             ex.getResponseHeaders().set("ETag", "\"" + b.sha256() + "\"");
-            if (range.isEmpty()) {
-                ex.getResponseHeaders().set("Content-Range", "bytes */" + size);
+            range.contentRange().ifPresent(v -> ex.getResponseHeaders().set("Content-Range", v));
+            if (range.status() == 416) {
                 ex.sendResponseHeaders(416, -1);
                 return;
             }
-            ByteRange r = range.get();
-            if (rangeHeader != null) {
-                ex.getResponseHeaders().set("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + size);
-            }
-            int status = rangeHeader != null ? 206 : 200;
             if (head) {
-                ex.getResponseHeaders().set("Content-Length", Long.toString(r.length()));
-                ex.sendResponseHeaders(status, -1);
+                ex.getResponseHeaders().set("Content-Length", Long.toString(range.length()));
+                ex.sendResponseHeaders(range.status(), -1);
                 return;
             }
-            ex.sendResponseHeaders(status, r.length());
+            ex.sendResponseHeaders(range.status(), range.length() == 0 ? -1 : range.length());
             OutputStream out = ex.getResponseBody();
             var target = Channels.newChannel(out);
-            long pos = r.first();
-            long end = r.last() + 1;
+            long pos = range.first();
+            long end = range.first() + range.length();
             while (pos < end) {
                 long n = ch.transferTo(pos, end - pos, target);
                 if (n <= 0) {

@@ -1,0 +1,160 @@
+package io.fleetkit.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Mosquitto on a free loopback port, started by a test in its own directory
+ * ({@code mosquitto.conf}, {@code mosquitto.log}): no message size limit, no persistence, a deep
+ * queue for slow subscribers. When the {@code mosquitto} binary is missing the test fails, naming
+ * the Debian package; it is never skipped.
+ */
+public final class Mosquitto implements AutoCloseable {
+
+    private static final Duration START_BOUND = Duration.ofSeconds(20);
+
+    private final String executable;
+    private final int port;
+    private final Path dir;
+    private final boolean tls;
+    private Process process;
+
+    private Mosquitto(String executable, int port, Path dir, boolean tls) {
+        this.executable = executable;
+        this.port = port;
+        this.dir = dir;
+        this.tls = tls;
+    }
+
+    /** Anonymous access. */
+    public static Mosquitto start(Path dir) throws Exception {
+        return start(dir, "allow_anonymous true\n");
+    }
+
+    /** {@code settings}: configuration lines for the listener (access, TLS), each ending in a newline. */
+    public static Mosquitto start(Path dir, String settings) throws Exception {
+        return start("mosquitto", dir, settings, false);
+    }
+
+    /**
+     * A Mosquitto whose only listener is TLS: {@code caPem} is the fleet CA, the server certificate is
+     * issued by it for 127.0.0.1, and every client must present a certificate from it (the
+     * certificate's CN is the user name).
+     */
+    public static Mosquitto startTls(Path dir, String caPem, String serverCertPem, String serverKeyPem) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("ca.crt"), caPem);
+        Files.writeString(dir.resolve("server.crt"), serverCertPem);
+        Files.writeString(dir.resolve("server.key"), serverKeyPem);
+        return start("mosquitto", dir, "cafile " + dir.resolve("ca.crt") + "\ncertfile " + dir.resolve("server.crt")
+                + "\nkeyfile " + dir.resolve("server.key") + "\nrequire_certificate true\nuse_identity_as_username true\n"
+                + "allow_anonymous false\n", true);
+    }
+
+    static Mosquitto start(String executable, Path dir, String settings, boolean tls) throws Exception {
+        Mosquitto m = new Mosquitto(executable, freePort(), Files.createDirectories(dir), tls);
+        Files.writeString(dir.resolve("mosquitto.conf"), "listener " + m.port + " 127.0.0.1\n" + settings
+                + "message_size_limit 0\npersistence false\nmax_queued_messages 10000\n"
+                // as root, Mosquitto would switch to user 'mosquitto' and could not read keys in the test's temp dir
+                + "user " + System.getProperty("user.name") + "\n");
+        m.process = m.launch();
+        return m;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return (tls ? "ssl" : "tcp") + "://127.0.0.1:" + port;
+    }
+
+    /** Everything the broker logged since it was first started. */
+    public String log() throws IOException {
+        return Files.readString(dir.resolve("mosquitto.log"));
+    }
+
+    /** Ends it like a crash (SIGKILL): no clean shutdown, connections simply reset. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** Kills the broker (sessions, subscriptions and retained messages go with it) and starts a new one on the same port. */
+    public void restart() throws Exception {
+        kill();
+        process = launch();
+    }
+
+    /** SIGSTOP: connections stay open and nothing answers. */
+    public void pause() throws Exception {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() throws Exception {
+        signal("CONT");
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("mosquitto (pid " + process.pid() + ") did not end within 10 s of SIGKILL");
+        }
+    }
+
+    private Process launch() throws Exception {
+        Path log = dir.resolve("mosquitto.log");
+        Process p;
+        try {
+            p = new ProcessBuilder(executable, "-c", dir.resolve("mosquitto.conf").toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new AssertionError(executable + " is missing: install the Debian package 'mosquitto' (apt-get install mosquitto)", e);
+        }
+        try {
+            Await.until("mosquitto listening on " + port, START_BOUND, () -> {
+                if (!p.isAlive()) {
+                    throw new AssertionError("mosquitto exited " + p.exitValue() + ": " + Files.readString(log));
+                }
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            }, () -> Files.exists(log) ? readQuietly(log) : "no log");
+        } catch (Exception | AssertionError e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        return p;
+    }
+
+    private void signal(String signal) throws Exception {
+        List<String> command = List.of("kill", "-" + signal, Long.toString(process.pid()));
+        Process kill = new ProcessBuilder(command).inheritIO().start();
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed");
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+}
