@@ -12,8 +12,12 @@ final class Lane {
 
     static final int NUMBER = number(System.getProperty("fleetkit.lane", "lane-1"));
 
-    /** The examples dial the host's 1883 (10.0.2.2 on qemu's user network); lane N uses 1883 + N - 1. */
-    static final int BROKER_PORT = 1883 + NUMBER - 1;
+    /**
+     * The examples dial the host's 1883 (10.0.2.2 on qemu's user network); lane N uses 1883 + N - 1. A second
+     * checkout running its device tests on the same machine at once sets {@code -Dfleetkit.portBase=N} (e.g. 2883):
+     * its images then dial N + lane - 1 and the two runs never share a server.
+     */
+    static final int BROKER_PORT = Integer.getInteger("fleetkit.portBase", 1883) + NUMBER - 1;
 
     private static final String EXAMPLE_SERVER = "tcp://10.0.2.2:1883";
 
