@@ -54,7 +54,11 @@ final class WriteReportStep implements BuildStep {
         for (OutputFormat f : OutputFormat.values()) {
             Path p = c.outputs.path(f);
             if (f != OutputFormat.REPORT && f != OutputFormat.NETBOOT && c.request.wants(f) && Files.isRegularFile(p)) {
-                outputs.put(p.getFileName().toString(), Map.of("bytes", Files.size(p), "sha256", ContentCache.sha256Of(p)));
+                // bytes, then sha256: Map.of's order changes from one JVM to the next
+                Map<String, Object> file = new LinkedHashMap<>();
+                file.put("bytes", Files.size(p));
+                file.put("sha256", ContentCache.sha256Of(p));
+                outputs.put(p.getFileName().toString(), file);
             }
         }
         r.put("outputs", outputs);
