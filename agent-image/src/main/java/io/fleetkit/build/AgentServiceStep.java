@@ -7,6 +7,7 @@ import io.fleetkit.build.agent.AgentProperties;
 import io.fleetkit.build.agent.AgentRuntimeLinker;
 import io.fleetkit.debian.BinaryPackage;
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.packages.PackageUniverse;
 import io.fleetkit.packages.UnpackedDebs;
 import io.fleetkit.spec.BindSpec;
 import io.fleetkit.spec.CommandSpec;
@@ -31,7 +32,7 @@ import java.util.stream.Stream;
  * The agent is the one service that needs the whole disk and the power to reboot, so its sandbox
  * shares the system's PID and network namespaces and sees /dev (see {@link OciRuntimeConfig#forAgent}).
  */
-final class AgentServiceStep implements BuildStep {
+final class AgentServiceStep implements BuildStep<AgentService> {
 
     static final String NAME = "fleet-agent";
     static final String JRE = "/usr/lib/fleetkit/jre";
@@ -43,59 +44,71 @@ final class AgentServiceStep implements BuildStep {
     /** Libraries the jlinked runtime links against, besides libc. */
     static final List<String> RUNTIME_PACKAGES = List.of("libstdc++6", "zlib1g");
 
+    private final BuildInputs in;
+    private final UpdateSpec update;
+    private final PackageUniverse universe;
+    private final RootTree root;
+
+    /** @param root the tree the agent is added to */
+    AgentServiceStep(BuildInputs in, PackageUniverse universe, RootTree root) {
+        this.in = in;
+        this.update = in.spec().update().orElseThrow(() -> new IllegalArgumentException("the spec has no update section"));
+        this.universe = universe;
+        this.root = root;
+    }
+
+    static boolean needed(BuildInputs in) {
+        return in.spec().update().isPresent();
+    }
+
     @Override
     public String name() {
         return "agent";
     }
 
     @Override
-    public boolean needed(BuildContext c) {
-        return c.spec.update().isPresent();
-    }
-
-    @Override
-    public void run(BuildContext c) throws IOException {
-        UpdateSpec update = c.spec.update().get();
+    public AgentService run() throws IOException {
         Map<String, byte[]> jars = AgentJars.collect();
+        BinaryPackage jdk = deviceJdk();
         // Only what the signed package holds goes into the image, after its signature and files are checked.
-        AgentPackage pkg = AgentPackage.obtain(c.cache.root(), linkRuntime(c), jars, UpdateKeys.signingKey(update.keys()), c.events);
-        addTree(c.root, pkg.runtime(), JRE.substring(1));
+        AgentPackage pkg = AgentPackage.obtain(in.cache().root(), linkRuntime(jdk), jars, UpdateKeys.signingKey(update.keys()),
+                in.events());
+        addTree(root, pkg.runtime(), JRE.substring(1));
         List<String> jarPaths = new ArrayList<>();
         long jarBytes = 0;
         for (String name : jars.keySet()) {
             byte[] jar = Files.readAllBytes(pkg.jars().resolve(name));
-            c.root.file(JARS.substring(1) + "/" + name, 0644, jar);
+            root.file(JARS.substring(1) + "/" + name, 0644, jar);
             jarPaths.add(JARS + "/" + name);
             jarBytes += jar.length;
         }
-        c.root.file(PACKAGE_DIR.substring(1) + "/" + AgentPackage.MANIFEST, 0644, pkg.manifest());
-        c.root.file(PACKAGE_DIR.substring(1) + "/" + AgentPackage.SIGNATURE, 0644, pkg.signature());
-        c.root.file(CONFIG.substring(1), 0644, AssembleRootfsStep.utf8(AgentProperties.render(properties(c, update))));
+        root.file(PACKAGE_DIR.substring(1) + "/" + AgentPackage.MANIFEST, 0644, pkg.manifest());
+        root.file(PACKAGE_DIR.substring(1) + "/" + AgentPackage.SIGNATURE, 0644, pkg.signature());
+        root.file(CONFIG.substring(1), 0644, AssembleRootfsStep.utf8(AgentProperties.render(properties())));
         ServiceSpec service = new ServiceSpec(NAME, AgentProperties.javaCommand(JRE, jarPaths, CONFIG), 0, 0,
                 List.of("CAP_SYS_BOOT"), true, NetMode.HOST, RestartPolicy.ALWAYS, Optional.empty(),
                 Map.of(), List.of(new BindSpec(DATA, DATA, false)));
-        c.agentService = service;
-        c.root.directory(DATA.substring(1), 0755);
+        root.directory(DATA.substring(1), 0755);
         String bundle = AssembleRootfsStep.SERVICES_DIR + "/" + NAME;
         String rootPath = "/run/fleetkit/svc/" + NAME + "/rootfs";
-        c.root.file(bundle + "/config.json", 0644, AssembleRootfsStep.utf8(
+        root.file(bundle + "/config.json", 0644, AssembleRootfsStep.utf8(
                 io.fleetkit.json.JsonWriter.writePretty(OciRuntimeConfig.forAgent(service, rootPath))));
-        c.root.file(bundle + "/root", 0644, AssembleRootfsStep.utf8(rootPath + "\n"));
-        c.root.file(bundle + "/bind-sources", 0644, AssembleRootfsStep.utf8(DATA + "\n"));
+        root.file(bundle + "/root", 0644, AssembleRootfsStep.utf8(rootPath + "\n"));
+        root.file(bundle + "/bind-sources", 0644, AssembleRootfsStep.utf8(DATA + "\n"));
         // the agent updates slots on a disk; a netbooted system has none (the supervisor checks this)
-        c.root.file(bundle + "/needs-disk", 0644, new byte[0]);
-        c.report.put("agentJarBytes", jarBytes);
+        root.file(bundle + "/needs-disk", 0644, new byte[0]);
+        return new AgentService(service, jdk.name() + " " + jdk.version(), jarBytes);
     }
 
-    private static Map<String, String> properties(BuildContext c, UpdateSpec update) {
+    private Map<String, String> properties() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("board", c.board.name());
-        p.put("version", c.spec.version());
-        p.put("versionNumber", Long.toString(VersionNumber.of(c.spec.version())));
+        p.put("board", in.board().name());
+        p.put("version", in.spec().version());
+        p.put("versionNumber", Long.toString(VersionNumber.of(in.spec().version())));
         p.put("broker.url", update.server().toString());
         p.put("signing.publicKey", "/" + InitScripts.DIR + "/signing.pub");
-        p.put("disk.device", c.board.emulated() ? "/dev/vda" : "/dev/mmcblk0");
-        p.put("boot.backend", c.board.bootloader() == BootloaderKind.RPI_TRYBOOT ? "rpi-tryboot" : "uboot-script");
+        p.put("disk.device", in.board().emulated() ? "/dev/vda" : "/dev/mmcblk0");
+        p.put("boot.backend", in.board().bootloader() == BootloaderKind.RPI_TRYBOOT ? "rpi-tryboot" : "uboot-script");
         p.put("data.dir", DATA);
         p.put("health.services", "test -e /run/fleetkit/ready");
         p.put("health.deadlineSeconds", Long.toString(update.health().timeout().toSeconds()));
@@ -108,14 +121,17 @@ final class AgentServiceStep implements BuildStep {
         return p;
     }
 
-    private static Path linkRuntime(BuildContext c) throws IOException {
+    /** The Debian JDK of fleet's own Java version, for the device's architecture: the agent's runtime comes from it. */
+    private BinaryPackage deviceJdk() {
         String name = "openjdk-" + Runtime.version().feature() + "-jdk-headless";
-        BinaryPackage jdk = c.universe.index().latest(name).orElseThrow(() -> new FleetkitException("build.no-device-jdk",
-                name + " is not in the archive for " + c.board.architecture().debianName(),
+        return universe.index().latest(name).orElseThrow(() -> new FleetkitException("build.no-device-jdk",
+                name + " is not in the archive for " + in.board().architecture().debianName(),
                 "run fleet with a Java whose version Debian ships for the device (17 in bookworm)"));
-        Path unpacked = new UnpackedDebs(c.cache.root()).unpack(c.universe.fetch(jdk), jdk.sha256());
-        c.report.put("agentJdk", jdk.name() + " " + jdk.version());
-        return new AgentRuntimeLinker(c.cache.root(), c.events).link(unpacked, jdk.sha256());
+    }
+
+    private Path linkRuntime(BinaryPackage jdk) throws IOException {
+        Path unpacked = new UnpackedDebs(in.cache().root()).unpack(universe.fetch(jdk), jdk.sha256());
+        return new AgentRuntimeLinker(in.cache().root(), in.events()).link(unpacked, jdk.sha256());
     }
 
     /** Copies a directory into the tree: files keep their executable bit, symlinks stay links. */

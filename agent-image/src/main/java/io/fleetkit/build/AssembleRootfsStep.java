@@ -4,6 +4,7 @@ import io.fleetkit.debian.BinaryPackage;
 import io.fleetkit.events.Event;
 import io.fleetkit.json.JsonWriter;
 import io.fleetkit.kernel.KernelModule;
+import io.fleetkit.packages.BoardKernel;
 import io.fleetkit.spec.FileSpec;
 import io.fleetkit.spec.ServiceSpec;
 import java.io.IOException;
@@ -19,9 +20,19 @@ import java.util.Map;
  * excluded), the module closure, the generated init and service sandboxes, and the spec's files
  * last, so the spec can override anything.
  */
-final class AssembleRootfsStep implements BuildStep {
+final class AssembleRootfsStep implements BuildStep<AssembledRoot> {
 
     static final String SERVICES_DIR = InitScripts.DIR + "/services";
+
+    private final BuildInputs in;
+    private final ResolvedPackages packages;
+    private final BoardKernel kernel;
+
+    AssembleRootfsStep(BuildInputs in, ResolvedPackages packages, BoardKernel kernel) {
+        this.in = in;
+        this.packages = packages;
+        this.kernel = kernel;
+    }
 
     @Override
     public String name() {
@@ -29,7 +40,7 @@ final class AssembleRootfsStep implements BuildStep {
     }
 
     @Override
-    public void run(BuildContext c) throws IOException {
+    public AssembledRoot run() throws IOException {
         RootTree root = new RootTree();
         for (String d : List.of("proc", "sys", "dev", "run", "tmp", "var", "data", "newroot", "root", "etc")) {
             root.directory(d, 0755);
@@ -40,55 +51,54 @@ final class AssembleRootfsStep implements BuildStep {
 
         PackageUnpacker unpacker = new PackageUnpacker(root);
         int n = 0;
-        for (BinaryPackage p : c.resolution.packages()) {
-            if (p.name().startsWith("linux-image-") || c.board.firmwarePackages().contains(p.name())) {
+        for (BinaryPackage p : packages.resolution().packages()) {
+            if (p.name().startsWith("linux-image-") || in.board().firmwarePackages().contains(p.name())) {
                 continue;
             }
-            c.events.progress("unpack", ++n, c.resolution.packages().size(), Event.Unit.ITEMS);
-            unpacker.unpack(c.debs.get(p.id()));
+            in.events().progress("unpack", ++n, packages.resolution().packages().size(), Event.Unit.ITEMS);
+            unpacker.unpack(packages.debs().get(p.id()));
         }
-        c.events.debug("rootfs", "left out " + unpacker.droppedBytes() + " bytes of documentation and unused files");
+        in.events().debug("rootfs", "left out " + unpacker.droppedBytes() + " bytes of documentation and unused files");
 
         List<String> modulePaths = new ArrayList<>();
-        for (KernelModule m : c.kernel.modules().modules()) {
-            byte[] bytes = Files.readAllBytes(c.kernel.tree().modulesDir().resolve(m.path()));
-            root.file("lib/modules/" + c.kernel.tree().version() + "/" + m.path(), 0644, bytes);
+        for (KernelModule m : kernel.modules().modules()) {
+            byte[] bytes = Files.readAllBytes(kernel.tree().modulesDir().resolve(m.path()));
+            root.file("lib/modules/" + kernel.tree().version() + "/" + m.path(), 0644, bytes);
             modulePaths.add(m.path());
         }
 
         if (!root.contains("bin/sh")) {
             root.symlink("bin/sh", "busybox");   // the generated scripts are /bin/sh scripts
         }
-        systemFiles(c, root);
-        services(c, root);
-        for (FileSpec f : c.spec.files()) {
+        systemFiles(root);
+        services(root);
+        for (FileSpec f : in.spec().files()) {
             specFile(root, f);
         }
-        c.root = root;
-        c.modulePaths = modulePaths;
+        return new AssembledRoot(root, modulePaths);
     }
 
-    private static void systemFiles(BuildContext c, RootTree root) throws IOException {
+    private void systemFiles(RootTree root) throws IOException {
         root.file("etc/passwd", 0644, utf8("root:x:0:0:root:/root:/bin/sh\n"));
         root.file("etc/group", 0644, utf8("root:x:0:\n"));
-        root.file("etc/hostname", 0644, utf8(c.spec.name() + "\n"));
+        root.file("etc/hostname", 0644, utf8(in.spec().name() + "\n"));
         root.replace("etc/resolv.conf", new RootEntry.Symlink("/run/fleetkit/resolv.conf", 0, 0));
-        root.file("etc/os-release", 0644, utf8("NAME=Fleetkit\nID=fleetkit\nVERSION_ID=" + c.spec.version()
-                + "\nPRETTY_NAME=\"" + c.spec.name() + " " + c.spec.version() + " (Fleetkit)\"\n"));
+        root.file("etc/os-release", 0644, utf8("NAME=Fleetkit\nID=fleetkit\nVERSION_ID=" + in.spec().version()
+                + "\nPRETTY_NAME=\"" + in.spec().name() + " " + in.spec().version() + " (Fleetkit)\"\n"));
         Map<String, Object> release = new LinkedHashMap<>();
-        release.put("name", c.spec.name());
-        release.put("version", c.spec.version());
-        release.put("board", c.board.name());
-        release.put("kernel", c.kernel.tree().version());
+        release.put("name", in.spec().name());
+        release.put("version", in.spec().version());
+        release.put("board", in.board().name());
+        release.put("kernel", kernel.tree().version());
         root.file(InitScripts.DIR + "/release.json", 0644, utf8(JsonWriter.writePretty(release)));
-        if (c.spec.update().isPresent()) {
+        if (in.spec().update().isPresent()) {
             // The agent trusts bundles signed by this key only.
-            root.file(InitScripts.DIR + "/signing.pub", 0644, Files.readAllBytes(UpdateKeys.publicKey(c.spec.update().get().keys())));
+            root.file(InitScripts.DIR + "/signing.pub", 0644, Files.readAllBytes(UpdateKeys.publicKey(in.spec().update().get().keys())));
         }
     }
 
-    private static void services(BuildContext c, RootTree root) throws IOException {
-        for (ServiceSpec s : c.spec.services()) {
+    private void services(RootTree root) throws IOException {
+        for (ServiceSpec s : in.spec().services()) {
             String rootPath;
             if (s.image().isPresent()) {
                 String dir = "usr/lib/fleetkit/images/" + s.name() + "/rootfs";

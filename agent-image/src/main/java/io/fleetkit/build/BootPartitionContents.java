@@ -13,6 +13,7 @@ import io.fleetkit.formats.fat.FatTree;
 import io.fleetkit.formats.rpi.AutobootTxt;
 import io.fleetkit.formats.uimage.UBootLegacyImage;
 import io.fleetkit.kernel.DeviceTreeFile;
+import io.fleetkit.packages.BoardKernel;
 import java.io.IOException;
 
 /**
@@ -25,32 +26,32 @@ final class BootPartitionContents {
     private BootPartitionContents() {
     }
 
-    static FatTree tree(BuildContext c) throws IOException {
+    static FatTree tree(BuildInputs in, BoardKernel kernel) throws IOException {
         FatTree t = new FatTree();
         // Per-device files (identity, settings) go here at flash time; the FAT patcher needs the directory.
         t.addDirectory("identity");
-        if (c.board.bootloader() == BootloaderKind.RPI_TRYBOOT) {
+        if (in.board().bootloader() == BootloaderKind.RPI_TRYBOOT) {
             t.addFile(AutobootTxt.FILE, new AutobootTxt(Slot.A, Slot.B).encode());
             return t;
         }
-        UBootAbScript.Parameters params = c.board.architecture() == Architecture.ARM64
+        UBootAbScript.Parameters params = in.board().architecture() == Architecture.ARM64
                 ? UBootAbScript.Parameters.arm64() : UBootAbScript.Parameters.armhf();
         byte[] script = UBootAbScript.render(params).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        UBootLegacyImage.Arch arch = c.board.architecture() == Architecture.ARM64 ? UBootLegacyImage.Arch.ARM64
+        UBootLegacyImage.Arch arch = in.board().architecture() == Architecture.ARM64 ? UBootLegacyImage.Arch.ARM64
                 : UBootLegacyImage.Arch.ARM;
-        t.addFile("boot.scr", UBootLegacyImage.script("fleetkit A/B", script, arch, c.epoch.getEpochSecond()));
+        t.addFile("boot.scr", UBootLegacyImage.script("fleetkit A/B", script, arch, in.epoch().getEpochSecond()));
         t.addFile(BootState.FILES.get(0), BootState.initial(Slot.A).encode());
         // Both copies valid from the start (copy 1 older), so the first boot reads no bad CRC.
         t.addFile(BootState.FILES.get(1), new BootState(0, Slot.A, null, 0, null).encode());
-        if (!c.board.emulated()) {
+        if (!in.board().emulated()) {
             // Raspberry Pi 3: the firmware starts U-Boot from p1 and hands it the device tree.
-            for (FirmwareSelection.Resolved f : c.kernel.firmware()) {
+            for (FirmwareSelection.Resolved f : kernel.firmware()) {
                 if (f.file().bootPartition()) {
                     t.addFile(f.file().targetName(), FatContent.of(f.source()));
                 }
             }
             t.addFile("config.txt", AssembleRootfsStep.utf8(BootConfigText.configTxt(PiConfigTxt.standard("u-boot.bin", null))));
-            for (DeviceTreeFile d : c.kernel.deviceTrees()) {
+            for (DeviceTreeFile d : kernel.deviceTrees()) {
                 t.addFile(d.targetName(), FatContent.of(d.source()));
             }
         }

@@ -2,16 +2,17 @@ package io.fleetkit.build;
 
 import java.io.IOException;
 
-/** One stage of the build pipeline, run in order by {@link ImageBuilder}. */
-interface BuildStep {
+/**
+ * One stage of the build pipeline. A step is constructed with exactly the values it needs (the
+ * build's {@link BuildInputs} and earlier steps' results) and returns its own typed result, so a
+ * missing input is a wiring error in {@link ImageBuilder}, not a null deep inside a step.
+ *
+ * @param <T> what the step makes for later steps
+ */
+interface BuildStep<T> {
 
     /** Short name for progress and timings, e.g. "packages". */
     String name();
 
-    /** False when the outputs asked for do not need this step. */
-    default boolean needed(BuildContext c) {
-        return true;
-    }
-
-    void run(BuildContext c) throws IOException;
+    T run() throws IOException;
 }

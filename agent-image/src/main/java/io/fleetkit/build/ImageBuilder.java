@@ -2,9 +2,10 @@ package io.fleetkit.build;
 
 import io.fleetkit.board.BoardProfile;
 import io.fleetkit.board.BoardProfiles;
+import io.fleetkit.debian.BinaryPackage;
 import io.fleetkit.debian.archive.ContentCache;
-import io.fleetkit.events.Event;
 import io.fleetkit.events.EventSink;
+import io.fleetkit.packages.BoardKernel;
 import io.fleetkit.packages.PackageSources;
 import io.fleetkit.spec.DebianSpec;
 import io.fleetkit.spec.ImageSpec;
@@ -19,11 +20,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * {@code fleet build}: spec → packages → kernel → root tree → initramfs → slot → disk → netboot
- * tree → bundle → report, each a {@link BuildStep} run in order. Every step takes the previous
- * steps' values from the {@link BuildContext}; the builder only sequences them and reports time.
+ * tree → bundle → report, each a {@link BuildStep} run in order by a {@link StepRunner}. The
+ * builder wires them: every step is constructed with the earlier steps' typed results it needs,
+ * and a step the requested outputs do not need does not run (its result is empty).
  */
 public final class ImageBuilder {
 
@@ -39,43 +42,39 @@ public final class ImageBuilder {
         Instant epoch = SourceDateEpoch.of(spec, request.environment());
         Files.createDirectories(request.outputDir());
         BuildOutputs outputs = new BuildOutputs(request.outputDir(), spec.name() + "-" + spec.version());
-        BuildContext c = new BuildContext(request, events, spec, board, DiskLayout.of(spec.layout(), board),
+        BuildInputs in = new BuildInputs(request, events, spec, board, DiskLayout.of(spec.layout(), board),
                 sources(spec, board, request), new ContentCache(request.cacheRoot()), epoch, outputs);
         VersionNumber.of(spec.version());   // refuse versions the devices could not order before doing any work
         events.info("build", "building " + spec.name() + " " + spec.version() + " for " + board.name());
-        for (BuildStep step : steps()) {
-            if (!step.needed(c)) {
-                continue;
-            }
-            long start = System.nanoTime();
-            events.accept(new Event.PhaseStarted("build", step.name()));
-            step.run(c);
-            long nanos = System.nanoTime() - start;
-            c.stepMillis.put(step.name(), nanos / 1_000_000);
-            events.accept(new Event.PhaseFinished("build", step.name(), nanos));
-        }
-        if (!request.wants(OutputFormat.SLOT)) {
-            Files.deleteIfExists(c.slotImage);
-        }
-        return new BuildResult(outputs, new LinkedHashMap<>(c.report), c.stepMillis);
+        StepRunner steps = new StepRunner(events);
+        BuildReport report = runSteps(in, steps);
+        return new BuildResult(outputs, report, new LinkedHashMap<>(steps.stepMillis()));
     }
 
-    private static List<BuildStep> steps() {
-        List<BuildStep> steps = new ArrayList<>();
-        steps.add(new ResolvePackagesStep());
-        steps.add(new LoadKernelStep());
-        steps.add(new WriteLockStep());
-        steps.add(new AssembleRootfsStep());
-        steps.add(new AgentServiceStep());
-        steps.add(new WriteInitStep());
-        steps.add(new WriteInitramfsStep());
-        steps.add(new WriteSlotStep());
-        steps.add(new WriteDiskStep());
-        steps.add(new WriteNetbootStep());
-        steps.add(new WriteBundleStep());
-        steps.add(new CompressImageStep());
-        steps.add(new WriteReportStep());
-        return steps;
+    private static BuildReport runSteps(BuildInputs in, StepRunner steps) throws IOException {
+        ResolvedPackages resolved = steps.run(new ResolvePackagesStep(in));
+        BoardKernel kernel = steps.run(new LoadKernelStep(in, resolved));
+        List<BinaryPackage> imagePackages = steps.run(new WriteLockStep(in, resolved, kernel));
+        AssembledRoot assembled = steps.run(new AssembleRootfsStep(in, resolved, kernel));
+        Optional<AgentService> agent = steps.runIf(AgentServiceStep.needed(in),
+                () -> new AgentServiceStep(in, resolved.universe(), assembled.tree()));
+        RootFilesystem root = steps.run(new WriteInitStep(in, assembled, kernel, agent));
+        InitramfsImage initramfs = steps.run(new WriteInitramfsStep(in, root));
+        SlotImage slot = steps.run(new WriteSlotStep(in, kernel, initramfs));
+        Optional<DiskImage> disk = steps.runIf(WriteDiskStep.needed(in), () -> new WriteDiskStep(in, kernel, slot));
+        Optional<NetbootTree> netboot = steps.runIf(WriteNetbootStep.needed(in),
+                () -> new WriteNetbootStep(in, kernel, initramfs, slot, disk));
+        Optional<SignedBundle> bundle = steps.runIf(WriteBundleStep.needed(in), () -> new WriteBundleStep(in, slot));
+        steps.runIf(CompressImageStep.needed(in), () -> new CompressImageStep(in, disk.orElseThrow(
+                () -> new IllegalStateException("compressed images asked for, but no disk image was written"))));
+        BuildReport.Sizes sizes = new BuildReport.Sizes(agent.map(AgentService::report), root.report(), initramfs.report(),
+                slot.report(), disk.map(DiskImage::report),
+                netboot.map(NetbootTree::installBytes).orElseGet(OptionalLong::empty), bundle.map(SignedBundle::report));
+        BuildReport report = steps.run(new WriteReportStep(in, kernel, imagePackages, sizes));
+        if (!in.wants(OutputFormat.SLOT)) {
+            Files.deleteIfExists(slot.file());
+        }
+        return report;
     }
 
     private static PackageSources sources(ImageSpec spec, BoardProfile board, BuildRequest request) {

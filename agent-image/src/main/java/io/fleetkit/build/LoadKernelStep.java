@@ -1,6 +1,7 @@
 package io.fleetkit.build;
 
 import io.fleetkit.debian.BinaryPackage;
+import io.fleetkit.packages.BoardKernel;
 import io.fleetkit.packages.BoardKernelLoader;
 import io.fleetkit.packages.UnpackedDebs;
 import java.io.IOException;
@@ -10,7 +11,15 @@ import java.util.Optional;
  * The board's kernel (or the spec's), its module closure, device trees and firmware. With a lock
  * file, the locked kernel package and version are used, so a rebuild boots the same kernel.
  */
-final class LoadKernelStep implements BuildStep {
+final class LoadKernelStep implements BuildStep<BoardKernel> {
+
+    private final BuildInputs in;
+    private final ResolvedPackages packages;
+
+    LoadKernelStep(BuildInputs in, ResolvedPackages packages) {
+        this.in = in;
+        this.packages = packages;
+    }
 
     @Override
     public String name() {
@@ -18,17 +27,17 @@ final class LoadKernelStep implements BuildStep {
     }
 
     @Override
-    public void run(BuildContext c) throws IOException {
-        BoardKernelLoader loader = new BoardKernelLoader(c.universe, new UnpackedDebs(c.cache.root()), c.events);
-        if (c.spec.kernel().image().isPresent()) {
-            c.kernel = loader.loadSupplied(c.board, c.spec.kernel().image().get(), c.spec.kernel().modulesDir().orElse(null),
-                    c.spec.kernel().modules());
-            return;
+    public BoardKernel run() throws IOException {
+        BoardKernelLoader loader = new BoardKernelLoader(packages.universe(), new UnpackedDebs(in.cache().root()),
+                in.events());
+        if (in.spec().kernel().image().isPresent()) {
+            return loader.loadSupplied(in.board(), in.spec().kernel().image().get(),
+                    in.spec().kernel().modulesDir().orElse(null), in.spec().kernel().modules());
         }
-        Optional<BinaryPackage> locked = c.resolution.packages().stream()
+        Optional<BinaryPackage> locked = packages.resolution().packages().stream()
                 .filter(p -> p.name().startsWith("linux-image-")).findFirst();
-        String name = locked.map(BinaryPackage::name).orElse(c.spec.kernel().packageName().orElse(null));
-        String version = locked.map(p -> p.version().toString()).orElse(c.spec.kernel().version().orElse(null));
-        c.kernel = loader.load(c.board, name, version, c.spec.kernel().modules(), c.spec.kernel().dtbs());
+        String name = locked.map(BinaryPackage::name).orElse(in.spec().kernel().packageName().orElse(null));
+        String version = locked.map(p -> p.version().toString()).orElse(in.spec().kernel().version().orElse(null));
+        return loader.load(in.board(), name, version, in.spec().kernel().modules(), in.spec().kernel().dtbs());
     }
 }

@@ -2,6 +2,7 @@ package io.fleetkit.build;
 
 import io.fleetkit.debian.BinaryPackage;
 import io.fleetkit.debian.LockFile;
+import io.fleetkit.debian.Resolution;
 import io.fleetkit.debian.Resolver;
 import io.fleetkit.packages.PackageUniverse;
 import io.fleetkit.spec.PackageSpec;
@@ -9,16 +10,24 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Resolves the userland from the signed archive (or takes a lock file's exact set), fetches each
  * .deb into the cache. The lock is written once the kernel is known ({@link WriteLockStep}). The init needs busybox, services need crun, and the
  * data partition needs mke2fs, so those are added when the spec leaves them out.
  */
-final class ResolvePackagesStep implements BuildStep {
+final class ResolvePackagesStep implements BuildStep<ResolvedPackages> {
 
     static final List<String> BASE = List.of("busybox-static", "e2fsprogs");
+
+    private final BuildInputs in;
+
+    ResolvePackagesStep(BuildInputs in) {
+        this.in = in;
+    }
 
     @Override
     public String name() {
@@ -26,19 +35,23 @@ final class ResolvePackagesStep implements BuildStep {
     }
 
     @Override
-    public void run(BuildContext c) throws IOException {
-        c.universe = PackageUniverse.open(c.sources, c.board.architecture().debianName(), c.cache, c.events);
-        Path lock = lockToUse(c);
+    public ResolvedPackages run() throws IOException {
+        PackageUniverse universe = PackageUniverse.open(in.sources(), in.board().architecture().debianName(), in.cache(),
+                in.events());
+        Path lock = lockToUse(in);
+        Resolution resolution;
         if (lock != null) {
-            c.events.info("packages", "using exactly the packages of " + lock);
-            c.resolution = Resolver.fromLock(LockFile.read(lock), c.universe.index());
-            requireNeededPackages(c, lock);
+            in.events().info("packages", "using exactly the packages of " + lock);
+            resolution = Resolver.fromLock(LockFile.read(lock), universe.index());
+            requireNeededPackages(in, resolution, lock);
         } else {
-            c.resolution = new Resolver(c.universe.index(), c.events).resolve(requests(c), c.spec.debian().exclude());
+            resolution = new Resolver(universe.index(), in.events()).resolve(requests(in), in.spec().debian().exclude());
         }
-        for (BinaryPackage p : c.resolution.packages()) {
-            c.debs.put(p.id(), c.universe.fetch(p));
+        Map<String, Path> debs = new LinkedHashMap<>();
+        for (BinaryPackage p : resolution.packages()) {
+            debs.put(p.id(), universe.fetch(p));
         }
+        return new ResolvedPackages(universe, resolution, debs);
     }
 
     /**
@@ -46,11 +59,11 @@ final class ResolvePackagesStep implements BuildStep {
      * package the lock lacks (a service added crun, an update section added the agent's
      * libraries), building from it would make an image that cannot start. Say so instead.
      */
-    private static void requireNeededPackages(BuildContext c, Path lock) {
+    private static void requireNeededPackages(BuildInputs in, Resolution resolution, Path lock) {
         List<String> missing = new ArrayList<>();
-        for (String name : requests(c)) {
+        for (String name : requests(in)) {
             String bare = name.contains("=") ? name.substring(0, name.indexOf('=')) : name;
-            if (c.resolution.get(bare).isEmpty()) {
+            if (resolution.get(bare).isEmpty()) {
                 missing.add(bare);
             }
         }
@@ -62,30 +75,30 @@ final class ResolvePackagesStep implements BuildStep {
         }
     }
 
-    static Path lockToUse(BuildContext c) {
-        if (c.request.lockFile() != null) {
-            return c.request.lockFile();
+    static Path lockToUse(BuildInputs in) {
+        if (in.request().lockFile() != null) {
+            return in.request().lockFile();
         }
-        return c.spec.debian().lock().filter(Files::exists).orElse(null);
+        return in.spec().debian().lock().filter(Files::exists).orElse(null);
     }
 
-    private static List<String> requests(BuildContext c) {
+    private static List<String> requests(BuildInputs in) {
         List<String> names = new ArrayList<>();
-        for (PackageSpec p : c.spec.packages()) {
+        for (PackageSpec p : in.spec().packages()) {
             names.add(p.toString());
         }
         List<String> wanted = new ArrayList<>(BASE);
-        if (!c.spec.services().isEmpty() || c.spec.update().isPresent()) {
+        if (!in.spec().services().isEmpty() || in.spec().update().isPresent()) {
             wanted.add("crun");
         }
-        if (c.spec.update().isPresent()) {
+        if (in.spec().update().isPresent()) {
             wanted.addAll(AgentServiceStep.RUNTIME_PACKAGES);
         }
         for (String base : wanted) {
-            boolean listed = c.spec.packages().stream().anyMatch(p -> p.name().equals(base));
+            boolean listed = in.spec().packages().stream().anyMatch(p -> p.name().equals(base));
             if (!listed) {
                 names.add(base);
-                c.events.debug("packages", "added " + base + " (the image needs it)");
+                in.events().debug("packages", "added " + base + " (the image needs it)");
             }
         }
         return names;

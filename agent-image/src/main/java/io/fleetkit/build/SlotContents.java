@@ -10,6 +10,7 @@ import io.fleetkit.formats.fat.FatContent;
 import io.fleetkit.formats.fat.FatTree;
 import io.fleetkit.json.JsonWriter;
 import io.fleetkit.kernel.DeviceTreeFile;
+import io.fleetkit.packages.BoardKernel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,9 +35,9 @@ final class SlotContents {
     }
 
     /** The kernel as the slot stores it: a gzip of an arm64 Image (U-Boot and the Pi firmware unpack it); armhf zImage as is. */
-    static byte[] kernelImage(BuildContext c) throws IOException {
-        byte[] raw = Files.readAllBytes(c.kernel.tree().image());
-        if (c.board.architecture() != Architecture.ARM64 || isGzip(raw)) {
+    static byte[] kernelImage(BuildInputs in, BoardKernel kernel) throws IOException {
+        byte[] raw = Files.readAllBytes(kernel.tree().image());
+        if (in.board().architecture() != Architecture.ARM64 || isGzip(raw)) {
             return raw;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 2);
@@ -46,31 +47,32 @@ final class SlotContents {
         return out.toByteArray();
     }
 
-    static String cmdline(BuildContext c) {
+    static String cmdline(BuildInputs in) {
         List<String> args = new ArrayList<>();
-        args.add("console=" + c.board.console());
-        c.spec.kernel().cmdline().ifPresent(args::add);
+        args.add("console=" + in.board().console());
+        in.spec().kernel().cmdline().ifPresent(args::add);
         // A panicking kernel reboots, so the bootloader's attempt counter can bring the old slot back.
         args.add("panic=5");
-        args.add("fleetkit.disk=" + (c.board.emulated() ? "/dev/vda" : "/dev/mmcblk0"));
+        args.add("fleetkit.disk=" + (in.board().emulated() ? "/dev/vda" : "/dev/mmcblk0"));
         return String.join(" ", args);
     }
 
-    static FatTree tree(BuildContext c) throws IOException {
+    static FatTree tree(BuildInputs in, BoardKernel kernel, byte[] kernelImage, byte[] initramfs, String cmdline)
+            throws IOException {
         FatTree t = new FatTree();
-        t.addFile(KERNEL, c.kernelImage);
-        t.addFile(INITRD, c.initramfs);
-        t.addFile(SLOT_JSON, AssembleRootfsStep.utf8(JsonWriter.writePretty(slotJson(c))));
-        if (c.board.bootloader() == BootloaderKind.UBOOT_SCRIPT) {
-            t.addFile(UBootAbScript.SLOT_ENV_FILE, AssembleRootfsStep.utf8("fk_cmdline=" + c.kernelCmdline + "\n"));
+        t.addFile(KERNEL, kernelImage);
+        t.addFile(INITRD, initramfs);
+        t.addFile(SLOT_JSON, AssembleRootfsStep.utf8(JsonWriter.writePretty(slotJson(in, kernel))));
+        if (in.board().bootloader() == BootloaderKind.UBOOT_SCRIPT) {
+            t.addFile(UBootAbScript.SLOT_ENV_FILE, AssembleRootfsStep.utf8("fk_cmdline=" + cmdline + "\n"));
         } else {
             PiConfigTxt config = PiConfigTxt.standard(KERNEL, INITRD);
             t.addFile("config.txt", AssembleRootfsStep.utf8(BootConfigText.configTxt(config)));
-            t.addFile("cmdline.txt", AssembleRootfsStep.utf8(BootConfigText.cmdlineTxt(List.of(c.kernelCmdline.split(" ")))));
-            for (DeviceTreeFile d : c.kernel.deviceTrees()) {
+            t.addFile("cmdline.txt", AssembleRootfsStep.utf8(BootConfigText.cmdlineTxt(List.of(cmdline.split(" ")))));
+            for (DeviceTreeFile d : kernel.deviceTrees()) {
                 t.addFile(d.targetName(), FatContent.of(d.source()));
             }
-            for (FirmwareSelection.Resolved f : c.kernel.firmware()) {
+            for (FirmwareSelection.Resolved f : kernel.firmware()) {
                 if (!f.file().bootPartition()) {
                     t.addFile(f.file().targetName(), FatContent.of(f.source()));
                 }
@@ -79,14 +81,14 @@ final class SlotContents {
         return t;
     }
 
-    static Map<String, Object> slotJson(BuildContext c) {
+    static Map<String, Object> slotJson(BuildInputs in, BoardKernel kernel) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", c.spec.name());
-        m.put("version", c.spec.version());
-        m.put("versionNumber", VersionNumber.of(c.spec.version()));
-        m.put("board", c.board.name());
-        m.put("kernel", c.kernel.tree().version());
-        m.put("created", c.epoch.toString());
+        m.put("name", in.spec().name());
+        m.put("version", in.spec().version());
+        m.put("versionNumber", VersionNumber.of(in.spec().version()));
+        m.put("board", in.board().name());
+        m.put("kernel", kernel.tree().version());
+        m.put("created", in.epoch().toString());
         return m;
     }
 

@@ -9,6 +9,7 @@ import io.fleetkit.formats.fat.FatWriteResult;
 import io.fleetkit.formats.mbr.MbrPartition;
 import io.fleetkit.formats.mbr.MbrWriter;
 import io.fleetkit.formats.mbr.PartitionTable;
+import io.fleetkit.packages.BoardKernel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -25,9 +26,25 @@ import java.util.List;
  * reach the card is recorded for the bmap — each filesystem densely from its start to its last
  * written byte, so a card that held something else gets no stale FAT or directory bytes.
  */
-final class WriteDiskStep implements BuildStep {
+final class WriteDiskStep implements BuildStep<DiskImage> {
 
     private static final int ZEROED_DATA_HEAD = 1 << 20;
+
+    private final BuildInputs in;
+    private final BoardKernel kernel;
+    private final SlotImage slot;
+
+    WriteDiskStep(BuildInputs in, BoardKernel kernel, SlotImage slot) {
+        this.in = in;
+        this.kernel = kernel;
+        this.slot = slot;
+    }
+
+    static boolean needed(BuildInputs in) {
+        return in.wants(OutputFormat.IMG) || in.wants(OutputFormat.BMAP)
+                || in.wants(OutputFormat.IMG_XZ) || in.wants(OutputFormat.IMG_ZST)
+                || WriteNetbootStep.installs(in);
+    }
 
     @Override
     public String name() {
@@ -35,33 +52,27 @@ final class WriteDiskStep implements BuildStep {
     }
 
     @Override
-    public boolean needed(BuildContext c) {
-        return c.request.wants(OutputFormat.IMG) || c.request.wants(OutputFormat.BMAP)
-                || c.request.wants(OutputFormat.IMG_XZ) || c.request.wants(OutputFormat.IMG_ZST)
-                || WriteNetbootStep.installs(c);
-    }
-
-    @Override
-    public void run(BuildContext c) throws IOException {
-        PartitionTable table = c.layout.table(c.stableId("disk"));
+    public DiskImage run() throws IOException {
+        PartitionTable table = in.layout().table(in.stableId("disk"));
         List<MbrPartition> parts = table.partitions();
-        Path target = c.outputs.path(OutputFormat.IMG);
+        Path target = in.outputs().path(OutputFormat.IMG);
         Path tmp = Files.createTempFile(target.getParent(), ".img-", ".tmp");
         List<ByteRange> ranges = new ArrayList<>();
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.READ,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.allocate(1), c.layout.diskBytes() - 1);
+            ch.write(ByteBuffer.allocate(1), in.layout().diskBytes() - 1);
             ranges.add(MbrWriter.write(table, ch));
 
             MbrPartition boot = parts.get(DiskLayout.BOOT);
-            FatVolumeSpec bootVolume = new FatVolumeSpec(boot.sizeBytes(), null, "FLEETBOOT", c.stableId("boot"),
-                    c.epoch.getEpochSecond(), boot.startLba());
-            FatWriteResult bootFat = new FatImageWriter(bootVolume, c.events).write(BootPartitionContents.tree(c), ch, boot.startByte());
+            FatVolumeSpec bootVolume = new FatVolumeSpec(boot.sizeBytes(), null, "FLEETBOOT", in.stableId("boot"),
+                    in.epoch().getEpochSecond(), boot.startLba());
+            FatWriteResult bootFat = new FatImageWriter(bootVolume, in.events())
+                    .write(BootPartitionContents.tree(in, kernel), ch, boot.startByte());
             ranges.add(dense(boot.startByte(), bootFat));
 
             MbrPartition slotA = parts.get(DiskLayout.SLOT_A);
-            copySlot(c.slotImage, ch, slotA.startByte());
-            ranges.add(new ByteRange(slotA.startByte(), c.slotBytes));
+            copySlot(slot.file(), ch, slotA.startByte());
+            ranges.add(new ByteRange(slotA.startByte(), slot.bytes()));
 
             MbrPartition data = parts.get(DiskLayout.DATA);
             ch.write(ByteBuffer.allocate(ZEROED_DATA_HEAD), data.startByte());
@@ -72,15 +83,12 @@ final class WriteDiskStep implements BuildStep {
             throw e;
         }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        c.diskRanges = ByteRange.merge(ranges);
-        if (c.request.wants(OutputFormat.BMAP)) {
-            new BmapWriter(c.events).write(target, new BlockMapBuilder().addAll(c.diskRanges).build(),
-                    c.outputs.path(OutputFormat.BMAP));
+        List<ByteRange> written = ByteRange.merge(ranges);
+        if (in.wants(OutputFormat.BMAP)) {
+            new BmapWriter(in.events()).write(target, new BlockMapBuilder().addAll(written).build(),
+                    in.outputs().path(OutputFormat.BMAP));
         }
-        long mapped = c.diskRanges.stream().mapToLong(ByteRange::length).sum();
-        c.report.put("diskBytes", c.layout.diskBytes());
-        c.report.put("diskMappedBytes", mapped);
-        c.report.put("bootFilesystemBytes", c.layout.bootBytes());
+        return new DiskImage(target, written, in.layout().diskBytes(), in.layout().bootBytes());
     }
 
     private static ByteRange dense(long start, FatWriteResult fat) {

@@ -1,9 +1,34 @@
 package io.fleetkit.build;
 
+import io.fleetkit.packages.BoardKernel;
+import io.fleetkit.spec.ServiceSpec;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /** The generated init (see {@link InitScripts}), written once every service, the agent included, is known. */
-final class WriteInitStep implements BuildStep {
+final class WriteInitStep implements BuildStep<RootFilesystem> {
+
+    private final BuildInputs in;
+    private final AssembledRoot root;
+    private final BoardKernel kernel;
+    private final List<ServiceSpec> services;
+
+    /** @param agent the update agent's service, when the image has one */
+    WriteInitStep(BuildInputs in, AssembledRoot root, BoardKernel kernel, Optional<AgentService> agent) {
+        this.in = in;
+        this.root = root;
+        this.kernel = kernel;
+        this.services = services(in, agent);
+    }
+
+    /** Every service init starts: the spec's, then the update agent. */
+    private static List<ServiceSpec> services(BuildInputs in, Optional<AgentService> agent) {
+        List<ServiceSpec> all = new ArrayList<>(in.spec().services());
+        agent.ifPresent(a -> all.add(a.service()));
+        return all;
+    }
 
     @Override
     public String name() {
@@ -11,17 +36,16 @@ final class WriteInitStep implements BuildStep {
     }
 
     @Override
-    public void run(BuildContext c) throws IOException {
-        RootTree root = c.root;
-        root.file("init", 0755, AssembleRootfsStep.utf8(InitScripts.stageOne()));
-        root.file("etc/inittab", 0644, AssembleRootfsStep.utf8(InitScripts.inittab(c.spec, c.services())));
-        root.file(InitScripts.DIR + "/rc.boot", 0755,
-                AssembleRootfsStep.utf8(InitScripts.rcBoot(c.spec, c.kernel.tree().version(), c.modulePaths)));
-        root.file(InitScripts.DIR + "/supervise", 0755, AssembleRootfsStep.utf8(InitScripts.supervise()));
-        root.file(InitScripts.DIR + "/ready", 0755, AssembleRootfsStep.utf8(InitScripts.ready(c.spec, c.services())));
-        root.file(InitScripts.DIR + "/rc.shutdown", 0755, AssembleRootfsStep.utf8(InitScripts.rcShutdown(c.spec, c.services())));
-        root.file(InitScripts.DIR + "/udhcpc.script", 0755, AssembleRootfsStep.utf8(InitScripts.udhcpcScript()));
-        c.report.put("rootfsBytes", root.contentBytes());
-        c.report.put("rootfsEntries", root.entries().size());
+    public RootFilesystem run() throws IOException {
+        RootTree tree = root.tree();
+        tree.file("init", 0755, AssembleRootfsStep.utf8(InitScripts.stageOne()));
+        tree.file("etc/inittab", 0644, AssembleRootfsStep.utf8(InitScripts.inittab(in.spec(), services)));
+        tree.file(InitScripts.DIR + "/rc.boot", 0755,
+                AssembleRootfsStep.utf8(InitScripts.rcBoot(in.spec(), kernel.tree().version(), root.modulePaths())));
+        tree.file(InitScripts.DIR + "/supervise", 0755, AssembleRootfsStep.utf8(InitScripts.supervise()));
+        tree.file(InitScripts.DIR + "/ready", 0755, AssembleRootfsStep.utf8(InitScripts.ready(in.spec(), services)));
+        tree.file(InitScripts.DIR + "/rc.shutdown", 0755, AssembleRootfsStep.utf8(InitScripts.rcShutdown(in.spec(), services)));
+        tree.file(InitScripts.DIR + "/udhcpc.script", 0755, AssembleRootfsStep.utf8(InitScripts.udhcpcScript()));
+        return new RootFilesystem(tree, tree.contentBytes(), tree.entries().size());
     }
 }

@@ -17,7 +17,15 @@ import org.tukaani.xz.XZOutputStream;
  * every timestamp {@code SOURCE_DATE_EPOCH}, owners from the tree. gzip by default; the gzip
  * header carries no time or name, so the bytes depend only on the tree.
  */
-final class WriteInitramfsStep implements BuildStep {
+final class WriteInitramfsStep implements BuildStep<InitramfsImage> {
+
+    private final BuildInputs in;
+    private final RootFilesystem root;
+
+    WriteInitramfsStep(BuildInputs in, RootFilesystem root) {
+        this.in = in;
+        this.root = root;
+    }
 
     @Override
     public String name() {
@@ -25,21 +33,18 @@ final class WriteInitramfsStep implements BuildStep {
     }
 
     @Override
-    public void run(BuildContext c) throws IOException {
+    public InitramfsImage run() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 << 20);
         long uncompressed;
-        try (OutputStream compressed = compressor(c.request.compression(), bytes)) {
-            CpioNewcWriter cpio = new CpioNewcWriter(compressed, c.epoch.getEpochSecond());
-            for (Map.Entry<String, RootEntry> e : c.root.entries().entrySet()) {
+        try (OutputStream compressed = compressor(in.request().compression(), bytes)) {
+            CpioNewcWriter cpio = new CpioNewcWriter(compressed, in.epoch().getEpochSecond());
+            for (Map.Entry<String, RootEntry> e : root.tree().entries().entrySet()) {
                 write(cpio, e.getKey(), e.getValue());
             }
             cpio.finish();
             uncompressed = cpio.size();
         }
-        c.initramfs = bytes.toByteArray();
-        c.report.put("initramfsBytes", c.initramfs.length);
-        c.report.put("initramfsUncompressedBytes", uncompressed);
-        c.report.put("initramfsCompression", c.request.compression());
+        return new InitramfsImage(bytes.toByteArray(), uncompressed, in.request().compression());
     }
 
     private static void write(CpioNewcWriter cpio, String path, RootEntry entry) throws IOException {

@@ -4,20 +4,33 @@ import io.fleetkit.debian.BinaryPackage;
 import io.fleetkit.debian.archive.ContentCache;
 import io.fleetkit.json.JsonWriter;
 import io.fleetkit.kernel.KernelModule;
+import io.fleetkit.packages.BoardKernel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The build report ({@code .json}): sizes per part, the exact packages, the kernel, the board,
- * and the SHA-256 of every output, so two builds can be compared without the files.
+ * and the SHA-256 of every output, so two builds can be compared without the files. Runs last,
+ * so every output it lists is complete.
  */
-final class WriteReportStep implements BuildStep {
+final class WriteReportStep implements BuildStep<BuildReport> {
+
+    private final BuildInputs in;
+    private final BoardKernel kernel;
+    private final List<BinaryPackage> packages;
+    private final BuildReport.Sizes sizes;
+
+    /** @param packages every package in the image, sorted by name ({@link WriteLockStep}) */
+    WriteReportStep(BuildInputs in, BoardKernel kernel, List<BinaryPackage> packages, BuildReport.Sizes sizes) {
+        this.in = in;
+        this.kernel = kernel;
+        this.packages = packages;
+        this.sizes = sizes;
+    }
 
     @Override
     public String name() {
@@ -25,46 +38,39 @@ final class WriteReportStep implements BuildStep {
     }
 
     @Override
-    public void run(BuildContext c) throws IOException {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("name", c.spec.name());
-        r.put("version", c.spec.version());
-        r.put("board", c.board.name());
-        r.put("architecture", c.board.architecture().debianName());
-        r.put("sourceDateEpoch", c.epoch.getEpochSecond());
-        Map<String, Object> kernel = new LinkedHashMap<>();
-        kernel.put("package", c.kernel.kernelPackage().map(BinaryPackage::name).orElse("(supplied by the spec)"));
-        kernel.put("version", c.kernel.kernelPackage().map(p -> p.version().toString()).orElse(c.kernel.tree().version()));
-        kernel.put("release", c.kernel.tree().version());
-        kernel.put("modules", c.kernel.modules().modules().stream().map(KernelModule::name).toList());
-        kernel.put("modulesBytes", c.kernel.modules().totalBytes());
-        r.put("kernel", kernel);
-        r.put("sizes", new LinkedHashMap<>(c.report));
-        List<Map<String, Object>> packages = new ArrayList<>();
-        for (BinaryPackage p : c.allPackages) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", p.name());
-            m.put("version", p.version().toString());
-            m.put("arch", p.architecture());
-            m.put("sha256", p.sha256());
-            packages.add(m);
-        }
-        r.put("packages", packages);
-        Map<String, Object> outputs = new LinkedHashMap<>();
-        for (OutputFormat f : OutputFormat.values()) {
-            Path p = c.outputs.path(f);
-            if (f != OutputFormat.REPORT && f != OutputFormat.NETBOOT && c.request.wants(f) && Files.isRegularFile(p)) {
-                outputs.put(p.getFileName().toString(), Map.of("bytes", Files.size(p), "sha256", ContentCache.sha256Of(p)));
-            }
-        }
-        r.put("outputs", outputs);
-        if (c.request.wants(OutputFormat.REPORT)) {
-            Path target = c.outputs.path(OutputFormat.REPORT);
+    public BuildReport run() throws IOException {
+        BuildReport report = new BuildReport(in.spec().name(), in.spec().version(), in.board().name(),
+                in.board().architecture().debianName(), in.epoch().getEpochSecond(), kernel(), sizes,
+                packages.stream().map(p -> new BuildReport.PackageEntry(p.name(), p.version().toString(), p.architecture(),
+                        p.sha256())).toList(),
+                outputs());
+        if (in.wants(OutputFormat.REPORT)) {
+            Path target = in.outputs().path(OutputFormat.REPORT);
             Path tmp = Files.createTempFile(target.getParent(), ".report-", ".tmp");
-            Files.writeString(tmp, JsonWriter.writePretty(r));
+            Files.writeString(tmp, JsonWriter.writePretty(report.toJson()));
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
-        c.report.clear();
-        c.report.putAll(r);
+        return report;
+    }
+
+    private BuildReport.Kernel kernel() {
+        return new BuildReport.Kernel(
+                kernel.kernelPackage().map(BinaryPackage::name).orElse("(supplied by the spec)"),
+                kernel.kernelPackage().map(p -> p.version().toString()).orElse(kernel.tree().version()),
+                kernel.tree().version(),
+                kernel.modules().modules().stream().map(KernelModule::name).toList(),
+                kernel.modules().totalBytes());
+    }
+
+    /** Every file output asked for and written, but the report itself; the netboot tree is a directory. */
+    private List<BuildReport.OutputFile> outputs() throws IOException {
+        List<BuildReport.OutputFile> outputs = new ArrayList<>();
+        for (OutputFormat f : OutputFormat.values()) {
+            Path p = in.outputs().path(f);
+            if (f != OutputFormat.REPORT && f != OutputFormat.NETBOOT && in.wants(f) && Files.isRegularFile(p)) {
+                outputs.add(new BuildReport.OutputFile(p.getFileName().toString(), Files.size(p), ContentCache.sha256Of(p)));
+            }
+        }
+        return outputs;
     }
 }

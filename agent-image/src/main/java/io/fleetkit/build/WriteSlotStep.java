@@ -4,6 +4,7 @@ import io.fleetkit.formats.disk.ByteRange;
 import io.fleetkit.formats.fat.FatImageWriter;
 import io.fleetkit.formats.fat.FatVolumeSpec;
 import io.fleetkit.formats.fat.FatWriteResult;
+import io.fleetkit.packages.BoardKernel;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -16,9 +17,19 @@ import java.nio.file.StandardOpenOption;
  * written byte. That prefix is the OTA payload; the rest of a partition is free clusters, so a
  * device writes only what the slot really holds.
  */
-final class WriteSlotStep implements BuildStep {
+final class WriteSlotStep implements BuildStep<SlotImage> {
 
     private static final long BLOCK = 4096;
+
+    private final BuildInputs in;
+    private final BoardKernel kernel;
+    private final InitramfsImage initramfs;
+
+    WriteSlotStep(BuildInputs in, BoardKernel kernel, InitramfsImage initramfs) {
+        this.in = in;
+        this.kernel = kernel;
+        this.initramfs = initramfs;
+    }
 
     @Override
     public String name() {
@@ -26,35 +37,31 @@ final class WriteSlotStep implements BuildStep {
     }
 
     @Override
-    public void run(BuildContext c) throws IOException {
-        c.kernelImage = SlotContents.kernelImage(c);
-        c.kernelCmdline = SlotContents.cmdline(c);
-        FatVolumeSpec volume = new FatVolumeSpec(c.layout.slotBytes(), null, "FLEETSLOT", c.stableId("slot"),
-                c.epoch.getEpochSecond(), 0);
-        Path target = c.outputs.path(OutputFormat.SLOT);
+    public SlotImage run() throws IOException {
+        byte[] kernelImage = SlotContents.kernelImage(in, kernel);
+        String cmdline = SlotContents.cmdline(in);
+        FatVolumeSpec volume = new FatVolumeSpec(in.layout().slotBytes(), null, "FLEETSLOT", in.stableId("slot"),
+                in.epoch().getEpochSecond(), 0);
+        Path target = in.outputs().path(OutputFormat.SLOT);
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempFile(target.getParent(), ".slot-", ".tmp");
         FatWriteResult result;
+        long size;
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            result = new FatImageWriter(volume, c.events).write(SlotContents.tree(c), ch, 0);
+            result = new FatImageWriter(volume, in.events())
+                    .write(SlotContents.tree(in, kernel, kernelImage, initramfs.bytes(), cmdline), ch, 0);
             long end = result.writtenRanges().stream().mapToLong(ByteRange::end).max().orElse(0);
-            long size = (end + BLOCK - 1) / BLOCK * BLOCK;
+            size = (end + BLOCK - 1) / BLOCK * BLOCK;
             if (ch.size() < size) {
                 ch.write(java.nio.ByteBuffer.allocate(1), size - 1);
             }
             ch.truncate(size);
             ch.force(true);
-            c.slotBytes = size;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
         }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        c.slotImage = target;
-        c.report.put("kernelBytes", c.kernelImage.length);
-        c.report.put("slotBytes", c.slotBytes);
-        c.report.put("slotPartitionBytes", c.layout.slotBytes());
-        c.report.put("slotFreeClusters", result.freeClusters());
-        c.report.put("cmdline", c.kernelCmdline);
+        return new SlotImage(target, size, in.layout().slotBytes(), result.freeClusters(), kernelImage, cmdline);
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetkit.cli;
 
+import io.fleetkit.build.BuildReport;
 import io.fleetkit.build.BuildRequest;
 import io.fleetkit.build.BuildResult;
 import io.fleetkit.build.ImageBuilder;
@@ -73,27 +74,24 @@ public final class BuildCommand implements Callable<Integer> {
         long start = System.nanoTime();
         BuildResult result = new ImageBuilder(output.events()).build(request);
         double seconds = (System.nanoTime() - start) / 1e9;
+        BuildReport report = result.report();
         if (output.json) {
-            Map<String, Object> doc = new LinkedHashMap<>(result.report());
+            Map<String, Object> doc = new LinkedHashMap<>(report.toJson());
             doc.put("seconds", seconds);
             doc.put("stepMillis", result.stepMillis());
             output.printJson(doc);
             return 0;
         }
         var out = output.out();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> sizes = (Map<String, Object>) result.report().get("sizes");
-        out.printf("built %s %s for %s in %.1f s%n", result.report().get("name"), result.report().get("version"),
-                result.report().get("board"), seconds);
-        out.printf("  kernel     %s%n", ByteSize.format(((Number) sizes.get("kernelBytes")).longValue()));
-        out.printf("  initramfs  %s (%s unpacked)%n", ByteSize.format(((Number) sizes.get("initramfsBytes")).longValue()),
-                ByteSize.format(((Number) sizes.get("initramfsUncompressedBytes")).longValue()));
-        out.printf("  slot       %s of a %s partition%n", ByteSize.format(((Number) sizes.get("slotBytes")).longValue()),
-                ByteSize.format(((Number) sizes.get("slotPartitionBytes")).longValue()));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> files = (Map<String, Object>) result.report().get("outputs");
-        for (String name : files.keySet()) {
-            Path p = outputDir.resolve(name);
+        BuildReport.Sizes sizes = report.sizes();
+        out.printf("built %s %s for %s in %.1f s%n", report.name(), report.version(), report.board(), seconds);
+        out.printf("  kernel     %s%n", ByteSize.format(sizes.slot().kernelBytes()));
+        out.printf("  initramfs  %s (%s unpacked)%n", ByteSize.format(sizes.initramfs().bytes()),
+                ByteSize.format(sizes.initramfs().uncompressedBytes()));
+        out.printf("  slot       %s of a %s partition%n", ByteSize.format(sizes.slot().bytes()),
+                ByteSize.format(sizes.slot().partitionBytes()));
+        for (BuildReport.OutputFile file : report.outputs()) {
+            Path p = outputDir.resolve(file.file());
             out.printf("  %-40s %s%n", p, ByteSize.format(Files.size(p)));
         }
         if (Files.isDirectory(result.path(OutputFormat.NETBOOT))) {

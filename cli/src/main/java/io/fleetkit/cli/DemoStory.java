@@ -1,6 +1,7 @@
 package io.fleetkit.cli;
 
 import io.fleetkit.board.BoardProfiles;
+import io.fleetkit.build.BuildReport;
 import io.fleetkit.build.BuildRequest;
 import io.fleetkit.build.BuildResult;
 import io.fleetkit.build.ImageBuilder;
@@ -32,7 +33,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -86,9 +86,10 @@ final class DemoStory {
         Path v2Spec = copySpec("2.0.0");
         BuildResult v1 = build(v1Spec, events);
         BuildResult v2 = build(v2Spec, events);
-        String name = (String) v1.report().get("name");
-        done(String.format("v1 and v2 built; slot %s, initramfs %s", ByteSize.format(sizeOf(v1, "slotBytes")),
-                ByteSize.format(sizeOf(v1, "initramfsBytes"))));
+        String name = v1.report().name();
+        BuildReport.Sizes v1Sizes = v1.report().sizes();
+        done(String.format("v1 and v2 built; slot %s, initramfs %s", ByteSize.format(v1Sizes.slot().bytes()),
+                ByteSize.format(v1Sizes.initramfs().bytes())));
 
         step("3/7", "Start the fleet server: embedded MQTT broker on port " + port + ", H2 database in " + rel(dir.resolve("server")));
         FleetServerConfig config = FleetServerConfig.defaults(dir.resolve("server")).withKeyDir(keys).withListen("0.0.0.0", port);
@@ -213,10 +214,13 @@ final class DemoStory {
         }
         t.print(out);
         out.println();
+        BuildReport.Sizes sizes = v1.report().sizes();
+        Optional<BuildReport.Sizes.Disk> disk = sizes.disk();
         out.printf("Sizes: slot %s (kernel %s, initramfs %s); bundle %s; disk image %s, %s of it mapped.%n",
-                ByteSize.format(sizeOf(v1, "slotBytes")), ByteSize.format(sizeOf(v1, "kernelBytes")),
-                ByteSize.format(sizeOf(v1, "initramfsBytes")), ByteSize.format(Files.size(v2.path(OutputFormat.BUNDLE))),
-                ByteSize.format(sizeOf(v1, "diskBytes")), ByteSize.format(sizeOf(v1, "diskMappedBytes")));
+                ByteSize.format(sizes.slot().bytes()), ByteSize.format(sizes.slot().kernelBytes()),
+                ByteSize.format(sizes.initramfs().bytes()), ByteSize.format(Files.size(v2.path(OutputFormat.BUNDLE))),
+                ByteSize.format(disk.map(BuildReport.Sizes.Disk::bytes).orElse(0L)),
+                ByteSize.format(disk.map(BuildReport.Sizes.Disk::mappedBytes).orElse(0L)));
         out.println();
         out.println("Everything is in " + rel(dir) + ": out/ (images, bundles, reports), device.img (the device's disk),");
         out.println("console.log (its serial console), server/ (the fleet database), keys/.");
@@ -227,13 +231,6 @@ final class DemoStory {
         out.println("  ./fleet kernel check --board qemu-arm64        how hardened the kernel is");
         out.println("  ./fleet build examples/qemu-armhf.yml          the same for 32-bit ARM");
         out.flush();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static long sizeOf(BuildResult r, String key) {
-        Map<String, Object> sizes = (Map<String, Object>) r.report().get("sizes");
-        Object v = sizes.get(key);
-        return v instanceof Number n ? n.longValue() : 0;
     }
 
     private static String rel(Path p) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fleetkit.board.BoardProfiles;
+import io.fleetkit.build.BuildReport;
 import io.fleetkit.build.BuildResult;
 import io.fleetkit.build.OutputFormat;
 import io.fleetkit.debian.archive.ContentCache;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -40,10 +40,9 @@ class SuppliedKernelBootTest {
                 + "kernel:\n  image: " + debian.tree().image() + "\n  modules_dir: " + debian.tree().modulesDir() + "\n"
                 + "services:\n  - name: idle\n    command: [\"/bin/sh\", \"-c\", \"sleep 100000\"]\n");
         BuildResult built = TestBuilds.build("supplied-kernel", spec);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> kernel = (Map<String, Object>) built.report().get("kernel");
-        assertEquals("(supplied by the spec)", kernel.get("package"));
-        assertEquals(debian.tree().version(), kernel.get("release"));
+        BuildReport.Kernel kernel = built.report().kernel();
+        assertEquals("(supplied by the spec)", kernel.packageName());
+        assertEquals(debian.tree().version(), kernel.release());
         try (FatImageReader slot = new FatImageReader(built.path(OutputFormat.SLOT))) {
             byte[] gz = slot.read("vmlinuz");
             assertArrayEquals(Files.readAllBytes(debian.tree().image()),

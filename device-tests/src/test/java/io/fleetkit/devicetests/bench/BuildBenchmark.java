@@ -49,15 +49,14 @@ public final class BuildBenchmark {
         double bareBoot = bootSeconds(shell.bareDisk(), "bare-initramfs: ready");
         double fleetBoot = bootSeconds(built.path(OutputFormat.IMG), "fleetkit: ready");
 
-        @SuppressWarnings("unchecked")
-        Map<String, Object> sizes = (Map<String, Object>) built.report().get("sizes");
         System.out.println();
         System.out.println("Build of examples/qemu-arm64.yml (warm cache), " + Runtime.getRuntime().availableProcessors() + " cores");
         System.out.printf("%-58s %10s%n", "what", "result");
         System.out.printf("%-58s %9.1f s%n", "fleet build, every step (resolve, kernel, rootfs, agent, ...)", fleetSeconds);
         System.out.printf("%-58s %9.1f s%n", "fleet build, packaging steps (rootfs..disk)", packaging / 1000.0);
         System.out.printf("%-58s %9.1f s%n", "shell pipeline: cpio|gzip -9, mkfs.vfat+mcopy, sfdisk, dd", shellSeconds);
-        System.out.printf("%-58s %8.1f MB%n", "fleet slot (kernel + initramfs + agent), LinuxKit says 35", mb(sizes.get("slotBytes")));
+        System.out.printf("%-58s %8.1f MB%n", "fleet slot (kernel + initramfs + agent), LinuxKit says 35",
+                built.report().sizes().slot().bytes() / 1e6);
         System.out.printf("%-58s %8.1f MB%n", "shell pipeline slot (same files)", shell.slotBytes() / 1e6);
         System.out.printf("%-58s %9.1f s%n", "boot to ready line: fleet image (U-Boot + kernel + init)", fleetBoot);
         System.out.printf("%-58s %9.1f s%n", "boot to ready line: bare busybox initramfs, same chain", bareBoot);
@@ -88,9 +87,5 @@ public final class BuildBenchmark {
 
     private static List<String> tail(List<String> l) {
         return new ArrayList<>(l.subList(Math.max(0, l.size() - 20), l.size()));
-    }
-
-    private static double mb(Object bytes) {
-        return ((Number) bytes).longValue() / 1e6;
     }
 }
