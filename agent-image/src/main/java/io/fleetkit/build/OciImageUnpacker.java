@@ -56,7 +56,8 @@ final class OciImageUnpacker {
 
     private static Map<String, byte[]> readArchive(Path archive) throws IOException {
         Map<String, byte[]> members = new HashMap<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(archive)))) {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(archive)),
+                StandardCharsets.UTF_8.name())) {
             TarArchiveEntry e;
             long total = 0;
             while ((e = tar.getNextEntry()) != null) {
@@ -132,7 +133,8 @@ final class OciImageUnpacker {
         if (layer.length > 2 && (layer[0] & 0xff) == 0x1f && (layer[1] & 0xff) == 0x8b) {
             in = new GZIPInputStream(in);
         }
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+        // Names in UTF-8 whatever the host's locale, so the image does not depend on LANG.
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name())) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 String name = e.getName();

@@ -25,7 +25,7 @@ final class OciRuntimeConfig {
         config.put("ociVersion", "1.0.2");
         Map<String, Object> process = new LinkedHashMap<>();
         process.put("terminal", false);
-        process.put("user", Map.of("uid", s.uid(), "gid", s.gid()));
+        process.put("user", ordered("uid", s.uid(), "gid", s.gid()));
         process.put("args", s.command());
         List<String> env = new ArrayList<>();
         env.add("PATH=" + InitScripts.PATH);
@@ -38,18 +38,18 @@ final class OciRuntimeConfig {
         }
         process.put("capabilities", caps);
         process.put("noNewPrivileges", true);
-        process.put("rlimits", List.of(Map.of("type", "RLIMIT_NOFILE", "hard", 1024, "soft", 1024)));
+        process.put("rlimits", List.of(ordered("type", "RLIMIT_NOFILE", "hard", 1024, "soft", 1024)));
         config.put("process", process);
-        config.put("root", Map.of("path", rootPath, "readonly", s.readonly()));
+        config.put("root", ordered("path", rootPath, "readonly", s.readonly()));
         config.put("hostname", s.name());
         config.put("mounts", mounts(s));
         Map<String, Object> linux = new LinkedHashMap<>();
         List<Map<String, Object>> namespaces = new ArrayList<>();
         for (String ns : List.of("pid", "mount", "ipc", "uts")) {
-            namespaces.add(Map.of("type", ns));
+            namespaces.add(ordered("type", ns));
         }
         if (s.net() == NetMode.NONE) {
-            namespaces.add(Map.of("type", "network"));
+            namespaces.add(ordered("type", "network"));
         }
         linux.put("namespaces", namespaces);
         linux.put("maskedPaths", List.of("/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
@@ -70,10 +70,10 @@ final class OciRuntimeConfig {
     static Map<String, Object> forAgent(ServiceSpec s, String rootPath) {
         Map<String, Object> config = forService(s, rootPath);
         Map<String, Object> linux = (Map<String, Object>) config.get("linux");
-        linux.put("namespaces", List.of(Map.of("type", "mount"), Map.of("type", "ipc"), Map.of("type", "uts")));
+        linux.put("namespaces", List.of(ordered("type", "mount"), ordered("type", "ipc"), ordered("type", "uts")));
         linux.put("maskedPaths", ((List<String>) linux.get("maskedPaths")).stream()
                 .filter(p -> !p.equals("/sys/firmware")).toList());
-        linux.put("resources", Map.of("devices", List.of(Map.of("allow", true, "access", "rwm"))));
+        linux.put("resources", ordered("devices", List.of(ordered("allow", true, "access", "rwm"))));
         List<Map<String, Object>> mounts = new ArrayList<>();
         for (Map<String, Object> m : (List<Map<String, Object>>) config.get("mounts")) {
             String dest = (String) m.get("destination");
@@ -100,6 +100,18 @@ final class OciRuntimeConfig {
         m.add(mount("/run", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=755")));
         for (BindSpec b : s.binds()) {
             m.add(mount(b.target(), "bind", b.source(), List.of("rbind", b.readOnly() ? "ro" : "rw")));
+        }
+        return m;
+    }
+
+    /**
+     * A map that keeps the order its keys are given in. Never {@code Map.of} here: its iteration
+     * order changes from one JVM run to the next, and this map's order is the file's bytes.
+     */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
         return m;
     }
