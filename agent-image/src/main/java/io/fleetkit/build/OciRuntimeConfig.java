@@ -3,6 +3,7 @@ package io.fleetkit.build;
 import io.fleetkit.spec.BindSpec;
 import io.fleetkit.spec.NetMode;
 import io.fleetkit.spec.ServiceSpec;
+import io.fleetkit.spec.SettingSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,15 +13,20 @@ import java.util.Map;
  * The OCI runtime {@code config.json} for one service, as crun reads it: its own mount, pid, ipc
  * and uts namespaces (and network, unless {@code net: host}), exactly the declared capabilities
  * in every set (so a non-root user really holds them and nothing else), {@code noNewPrivileges},
- * the declared user, and a read-only root when asked.
+ * the declared user, and a read-only root when asked. Every service sees the spec's declared
+ * settings: {@code FLEET_SETTING_<KEY>} (the default here; the init writes the device's value into
+ * the runtime copy at boot, see {@link DeviceSettingsStep}) and {@code /run/fleetkit/settings.json}, read-only.
  */
 final class OciRuntimeConfig {
 
     private OciRuntimeConfig() {
     }
 
-    /** @param rootPath absolute path of the service's root on the device */
-    static Map<String, Object> forService(ServiceSpec s, String rootPath) {
+    /**
+     * @param rootPath absolute path of the service's root on the device
+     * @param settings the spec's declared settings
+     */
+    static Map<String, Object> forService(ServiceSpec s, String rootPath, List<SettingSpec> settings) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("ociVersion", "1.0.2");
         Map<String, Object> process = new LinkedHashMap<>();
@@ -30,6 +36,9 @@ final class OciRuntimeConfig {
         List<String> env = new ArrayList<>();
         env.add("PATH=" + InitScripts.PATH);
         s.env().forEach((k, v) -> env.add(k + "=" + v));
+        for (SettingSpec setting : settings) {
+            env.add(setting.envName() + "=" + setting.defaultValue().orElse(""));
+        }
         process.put("env", env);
         process.put("cwd", "/");
         Map<String, Object> caps = new LinkedHashMap<>();
@@ -67,8 +76,8 @@ final class OciRuntimeConfig {
      * /sys/firmware unmasked (the Pi firmware reports tryboot there).
      */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> forAgent(ServiceSpec s, String rootPath) {
-        Map<String, Object> config = forService(s, rootPath);
+    static Map<String, Object> forAgent(ServiceSpec s, String rootPath, List<SettingSpec> settings) {
+        Map<String, Object> config = forService(s, rootPath, settings);
         Map<String, Object> linux = (Map<String, Object>) config.get("linux");
         linux.put("namespaces", List.of(ordered("type", "mount"), ordered("type", "ipc"), ordered("type", "uts")));
         linux.put("maskedPaths", ((List<String>) linux.get("maskedPaths")).stream()
@@ -98,6 +107,8 @@ final class OciRuntimeConfig {
         m.add(mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")));
         m.add(mount("/tmp", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=1777")));
         m.add(mount("/run", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=755")));
+        m.add(mount(DeviceSettingsStep.SETTINGS_FILE, "bind", DeviceSettingsStep.SETTINGS_FILE,
+                List.of("bind", "ro", "nosuid", "nodev", "noexec")));
         for (BindSpec b : s.binds()) {
             m.add(mount(b.target(), "bind", b.source(), List.of("rbind", b.readOnly() ? "ro" : "rw")));
         }
