@@ -100,7 +100,7 @@ final class AssembleRootfsStep implements BuildStep<AssembledRoot> {
             String rootPath;
             if (s.image().isPresent()) {
                 String dir = "usr/lib/fleetkit/images/" + s.name() + "/rootfs";
-                new OciImageUnpacker(root, dir).unpack(s.image().get());
+                new OciImageUnpacker(root, dir, OciPlatform.of(in.board().architecture())).unpack(s.image().get());
                 rootPath = "/" + dir;
             } else {
                 rootPath = ServiceBundle.systemRoot(s.name());
