@@ -69,6 +69,7 @@ public record ImageSource(String name, Path path, URI uri, Compression compressi
         Path path = locate(image);
         String name = path.getFileName().toString();
         Compression c = Compression.ofName(name);
+        DiskImageSignature.require(path, c, image);
         Path bmapPath = bmapFile;
         if (bmapPath == null && !noBmap) {
             bmapPath = bmapNames(path.toString(), c).stream().map(Path::of).filter(Files::isRegularFile).findFirst().orElse(null);
