@@ -89,12 +89,8 @@ final class AgentServiceStep implements BuildStep<AgentService> {
                 List.of("CAP_SYS_BOOT"), true, NetMode.HOST, RestartPolicy.ALWAYS, Optional.empty(),
                 Map.of(), List.of(new BindSpec(DATA, DATA, false)));
         root.directory(DATA.substring(1), 0755);
-        String bundle = AssembleRootfsStep.SERVICES_DIR + "/" + NAME;
-        String rootPath = "/run/fleetkit/svc/" + NAME + "/rootfs";
-        root.file(bundle + "/config.json", 0644, AssembleRootfsStep.utf8(
-                io.fleetkit.json.JsonWriter.writePretty(OciRuntimeConfig.forAgent(service, rootPath))));
-        root.file(bundle + "/root", 0644, AssembleRootfsStep.utf8(rootPath + "\n"));
-        root.file(bundle + "/bind-sources", 0644, AssembleRootfsStep.utf8(DATA + "\n"));
+        String rootPath = ServiceBundle.systemRoot(NAME);
+        String bundle = ServiceBundle.write(root, service, rootPath, OciRuntimeConfig.forAgent(service, rootPath, in.spec().settings()));
         // the agent updates slots on a disk; a netbooted system has none (the supervisor checks this)
         root.file(bundle + "/needs-disk", 0644, new byte[0]);
         return new AgentService(service, jdk.name() + " " + jdk.version(), jarBytes);
@@ -116,6 +112,8 @@ final class AgentServiceStep implements BuildStep<AgentService> {
             p.put("health.check." + check.name(), ShellQuoting.command(check.command()));
         }
         p.put("reboot.command", "reboot");
+        // The device's settings as the init applied them: its own server, host name and declared settings.
+        p.put("settings.file", DeviceSettingsStep.SETTINGS_FILE);
         // Without a provisioned identity or a board serial, the id the device made on its first boot.
         p.put("machineId", DATA + "/machine-id");
         return p;

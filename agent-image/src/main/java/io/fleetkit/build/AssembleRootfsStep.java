@@ -22,8 +22,6 @@ import java.util.Map;
  */
 final class AssembleRootfsStep implements BuildStep<AssembledRoot> {
 
-    static final String SERVICES_DIR = InitScripts.DIR + "/services";
-
     private final BuildInputs in;
     private final ResolvedPackages packages;
     private final BoardKernel kernel;
@@ -102,24 +100,19 @@ final class AssembleRootfsStep implements BuildStep<AssembledRoot> {
             String rootPath;
             if (s.image().isPresent()) {
                 String dir = "usr/lib/fleetkit/images/" + s.name() + "/rootfs";
-                new OciImageUnpacker(root, dir).unpack(s.image().get());
+                new OciImageUnpacker(root, dir, OciPlatform.of(in.board().architecture())).unpack(s.image().get());
                 rootPath = "/" + dir;
             } else {
-                rootPath = "/run/fleetkit/svc/" + s.name() + "/rootfs";
+                rootPath = ServiceBundle.systemRoot(s.name());
             }
             String prefix = s.image().isPresent() ? rootPath.substring(1) + "/" : "";
-            StringBuilder sources = new StringBuilder();
             for (var b : s.binds()) {
                 // Mount points must exist in a read-only root; sources on /data or /run are made at start.
                 if (root.get(prefix + RootTree.normalise(b.target())) == null) {
                     root.directory(prefix + RootTree.normalise(b.target()), 0755);
                 }
-                sources.append(b.source()).append('\n');
             }
-            String bundle = SERVICES_DIR + "/" + s.name();
-            root.file(bundle + "/bind-sources", 0644, utf8(sources.toString()));
-            root.file(bundle + "/config.json", 0644, utf8(JsonWriter.writePretty(OciRuntimeConfig.forService(s, rootPath))));
-            root.file(bundle + "/root", 0644, utf8(rootPath + "\n"));
+            ServiceBundle.write(root, s, rootPath, OciRuntimeConfig.forService(s, rootPath, in.spec().settings()));
         }
     }
 

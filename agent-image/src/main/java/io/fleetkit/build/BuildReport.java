@@ -7,19 +7,57 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The build report: what was built, the kernel, sizes per part, the exact packages, and the
- * SHA-256 of every output, so two builds can be compared without the files. {@link #toJson()} is
+ * The build report: what was built, the kernel, sizes per part, the exact packages, the SHA-256
+ * of every output, so two builds can be compared without the files, and the per-device settings
+ * the image reads, so {@code fleet flash} can refuse what it would ignore. {@link #toJson()} is
  * the {@code .json} output's document; its keys and their order are a contract with users.
  *
  * @param sourceDateEpoch the fixed timestamp of every output, in seconds
  * @param outputs         the output files written, in {@link OutputFormat} order
  */
 public record BuildReport(String name, String version, String board, String architecture, long sourceDateEpoch,
-                          Kernel kernel, Sizes sizes, List<PackageEntry> packages, List<OutputFile> outputs) {
+                          Kernel kernel, Sizes sizes, List<PackageEntry> packages, List<OutputFile> outputs,
+                          DeviceSettings deviceSettings) {
 
     public BuildReport {
         packages = List.copyOf(packages);
         outputs = List.copyOf(outputs);
+        java.util.Objects.requireNonNull(deviceSettings);
+    }
+
+    /**
+     * What {@code fleet flash} and {@code fleet station} may write for a device of this image
+     * (docs/device-settings.md): every image applies a host name; these say what else it reads.
+     *
+     * @param settings the spec's declared settings ({@code --set NAME=VALUE})
+     * @param server   the update agent connects to the {@code server} setting ({@code --server})
+     * @param wifi     the image has a Wi-Fi supplicant and the board Wi-Fi ({@code --wifi-ssid}, {@code --wifi-psk})
+     * @param sshKeys  the image has an SSH server that takes root's keys from the settings ({@code --ssh-key})
+     */
+    public record DeviceSettings(List<Setting> settings, boolean server, boolean wifi, boolean sshKeys) {
+
+        public DeviceSettings {
+            settings = List.copyOf(settings);
+        }
+
+        /** @param defaultValue empty: the setting must be given at flash time */
+        public record Setting(String name, Optional<String> defaultValue, String description) {
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("settings", settings.stream().map(s -> {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("name", s.name());
+                s.defaultValue().ifPresent(d -> e.put("default", d));
+                e.put("description", s.description());
+                return e;
+            }).toList());
+            m.put("server", server);
+            m.put("wifi", wifi);
+            m.put("sshKeys", sshKeys);
+            return m;
+        }
     }
 
     /**
@@ -147,6 +185,7 @@ public record BuildReport(String name, String version, String board, String arch
             files.put(f.file(), m);
         }
         r.put("outputs", files);
+        r.put("deviceSettings", deviceSettings.toJson());
         return r;
     }
 }

@@ -23,8 +23,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * {@code fleet build}: spec → packages → kernel → root tree → initramfs → slot → disk → netboot
- * tree → bundle → report, each a {@link BuildStep} run in order by a {@link StepRunner}. The
+ * {@code fleet build}: spec → packages → kernel → root tree (agent, device settings, init) →
+ * initramfs → slot → disk → netboot tree → bundle → report, each a {@link BuildStep} run in order by a {@link StepRunner}. The
  * builder wires them: every step is constructed with the earlier steps' typed results it needs,
  * and a step the requested outputs do not need does not run (its result is empty).
  */
@@ -58,7 +58,8 @@ public final class ImageBuilder {
         AssembledRoot assembled = steps.run(new AssembleRootfsStep(in, resolved, kernel));
         Optional<AgentService> agent = steps.runIf(AgentServiceStep.needed(in),
                 () -> new AgentServiceStep(in, resolved.universe(), assembled.tree()));
-        RootFilesystem root = steps.run(new WriteInitStep(in, assembled, kernel, agent));
+        DeviceSettingsSupport settings = steps.run(new DeviceSettingsStep(in, resolved.resolution(), assembled.tree()));
+        RootFilesystem root = steps.run(new WriteInitStep(in, assembled, kernel, agent, settings));
         InitramfsImage initramfs = steps.run(new WriteInitramfsStep(in, root));
         SlotImage slot = steps.run(new WriteSlotStep(in, kernel, initramfs));
         Optional<DiskImage> disk = steps.runIf(WriteDiskStep.needed(in), () -> new WriteDiskStep(in, kernel, slot));
@@ -70,7 +71,7 @@ public final class ImageBuilder {
         BuildReport.Sizes sizes = new BuildReport.Sizes(agent.map(AgentService::report), root.report(), initramfs.report(),
                 slot.report(), disk.map(DiskImage::report),
                 netboot.map(NetbootTree::installBytes).orElseGet(OptionalLong::empty), bundle.map(SignedBundle::report));
-        BuildReport report = steps.run(new WriteReportStep(in, kernel, imagePackages, sizes));
+        BuildReport report = steps.run(new WriteReportStep(in, kernel, imagePackages, sizes, settings.report()));
         if (!in.wants(OutputFormat.SLOT)) {
             Files.deleteIfExists(slot.file());
         }

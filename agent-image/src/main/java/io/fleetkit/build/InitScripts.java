@@ -77,10 +77,11 @@ final class InitScripts {
         s.append("""
                 # the command line names the disk and the slot
                 disk=$(sed -n 's/.*fleetkit\\.disk=\\([^ ]*\\).*/\\1/p' /proc/cmdline)
-                # network: loopback, then DHCP on every other interface (in the background)
+                # network: loopback, then DHCP on every other wired interface (in the background; Wi-Fi is
+                # configured from the device's settings, after the onboot commands)
                 ip link set lo up
                 for i in $(ls /sys/class/net); do
-                  [ "$i" = lo ] && continue
+                  case "$i" in lo|wlan*) continue ;; esac
                   ip link set "$i" up
                   udhcpc -i "$i" -b -t 5 -T 2 -s /etc/fleetkit/udhcpc.script >/dev/null 2>&1
                 done
@@ -111,6 +112,30 @@ final class InitScripts {
             s.append(ShellQuoting.command(c.command())).append(" || echo \"fleetkit: onboot ").append(c.name())
                     .append(" failed with status $?\"\n");
         }
+        s.append("""
+                # per-device settings: identity/settings.json from the boot partition, mounted read-only in a
+                # private place and unmounted at once (U-Boot and the agent write the boot state on it)
+                settings=
+                if [ -n "$disk" ]; then
+                  case "$disk" in *[0-9]) boot=${disk}p1 ;; *) boot=${disk}1 ;; esac
+                  mkdir -p /run/fleetkit-boot
+                  if mount -t vfat -o ro,nosuid,nodev,noexec "$boot" /run/fleetkit-boot; then
+                    for f in /run/fleetkit-boot/identity/settings.json /run/fleetkit-boot/settings.json; do
+                      if [ -f "$f" ]; then
+                        (umask 077; head -c 65536 "$f" > /run/fleetkit-device-settings.json)
+                        settings=/run/fleetkit-device-settings.json
+                        break
+                      fi
+                    done
+                    umount /run/fleetkit-boot
+                  else
+                    echo "fleetkit: cannot mount $boot read-only; the device's own settings are not applied"
+                  fi
+                  rmdir /run/fleetkit-boot
+                fi
+                """);
+        s.append('/').append(DIR).append("/").append(DeviceSettingsStep.APPLY).append(" \"$settings\"\n");
+        s.append("rm -f /run/fleetkit-device-settings.json\n");
         return s.toString();
     }
 
@@ -121,6 +146,15 @@ final class InitScripts {
                 name=$1; policy=$2
                 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/busybox
                 bundle=/etc/fleetkit/services/$name
+                # the runtime copy, with the device's settings in FLEET_SETTING_<KEY> (written by settings-apply at boot)
+                runtime=/run/fleetkit/services/$name
+                [ -s $runtime/config.json ] || runtime=$bundle
+                if [ -e $bundle/needs-wifi ] && [ ! -s /run/wifi/wpa_supplicant.conf ]; then
+                  # a Wi-Fi supplicant without a network to join: the device's settings name none
+                  echo "fleetkit: service $name not started: no Wi-Fi network in the device's settings"
+                  echo no-wifi > /run/fleetkit/started/$name
+                  exec sleep 2147483647
+                fi
                 if [ -e $bundle/needs-disk ] && ! grep -qE 'fleetkit\\.(disk|install)=' /proc/cmdline; then
                   # Netbooted without an install to do: no slots to update, so the agent has nothing to do;
                   # it counts as started. With fleetkit.install= it runs, to install the image to the disk.
@@ -139,7 +173,7 @@ final class InitScripts {
                 done
                 rm -f /run/fleetkit/started/$name
                 crun --root /run/crun delete -f "$name" >/dev/null 2>&1
-                crun --root /run/crun run --bundle "$bundle" --pid-file /run/fleetkit/started/$name "$name"
+                crun --root /run/crun run --bundle "$runtime" --pid-file /run/fleetkit/started/$name "$name"
                 rc=$?
                 echo "fleetkit: service $name exited with status $rc"
                 case "$policy" in

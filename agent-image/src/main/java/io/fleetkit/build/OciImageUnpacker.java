@@ -13,8 +13,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -22,9 +24,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * Unpacks a service's own root from an OCI image archive (an OCI image layout in a tar, as
  * {@code skopeo copy ... oci-archive:} or {@code buildah push} make it; {@code docker save}
- * archives too) into the root tree under {@code dir}. Layers are applied in order with OCI
- * whiteouts. The archive is untrusted: every blob's digest is checked, sizes are bounded, and
- * paths must stay inside {@code dir}.
+ * archives too) into the root tree under {@code dir}. Of a multi-platform archive it takes the
+ * image for the board's {@link OciPlatform}, and refuses an archive that has none, naming what it
+ * has. Layers are applied in order with OCI whiteouts. The archive is untrusted: every blob's
+ * digest is checked, sizes are bounded, and paths must stay inside {@code dir}.
  */
 final class OciImageUnpacker {
 
@@ -33,10 +36,12 @@ final class OciImageUnpacker {
 
     private final RootTree root;
     private final String dir;
+    private final OciPlatform platform;
 
-    OciImageUnpacker(RootTree root, String dir) {
+    OciImageUnpacker(RootTree root, String dir, OciPlatform platform) {
         this.root = root;
         this.dir = dir;
+        this.platform = platform;
     }
 
     void unpack(Path archive) throws IOException {
@@ -56,7 +61,8 @@ final class OciImageUnpacker {
 
     private static Map<String, byte[]> readArchive(Path archive) throws IOException {
         Map<String, byte[]> members = new HashMap<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(archive)))) {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(archive)),
+                StandardCharsets.UTF_8.name())) {
             TarArchiveEntry e;
             long total = 0;
             while ((e = tar.getNextEntry()) != null) {
@@ -75,18 +81,16 @@ final class OciImageUnpacker {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<byte[]> ociLayers(Path archive, Map<String, byte[]> members) {
+    private List<byte[]> ociLayers(Path archive, Map<String, byte[]> members) {
         Map<String, Object> index = json(archive, members.get("index.json"));
         List<Object> manifests = (List<Object>) index.get("manifests");
         if (manifests == null || manifests.isEmpty()) {
             throw bad(archive, "index.json lists no manifests");
         }
-        Map<String, Object> ref = (Map<String, Object>) manifests.get(0);
-        Map<String, Object> manifest = json(archive, blob(archive, members, (String) ref.get("digest")));
-        if (manifest.containsKey("manifests")) {
-            // An image index (several platforms): the first entry, which is what single-platform tools write.
-            Map<String, Object> inner = (Map<String, Object>) ((List<Object>) manifest.get("manifests")).get(0);
-            manifest = json(archive, blob(archive, members, (String) inner.get("digest")));
+        Set<String> seen = new LinkedHashSet<>();
+        Map<String, Object> manifest = forPlatform(archive, members, manifests, 0, seen);
+        if (manifest == null) {
+            throw noPlatform(archive, seen);
         }
         List<Object> layerRefs = (List<Object>) manifest.get("layers");
         if (layerRefs == null) {
@@ -95,14 +99,88 @@ final class OciImageUnpacker {
         return layerRefs.stream().map(l -> blob(archive, members, (String) ((Map<String, Object>) l).get("digest"))).toList();
     }
 
+    /**
+     * The first image manifest among {@code entries} (an index's, nested indexes followed) whose
+     * platform — the entry's, else its image config's — the board runs; null when none. Every
+     * platform met goes into {@code seen}, for the refusal.
+     */
     @SuppressWarnings("unchecked")
-    private static List<byte[]> dockerLayers(Path archive, Map<String, byte[]> members) {
+    private Map<String, Object> forPlatform(Path archive, Map<String, byte[]> members, List<Object> entries, int depth,
+                                            Set<String> seen) {
+        if (depth > 2) {
+            throw bad(archive, "image indexes nested more than two deep");
+        }
+        for (Object o : entries) {
+            Map<String, Object> entry = (Map<String, Object>) o;
+            Map<String, Object> named = entry.get("platform") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
+            if (OciPlatform.named(named)) {
+                seen.add(OciPlatform.describe(named));
+                if (!platform.matches(named)) {
+                    continue;
+                }
+            }
+            Map<String, Object> blob = json(archive, blob(archive, members, (String) entry.get("digest")));
+            if (blob.get("manifests") instanceof List<?> inner) {
+                Map<String, Object> found = forPlatform(archive, members, (List<Object>) inner, depth + 1, seen);
+                if (found != null) {
+                    return found;
+                }
+            } else if (OciPlatform.named(named) || runsHere(archive, members, blob, seen)) {
+                return blob;
+            }
+        }
+        return null;
+    }
+
+    /** Whether an image manifest's config names a platform the board runs (or none at all). */
+    @SuppressWarnings("unchecked")
+    private boolean runsHere(Path archive, Map<String, byte[]> members, Map<String, Object> manifest, Set<String> seen) {
+        if (!(manifest.get("config") instanceof Map<?, ?> config) || config.get("digest") == null) {
+            return true;
+        }
+        Map<String, Object> image = json(archive, blob(archive, members, (String) config.get("digest")));
+        if (OciPlatform.named(image)) {
+            seen.add(OciPlatform.describe(image));
+        }
+        return platform.matches(image);
+    }
+
+    private FleetkitException noPlatform(Path archive, Set<String> seen) {
+        seen.removeIf(p -> p.startsWith("unknown/"));   // build attestations, not images
+        return new FleetkitException("build.oci-platform", archive + " has no image for " + platform + " (it has "
+                + (seen.isEmpty() ? "no platform named" : String.join(", ", seen)) + ")",
+                "pull or build the image for " + platform + ", e.g. skopeo copy --override-arch " + platform.architecture()
+                        + " docker://IMAGE oci-archive:FILE");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<byte[]> dockerLayers(Path archive, Map<String, byte[]> members) {
         byte[] manifestBytes = members.get("manifest.json");
         if (manifestBytes == null) {
             throw bad(archive, "neither index.json (OCI layout) nor manifest.json (docker save) is in the archive");
         }
         Object parsed = JsonParser.parse(new String(manifestBytes, StandardCharsets.UTF_8), MAX_JSON_CHARS);
-        Map<String, Object> first = (Map<String, Object>) ((List<Object>) parsed).get(0);
+        Set<String> seen = new LinkedHashSet<>();
+        Map<String, Object> first = null;
+        for (Object o : (List<Object>) parsed) {
+            Map<String, Object> image = (Map<String, Object>) o;
+            byte[] config = image.get("Config") instanceof String c ? members.get(c) : null;
+            if (config == null) {
+                first = image;
+                break;
+            }
+            Map<String, Object> platformOf = json(archive, config);
+            if (OciPlatform.named(platformOf)) {
+                seen.add(OciPlatform.describe(platformOf));
+            }
+            if (platform.matches(platformOf)) {
+                first = image;
+                break;
+            }
+        }
+        if (first == null) {
+            throw noPlatform(archive, seen);
+        }
         return ((List<Object>) first.get("Layers")).stream().map(n -> {
             byte[] b = members.get((String) n);
             if (b == null) {
@@ -132,7 +210,8 @@ final class OciImageUnpacker {
         if (layer.length > 2 && (layer[0] & 0xff) == 0x1f && (layer[1] & 0xff) == 0x8b) {
             in = new GZIPInputStream(in);
         }
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+        // Names in UTF-8 whatever the host's locale, so the image does not depend on LANG.
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name())) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 String name = e.getName();

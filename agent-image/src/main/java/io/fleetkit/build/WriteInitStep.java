@@ -15,18 +15,23 @@ final class WriteInitStep implements BuildStep<RootFilesystem> {
     private final BoardKernel kernel;
     private final List<ServiceSpec> services;
 
-    /** @param agent the update agent's service, when the image has one */
-    WriteInitStep(BuildInputs in, AssembledRoot root, BoardKernel kernel, Optional<AgentService> agent) {
+    /**
+     * @param agent    the update agent's service, when the image has one
+     * @param settings what the image does with per-device settings, the Wi-Fi supplicant's service among it
+     */
+    WriteInitStep(BuildInputs in, AssembledRoot root, BoardKernel kernel, Optional<AgentService> agent,
+                  DeviceSettingsSupport settings) {
         this.in = in;
         this.root = root;
         this.kernel = kernel;
-        this.services = services(in, agent);
+        this.services = services(in, agent, settings);
     }
 
-    /** Every service init starts: the spec's, then the update agent. */
-    private static List<ServiceSpec> services(BuildInputs in, Optional<AgentService> agent) {
+    /** Every service init starts: the spec's, then the update agent, then the Wi-Fi supplicant. */
+    private static List<ServiceSpec> services(BuildInputs in, Optional<AgentService> agent, DeviceSettingsSupport settings) {
         List<ServiceSpec> all = new ArrayList<>(in.spec().services());
         agent.ifPresent(a -> all.add(a.service()));
+        settings.wifiService().ifPresent(all::add);
         return all;
     }
 

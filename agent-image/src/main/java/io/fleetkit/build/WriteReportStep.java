@@ -23,13 +23,16 @@ final class WriteReportStep implements BuildStep<BuildReport> {
     private final BoardKernel kernel;
     private final List<BinaryPackage> packages;
     private final BuildReport.Sizes sizes;
+    private final BuildReport.DeviceSettings settings;
 
     /** @param packages every package in the image, sorted by name ({@link WriteLockStep}) */
-    WriteReportStep(BuildInputs in, BoardKernel kernel, List<BinaryPackage> packages, BuildReport.Sizes sizes) {
+    WriteReportStep(BuildInputs in, BoardKernel kernel, List<BinaryPackage> packages, BuildReport.Sizes sizes,
+                    BuildReport.DeviceSettings settings) {
         this.in = in;
         this.kernel = kernel;
         this.packages = packages;
         this.sizes = sizes;
+        this.settings = settings;
     }
 
     @Override
@@ -43,7 +46,7 @@ final class WriteReportStep implements BuildStep<BuildReport> {
                 in.board().architecture().debianName(), in.epoch().getEpochSecond(), kernel(), sizes,
                 packages.stream().map(p -> new BuildReport.PackageEntry(p.name(), p.version().toString(), p.architecture(),
                         p.sha256())).toList(),
-                outputs());
+                outputs(), settings);
         if (in.wants(OutputFormat.REPORT)) {
             Path target = in.outputs().path(OutputFormat.REPORT);
             Path tmp = Files.createTempFile(target.getParent(), ".report-", ".tmp");

@@ -71,9 +71,10 @@ final class DeviceSections {
         }
         for (YamlValue.Entry entry : mapping.entries().values()) {
             String path = "settings." + entry.key();
-            if (!entry.key().matches("[a-z][a-z0-9_]*")) {
-                top.problems().add(entry.keyLocation(), path,
-                        "'" + entry.key() + "' is not a setting name (lower-case letters, digits, '_')");
+            if (!entry.key().matches(SettingSpec.NAME_PATTERN)) {
+                top.problems().add(entry.keyLocation(), path, "'" + entry.key() + "' is not a setting name "
+                        + (entry.key().length() > SettingSpec.MAX_NAME ? "(at most " + SettingSpec.MAX_NAME + " characters)"
+                                : "(lower-case letters, digits, '_')"));
                 continue;
             }
             if (entry.value() instanceof YamlValue.Scalar s && s.isNull()) {

@@ -92,6 +92,11 @@ final class ServiceSection {
                         + "' is not a variable name (letters, digits, '_', not starting with a digit)");
                 continue;
             }
+            if (entry.key().startsWith(SettingSpec.ENV_PREFIX)) {
+                fields.problems().add(entry.keyLocation(), path, "'" + entry.key() + "': variables named " + SettingSpec.ENV_PREFIX
+                        + "* carry the settings the spec declares; declare a setting under settings: instead");
+                continue;
+            }
             String text = SpecFields.text(entry.value(), path, fields.problems());
             if (text != null) {
                 env.put(entry.key(), text);

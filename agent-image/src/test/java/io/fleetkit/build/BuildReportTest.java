@@ -27,7 +27,10 @@ class BuildReportTest {
         BuildReport report = new BuildReport("gateway", "1.0.0", "qemu-arm64", "arm64", 1700000000, KERNEL, sizes,
                 List.of(new BuildReport.PackageEntry("busybox-static", "1:1.35.0-4+deb12u1+b1", "arm64", "732c")),
                 List.of(new BuildReport.OutputFile("gateway-1.0.0.img", 373293056, "125c"),
-                        new BuildReport.OutputFile("gateway-1.0.0.slot", 31911936, "6cf5")));
+                        new BuildReport.OutputFile("gateway-1.0.0.slot", 31911936, "6cf5")),
+                new BuildReport.DeviceSettings(List.of(
+                        new BuildReport.DeviceSettings.Setting("location", Optional.of("lab"), "where it is"),
+                        new BuildReport.DeviceSettings.Setting("site_key", Optional.empty(), "")), true, false, false));
 
         assertEquals("""
                 {
@@ -83,6 +86,22 @@ class BuildReportTest {
                       "bytes": 31911936,
                       "sha256": "6cf5"
                     }
+                  },
+                  "deviceSettings": {
+                    "settings": [
+                      {
+                        "name": "location",
+                        "default": "lab",
+                        "description": "where it is"
+                      },
+                      {
+                        "name": "site_key",
+                        "description": ""
+                      }
+                    ],
+                    "server": true,
+                    "wifi": false,
+                    "sshKeys": false
                   }
                 }
                 """, JsonWriter.writePretty(report.toJson()));
@@ -92,12 +111,13 @@ class BuildReportTest {
     void leavesOutThePartsOfStepsThatDidNotRun() {
         BuildReport.Sizes sizes = new BuildReport.Sizes(Optional.empty(), ROOTFS, INITRAMFS, SLOT, Optional.empty(),
                 OptionalLong.empty(), Optional.empty());
-        BuildReport report = new BuildReport("plain", "1.0.0", "qemu-arm64", "arm64", 0, KERNEL, sizes, List.of(), List.of());
+        BuildReport report = new BuildReport("plain", "1.0.0", "qemu-arm64", "arm64", 0, KERNEL, sizes, List.of(), List.of(),
+                new BuildReport.DeviceSettings(List.of(), false, false, false));
 
         assertEquals(List.of("rootfsBytes", "rootfsEntries", "initramfsBytes", "initramfsUncompressedBytes",
                         "initramfsCompression", "kernelBytes", "slotBytes", "slotPartitionBytes", "slotFreeClusters", "cmdline"),
                 List.copyOf(sizes.toJson().keySet()));
         assertEquals(List.of("name", "version", "board", "architecture", "sourceDateEpoch", "kernel", "sizes", "packages",
-                "outputs"), List.copyOf(report.toJson().keySet()));
+                "outputs", "deviceSettings"), List.copyOf(report.toJson().keySet()));
     }
 }

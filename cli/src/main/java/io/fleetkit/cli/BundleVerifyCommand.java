@@ -1,5 +1,6 @@
 package io.fleetkit.cli;
 
+import io.fleetkit.events.FleetkitException;
 import io.fleetkit.ota.bundle.BundleManifest;
 import io.fleetkit.ota.bundle.BundleReader;
 import io.fleetkit.ota.bundle.PemKeys;
@@ -7,6 +8,8 @@ import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,7 +23,8 @@ import picocli.CommandLine.Parameters;
             "Verify a bundle's signature and every chunk against a public key.",
             "",
             "Verify a bundle: the manifest's Ed25519 signature against the given public key, then every",
-            "chunk of the slot image against the manifest. Exits 1 with the refusal code if anything is off.",
+            "chunk of the slot image against the manifest, and that it has not expired (devices refuse",
+            "expired bundles). Exits 1 with the refusal code if anything is off.",
             "",
             "Example: fleet bundle verify --key keys/signing.pub out/gateway-2.0.0.bundle"
         })
@@ -40,6 +44,12 @@ public final class BundleVerifyCommand implements Callable<Integer> {
         BundleManifest m;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             m = BundleReader.verifyAll(in, List.of(PemKeys.readPublicKey(key)));
+        }
+        Instant now = Instant.now();
+        if (!now.isBefore(m.expiresAt())) {
+            throw new FleetkitException("bundle.expired", file + ": signature and chunks verify, but the bundle expired at "
+                    + m.expiresAt() + " (now " + now.truncatedTo(ChronoUnit.SECONDS) + "); devices and fleet publish refuse it",
+                    "Build a new bundle (a bundle is valid for a year from its build; SOURCE_DATE_EPOCH sets that time).");
         }
         if (output.json) {
             Map<String, Object> doc = BundleDocs.manifest(m);

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
             "Builds v1 and v2 of examples/qemu-arm64.yml, starts the fleet server with its embedded",
             "broker and database, flashes v1 with a device identity to a disk file, boots it under qemu",
             "through U-Boot, rolls out v2 over MQTT, and shows the A/B swap and the commit.",
-            "Everything it makes stays in DIR for you to explore."
+            "Everything it makes stays in DIR for you to explore. Run it again in the same DIR: it reuses",
+            "the keys, the build time and the fleet database of the earlier runs (and says so), builds the",
+            "same bytes again, and flashes a new device."
         })
 public final class DemoCommand implements Callable<Integer> {
 

@@ -21,6 +21,7 @@ import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.FleetServer;
 import io.fleetkit.ota.server.FleetServerConfig;
 import io.fleetkit.ota.server.db.DeviceRecord;
+import io.fleetkit.ota.server.rollout.DeviceSelector;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
 import io.fleetkit.run.ConsoleSession;
 import io.fleetkit.run.QemuCommand;
@@ -39,12 +40,12 @@ import java.util.regex.Pattern;
 /**
  * The demo's story, step by step: each step says what it does and why in one line, does it with
  * the same library code the commands use, and the end prints a summary and what to try next.
+ * It can be told again and again in the same directory, and says what it reuses ({@link DemoRuns}).
  */
 final class DemoStory {
 
     private static final Duration BOOT = Duration.ofMinutes(5);
     private static final Duration UPDATE = Duration.ofMinutes(10);
-    private static final String DEVICE_ID = "gw-00001";
 
     private final OutputOptions output;
     private final PrintWriter out;
@@ -53,6 +54,8 @@ final class DemoStory {
     private final int port;
     private final List<String[]> timings = new ArrayList<>();
     private long stepStart;
+    /** A new device each run: gw-00001, then the next free id. */
+    private String deviceId = "gw-00001";
 
     DemoStory(OutputOptions output, Path dir, Path spec, int port) {
         this.output = output;
@@ -76,31 +79,44 @@ final class DemoStory {
 
         step("1/7", "Fleet keys: an Ed25519 key signs updates, a CA issues device certificates");
         Path keys = dir.resolve("keys");
-        if (!Files.exists(keys.resolve("signing.key"))) {
+        boolean keysReused = Files.exists(keys.resolve("signing.key"));
+        if (!keysReused) {
             FleetKeys.init(keys, Clock.systemUTC());
         }
-        done("keys in " + rel(keys));
+        done("keys in " + rel(keys) + (keysReused ? " (made by an earlier run, reused)" : ""));
 
         step("2/7", "Build v1 and v2 from " + spec + " (Debian packages verified against the archive's signature)");
         Path v1Spec = copySpec("1.0.0");
         Path v2Spec = copySpec("2.0.0");
-        BuildResult v1 = build(v1Spec, events);
-        BuildResult v2 = build(v2Spec, events);
+        boolean timeReused = DemoRuns.buildTimePinnedEarlier(dir, System.getenv());
+        java.util.Map<String, String> env = DemoRuns.buildEnvironment(DemoRuns.buildTime(dir, System.getenv()));
+        java.util.Map<String, Object> lastRun = DemoRuns.outputsOf(dir.resolve("out")
+                .resolve(io.fleetkit.spec.SpecLoader.load(List.of(v2Spec)).name() + "-2.0.0.json"));
+        BuildResult v1 = build(v1Spec, events, env);
+        BuildResult v2 = build(v2Spec, events, env);
         String name = v1.report().name();
         BuildReport.Sizes v1Sizes = v1.report().sizes();
-        done(String.format("v1 and v2 built; slot %s, initramfs %s", ByteSize.format(v1Sizes.slot().bytes()),
-                ByteSize.format(v1Sizes.initramfs().bytes())));
+        java.util.Map<String, Object> thisRun = DemoRuns.outputsOf(v2.path(OutputFormat.REPORT));
+        String again = lastRun.isEmpty() ? "" : lastRun.equals(thisRun) ? "; the same bytes as the last run's"
+                : "; not the bytes of the last run's (fleet or the spec changed)";
+        done(String.format("v1 and v2 built; slot %s, initramfs %s%s%s", ByteSize.format(v1Sizes.slot().bytes()),
+                ByteSize.format(v1Sizes.initramfs().bytes()), again,
+                timeReused ? " (build time pinned by the first run, Debian packages by its lock)" : ""));
 
         step("3/7", "Start the fleet server: embedded MQTT broker on port " + port + ", H2 database in " + rel(dir.resolve("server")));
+        String database = DemoRuns.database(dir.resolve("server"), keys, v2.path(OutputFormat.BUNDLE), "2.0.0");
         FleetServerConfig config = FleetServerConfig.defaults(dir.resolve("server")).withKeyDir(keys).withListen("0.0.0.0", port);
         try (FleetServer server = FleetServer.start(config, EventSink.NONE);
              FleetClient client = FleetDataOptions.open(dir.resolve("server"), null, keys, EventSink.NONE)) {
-            done("devices connect to tcp://<this machine>:" + port + " (qemu's guests see it as 10.0.2.2)");
+            done("devices connect to tcp://<this machine>:" + port + " (qemu's guests see it as 10.0.2.2); " + database);
 
-            step("4/7", "Flash v1 to a disk file, with the device identity " + DEVICE_ID + " written onto the boot partition");
+            List<DeviceRecord> earlier = client.devices();
+            deviceId = DemoRuns.nextDeviceId(earlier);
+            step("4/7", "Flash v1 to a disk file, with the device identity " + deviceId + " written onto the boot partition"
+                    + (earlier.isEmpty() ? "" : " (a new device: the earlier runs' are in the database)"));
             Path disk = dir.resolve("device.img");
             Files.deleteIfExists(disk);
-            DeviceCredentials credentials = DeviceCredentials.issue(FleetKeys.load(keys), DEVICE_ID, Clock.systemUTC());
+            DeviceCredentials credentials = DeviceCredentials.issue(FleetKeys.load(keys), deviceId, Clock.systemUTC());
             new Flasher(events).flash(ImageSource.resolve(v1.path(OutputFormat.IMG).toString(), null, false), disk,
                     FlashOptions.defaults().withCustomiser(new BootIdentityWriter(credentials, DeviceSettings.none(),
                             System.currentTimeMillis() / 1000)));
@@ -121,14 +137,19 @@ final class DemoStory {
                 done("device " + d.id() + " is online with " + d.version() + " on slot " + d.slot());
 
                 step("6/7", "Publish v2 and roll it out: the device downloads it over MQTT into slot B, chunk by chunk, each verified");
+                String sha = io.fleetkit.debian.archive.ContentCache.sha256Of(v2.path(OutputFormat.BUNDLE));
+                boolean republished = client.bundles().stream().anyMatch(b -> b.sha256().equals(sha));
                 client.publish(v2.path(OutputFormat.BUNDLE), Optional.empty());
-                client.createRollout(RolloutRequest.of("2.0.0"));
+                // The rollout takes this run's device only (tagged so), whatever earlier runs left in the fleet.
+                client.tagDevice(deviceId, List.of("demo-" + deviceId));
+                client.createRollout(RolloutRequest.of("2.0.0").withSelector(DeviceSelector.ALL.withTag("demo-" + deviceId)));
                 int from = vm.lineCount();
                 expect(vm, "^fleetkit: trial boot of slot B$", from, UPDATE, console);
                 expect(vm, "^fleetkit: ready " + name + " 2\\.0\\.0 slot=B$", from, UPDATE, console);
                 expect(vm, "COMMITTED", from, UPDATE, console);
                 DeviceRecord after = awaitDevice(client, r -> "2.0.0".equals(r.version()) && "B".equals(r.slot()), UPDATE);
-                done("device " + after.id() + " runs " + after.version() + " on slot " + after.slot() + ", committed");
+                done("device " + after.id() + " runs " + after.version() + " on slot " + after.slot() + ", committed"
+                        + (republished ? " (2.0.0 was published by an earlier run with these very bytes, reused)" : ""));
 
                 step("7/7", "Power-cycle the device: the committed slot B boots again");
                 vm.cutPower();
@@ -158,10 +179,10 @@ final class DemoStory {
         return target;
     }
 
-    private BuildResult build(Path specFile, EventSink events) throws IOException {
+    private BuildResult build(Path specFile, EventSink events, java.util.Map<String, String> env) throws IOException {
         return new ImageBuilder(events).build(new BuildRequest(List.of(specFile), dir.resolve("out"), java.util.Set.of(),
                 null, null, false,
-                ContentCache.fromEnvironment().root(), "gzip", System.getenv()));
+                ContentCache.fromEnvironment().root(), "gzip", env));
     }
 
     private DeviceRecord awaitDevice(FleetClient client, java.util.function.Predicate<DeviceRecord> wanted, Duration timeout)
@@ -169,13 +190,13 @@ final class DemoStory {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (DeviceRecord r : client.devices()) {
-                if (r.id().equals(DEVICE_ID) && wanted.test(r)) {
+                if (r.id().equals(deviceId) && wanted.test(r)) {
                     return r;
                 }
             }
             Thread.sleep(500);
         }
-        throw new FleetkitException("demo.device-silent", "device " + DEVICE_ID + " did not report as expected within "
+        throw new FleetkitException("demo.device-silent", "device " + deviceId + " did not report as expected within "
                 + timeout.toMinutes() + " minutes", "see " + dir.resolve("console.log") + " and run again with -v");
     }
 

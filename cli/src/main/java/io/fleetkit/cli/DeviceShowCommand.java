@@ -39,6 +39,7 @@ public final class DeviceShowCommand implements Callable<Integer> {
         }
         var out = output.out();
         out.printf("id           %s%n", d.id());
+        out.printf("hostname     %s%n", DevicesCommand.dash(d.hostname()));
         out.printf("board        %s%n", DevicesCommand.dash(d.board()));
         out.printf("version      %s (number %d), running slot %s%n", DevicesCommand.dash(d.version()), d.versionNumber(), DevicesCommand.dash(d.slot()));
         out.printf("slots        %s%n", d.slotVersions());
@@ -50,6 +51,8 @@ public final class DeviceShowCommand implements Callable<Integer> {
         out.printf("free         %s, up %s, agent %s%n", d.freeBytes() >= 0 ? ByteSize.format(d.freeBytes()) : "-",
                 d.uptimeSeconds() >= 0 ? d.uptimeSeconds() + "s" : "-", DevicesCommand.dash(d.agent()));
         out.printf("tags         %s%n", d.tags().isEmpty() ? "-" : String.join(",", d.tags()));
+        out.printf("settings     %s%n", d.settings().isEmpty() ? "-" : d.settings().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
         out.println();
         Table t = new Table("SEQ", "TIME", "STATE", "TARGET", "REASON", "MESSAGE");
         for (EventRecord e : view.events()) {

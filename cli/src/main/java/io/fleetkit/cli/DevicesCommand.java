@@ -82,6 +82,8 @@ public final class DevicesCommand implements Callable<Integer> {
         m.put("online", d.online());
         m.put("lastSeen", d.lastSeen() == null ? null : d.lastSeen().toString());
         m.put("desiredVersion", d.desired() == null ? null : d.desired().version());
+        m.put("hostname", d.hostname());
+        m.put("settings", d.settings());
         return m;
     }
 }

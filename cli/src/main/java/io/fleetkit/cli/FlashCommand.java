@@ -51,7 +51,7 @@ public final class FlashCommand implements Callable<Integer> {
     @Option(names = "--no-bmap", description = "Ignore any block map and write every byte of the image.")
     boolean noBmap;
 
-    @Option(names = "--hostname", paramLabel = "NAME", description = "Host name of the device (settings.json).")
+    @Option(names = "--hostname", paramLabel = "NAME", description = "Host name of the device; it wins over the spec's.")
     String hostname;
 
     @Option(names = "--identity", paramLabel = "DIR", description = "Directory with device.key, device.crt and ca.crt to put on the card.")
@@ -78,7 +78,7 @@ public final class FlashCommand implements Callable<Integer> {
             throw new UsageException("flash.usage", "--bmap and --no-bmap contradict each other", "give one of them");
         }
         ImageSource source = ImageSource.resolve(image, write.bmap, noBmap);
-        DeviceSettings device = settings.toSettings(hostname);
+        DeviceSettings device = settings.toSettings(hostname, source);
         DeviceCredentials credentials = identity == null ? null : DeviceCredentials.load(identity);
         FlashOptions options = write.toFlashOptions();
         if (credentials != null || !device.isEmpty()) {

@@ -31,6 +31,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             FlashCommand.class,
             StationCommand.class,
+            CompletionCommand.class,
+            ManCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FleetCommand implements Runnable {
@@ -61,6 +63,9 @@ public final class FleetCommand implements Runnable {
         cli.setParameterExceptionHandler(reporter);
         cli.setExitCodeExceptionMapper(reporter);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // Help wraps at the terminal's width (80 columns when it cannot be told), each paragraph as a whole.
+        cli.setUsageHelpAutoWidth(true);
+        HelpParagraphs.reflow(cli);
         return cli;
     }
 }

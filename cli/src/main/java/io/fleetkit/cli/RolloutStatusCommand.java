@@ -4,6 +4,7 @@ import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.rollout.PhaseCounts;
 import io.fleetkit.ota.server.rollout.Rollout;
 import io.fleetkit.ota.server.rollout.RolloutDevice;
+import io.fleetkit.ota.server.rollout.RolloutState;
 import io.fleetkit.ota.server.rollout.RolloutStatus;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -17,8 +18,19 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "status",
         description = {"Show a rollout (default: the newest): state, phases, failures. --watch redraws it every second until it ends.",
-            "", "Example: fleet rollout status r-3 --watch"})
+            "", "With --watch the exit code says how the rollout ended, so scripts and CI can gate on it.",
+            "", "Example: fleet rollout status r-3 --watch"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            " 0:shown; with --watch: the rollout finished",
+            " 1:failure (the fleet cannot be reached, no such rollout)",
+            " 2:usage error",
+            " 3:with --watch: the rollout is paused (a phase failed past --max-failures, or an operator paused it)",
+            " 4:with --watch: the rollout was aborted"})
 public final class RolloutStatusCommand implements Callable<Integer> {
+
+    static final int PAUSED = 3;
+    static final int ABORTED = 4;
 
     @Parameters(paramLabel = "ID", arity = "0..1", description = "Rollout id (r-N); default the newest.")
     String id;
@@ -65,8 +77,15 @@ public final class RolloutStatusCommand implements Callable<Integer> {
                     print(output.out(), s);
                     output.out().flush();
                 }
-                if (!watch || !s.rollout().state().isActive() || s.rollout().state().name().equals("PAUSED")) {
+                if (!watch) {
                     return 0;
+                }
+                if (!s.rollout().state().isActive() || s.rollout().state() == RolloutState.PAUSED) {
+                    return switch (s.rollout().state()) {
+                        case PAUSED -> PAUSED;
+                        case ABORTED -> ABORTED;
+                        default -> 0;
+                    };
                 }
                 Thread.sleep(1000);
             }

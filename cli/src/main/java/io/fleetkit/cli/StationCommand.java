@@ -86,7 +86,9 @@ public final class StationCommand implements Callable<Integer> {
         FlashOptions options = write.toFlashOptions();
         TargetSafety safety = TargetSafety.system();
         try (StationRecords records = StationRecords.open(dir)) {
-            Station station = new Station(records, FleetKeys.load(keys), pattern, settings.toSettings(null), options, safety,
+            // Checked against the image once: every card gets these, and its own id as host name unless one is given.
+            Station station = new Station(records, FleetKeys.load(keys), pattern,
+                    settings.toSettings(null, ImageSource.resolve(image, write.bmap, false)), options, safety,
                     WriteInterceptor.NONE, Clock.systemUTC(), sink);
             if (watch) {
                 new WatchLoop(station, new DeviceWatcher(safety, write.allowFixed), ComputeModuleBoot.system(), Duration.ofSeconds(1),

@@ -96,6 +96,46 @@ class RolloutStateCommandTest {
         assertTrue(fleet("rollout", "resume").out().contains("rollout r-1 is RUNNING"), "r-1 is now the one active rollout");
     }
 
+    @Test
+    void statusWatchEndsWithTheExitCodeOfAPausedOrAbortedRollout() {
+        assertOk(fleet("rollout", "2.0.0", "--phases", "100%"));
+        assertOk(fleet("rollout", "pause"));
+        CliRun paused = fleet("rollout", "status", "--watch");
+        assertEquals(RolloutStatusCommand.PAUSED, paused.code(), paused.toString());
+        assertTrue(paused.out().contains("PAUSED"), paused.out());
+        assertEquals(0, fleet("rollout", "status").code(), "without --watch it only shows the rollout");
+        assertOk(fleet("rollout", "abort"));
+        CliRun aborted = fleet("rollout", "status", "r-1", "--watch", "--json");
+        assertEquals(RolloutStatusCommand.ABORTED, aborted.code(), aborted.toString());
+        String help = CliRun.fleet("rollout", "status", "--help").out();
+        assertTrue(help.contains("Exit codes:") && help.contains("with --watch: the rollout is paused")
+                && help.contains("with --watch: the rollout was aborted"), help);
+    }
+
+    @Test
+    void statusWatchExitsZeroOnceTheRolloutFinishes() throws Exception {
+        try (Database db = Database.open(Database.h2Url(data))) {
+            db.transaction(c -> {
+                for (String id : new String[] {"gw-001", "gw-002"}) {
+                    new DeviceStore().applyReport(c, new DeviceReport(id, "rpi4", "2.0.0", 2_000_000, "B", Map.of("B", "2.0.0"),
+                            UpdateStatus.IDLE, 1, 1, "0.1.0", null), Instant.now());
+                }
+                return null;
+            });
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (FleetServer server = FleetServer.start(FleetServerConfig.defaults(data).withKeyDir(keys).withListen("127.0.0.1", port),
+                EventSink.NONE)) {
+            assertOk(fleet("rollout", "2.0.0"));
+            CliRun watched = fleet("rollout", "status", "--watch");
+            assertEquals(0, watched.code(), watched.toString());
+            assertTrue(watched.out().contains("FINISHED"), watched.out());
+        }
+    }
+
     private void abortThenRollOutAgain() throws Exception {
         assertOk(fleet("rollout", "2.0.0", "--phases", "100%"));
         CliRun paused = assertOk(fleet("rollout", "pause"));

@@ -53,6 +53,24 @@ public final class SpecVariants {
                         """));
     }
 
+    /**
+     * The example with a service that prints what it sees of the device's settings, and a fleet server
+     * that does not exist (port 9 of the host), so the device finds this lane's only through its own
+     * {@code server} setting.
+     */
+    static BuildResult settingsProbe(String example) {
+        return build(example, "1.0.0", "-settings", text -> replace(replace(text, "tcp://10.0.2.2:" + Lane.BROKER_PORT, "tcp://10.0.2.2:9"),
+                "services:\n", """
+                        services:
+                          - name: show-settings
+                            command: ["/bin/sh", "-c", "echo \\"show-settings: location=$FLEET_SETTING_LOCATION\\"; \\
+                              while read -r l; do echo \\"show-settings: $l\\"; done < /run/fleetkit/settings.json; \\
+                              (echo x >> /run/fleetkit/settings.json) 2>/dev/null || echo 'show-settings: read-only'; \\
+                              exec sleep 2147483647"]
+                            restart: never
+                        """));
+    }
+
     /** A version from another fleet: its image trusts, and its bundle is signed by, keys made separately in {@code other-keys}. */
     static BuildResult signedByOtherKeys(String example, String version) {
         Path other = Examples.DIR.resolve("other-keys");

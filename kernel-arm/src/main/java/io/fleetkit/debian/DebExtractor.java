@@ -104,7 +104,9 @@ public final class DebExtractor {
         while ((m = nextMember(ar, name)) != null) {
             String member = stripSlash(m.getName());
             if (member.startsWith(prefix)) {
-                return new TarArchiveInputStream(decompress(ar, member.substring(prefix.length()), name, member));
+                // Names in UTF-8 whatever the host's locale (LANG=C would turn them into '?').
+                return new TarArchiveInputStream(decompress(ar, member.substring(prefix.length()), name, member),
+                        StandardCharsets.UTF_8.name());
             }
         }
         throw bad(name, "no " + prefix + ".* member");

@@ -64,11 +64,12 @@ public record ImageSource(String name, Path path, URI uri, Compression compressi
                 bmap = BmapReader.parse(raw, origin);
             }
             return new ImageSource(name, null, uri, c, Optional.ofNullable(bmap), origin, raw == null ? null : sha256(raw),
-                    bmap != null ? bmap.imageSize() : -1, Map.of());
+                    bmap != null ? bmap.imageSize() : -1, remoteReport(image, c));
         }
         Path path = locate(image);
         String name = path.getFileName().toString();
         Compression c = Compression.ofName(name);
+        DiskImageSignature.require(path, c, image);
         Path bmapPath = bmapFile;
         if (bmapPath == null && !noBmap) {
             bmapPath = bmapNames(path.toString(), c).stream().map(Path::of).filter(Files::isRegularFile).findFirst().orElse(null);
@@ -189,6 +190,20 @@ public record ImageSource(String name, Path path, URI uri, Compression compressi
             }
         } catch (IOException | RuntimeException e) {
             // A missing or unreadable report only means less detail in the records.
+        }
+        return Map.of();
+    }
+
+    /** The build report beside an image on a web server ({@code .../gw-1.0.0.json}), or nothing. */
+    private static Map<String, Object> remoteReport(String image, Compression c) {
+        String plain = c.strip(image);
+        try {
+            byte[] raw = fetchSmall(URI.create((plain.endsWith(".img") ? plain.substring(0, plain.length() - 4) : plain) + ".json"));
+            if (raw != null && raw.length < (4 << 20)) {
+                return JsonParser.parseObject(new String(raw, StandardCharsets.UTF_8), 4 << 20);
+            }
+        } catch (IOException | RuntimeException e) {
+            // As for a local image: no report only means less is known about the image.
         }
         return Map.of();
     }

@@ -33,7 +33,7 @@ public final class DeviceIdPattern {
             String value;
             if (m.group(1).equals("seq")) {
                 value = m.group(2) == null ? Long.toString(seq)
-                        : String.format("%" + (m.group(2).startsWith("0") ? m.group(2) : "0" + m.group(2)) + "d", seq);
+                        : String.format(java.util.Locale.ROOT, "%" + (m.group(2).startsWith("0") ? m.group(2) : "0" + m.group(2)) + "d", seq);
             } else {
                 if (serial == null || serial.isEmpty()) {
                     throw new UsageException("station.no-serial", "the id pattern uses {serial} but the device has no serial in sysfs",

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.CodeSource;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +35,9 @@ public final class AgentJars {
             "io.fleetkit.formats.bootstate.BootState");
 
     public static final String MAIN_CLASS = "io.fleetkit.ota.agent.Main";
+
+    /** Every entry's time in a packed jar: 1980-01-01 00:00, the earliest a zip entry can hold. */
+    private static final LocalDateTime FIXED_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
     private AgentJars() {
     }
@@ -84,7 +87,8 @@ public final class AgentJars {
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (Path f : files) {
                 ZipEntry e = new ZipEntry(dir.relativize(f).toString().replace('\\', '/'));
-                e.setLastModifiedTime(FileTime.fromMillis(315532800000L));
+                // A local date-time: setLastModifiedTime would convert through the host's time zone.
+                e.setTimeLocal(FIXED_TIME);
                 zip.putNextEntry(e);
                 zip.write(Files.readAllBytes(f));
                 zip.closeEntry();

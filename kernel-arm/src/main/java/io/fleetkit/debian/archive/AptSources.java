@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -109,7 +110,7 @@ public final class AptSources {
                     if (eq < 0) {
                         continue;
                     }
-                    String key = opt.substring(0, eq).toLowerCase();
+                    String key = opt.substring(0, eq).toLowerCase(Locale.ROOT);
                     String value = opt.substring(eq + 1);
                     if (key.equals("signed-by")) {
                         signedBy = value;

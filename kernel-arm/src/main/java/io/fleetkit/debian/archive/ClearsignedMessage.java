@@ -44,7 +44,7 @@ final class ClearsignedMessage {
                 throw unsigned(name, "unexpected armor header '" + header + "'");
             }
             for (String h : header.substring(5).split(",")) {
-                hashes.add(h.strip().toUpperCase());
+                hashes.add(h.strip().toUpperCase(java.util.Locale.ROOT));
             }
         }
         i++;   // the blank line ending the headers

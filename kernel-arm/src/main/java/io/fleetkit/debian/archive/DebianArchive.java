@@ -135,7 +135,7 @@ public final class DebianArchive {
     /** The .deb at {@code Filename} (from a Packages paragraph) in the cache, fetched and checked if needed. */
     public Path fetchDeb(String filenameInPool, String sha256, long size) throws IOException {
         URI uri = poolUri(filenameInPool);
-        return fetcher.fetchToCache(List.of(uri), sha256.toLowerCase(), size, cache, filenameInPool);
+        return fetcher.fetchToCache(List.of(uri), sha256.toLowerCase(java.util.Locale.ROOT), size, cache, filenameInPool);
     }
 
     /** The mirror URL of a pool file; refuses names that could leave the mirror's tree. */

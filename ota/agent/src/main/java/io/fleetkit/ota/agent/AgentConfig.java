@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * Commands are run with {@code /bin/sh -c}. {@code download.syncBytes} (default 8 MiB) is how
  * many bytes of a download may be written to the slot between two durable checkpoints (fsync of
  * the slot, then the saved state); a power cut costs at most that much download again. 0, or
- * anything up to one chunk, checkpoints every chunk.
+ * anything up to one chunk, checkpoints every chunk. {@code settings.file} is where the init wrote the
+ * device's settings ({@link DeviceSettingsFile}); its {@code server} replaces {@code broker.url}.
  */
 public record AgentConfig(
         String deviceId,
@@ -52,7 +53,8 @@ public record AgentConfig(
         Path procBootId,
         Path procUptime,
         Path deviceTree,
-        Path machineId) {
+        Path machineId,
+        Path settingsFile) {
 
     /** The default of {@code download.syncBytes}: 8 MiB, a few seconds of writing on an SD card. */
     public static final long DEFAULT_SYNC_BYTES = 8L << 20;
@@ -63,7 +65,7 @@ public record AgentConfig(
             "broker.url", "topic.prefix", "signing.publicKey", "disk.device", "boot.backend", "boot.fwEnvConfig", "data.dir",
             "tls.ca", "tls.cert", "tls.key", "health.services", "health.deadlineSeconds", "reboot.command",
             "reboot.trybootCommand", "download.window", "download.timeoutSeconds", "download.syncBytes", "proc.cmdline", "proc.bootId",
-            "proc.uptime", "proc.deviceTree", "machineId");
+            "proc.uptime", "proc.deviceTree", "machineId", "settings.file");
 
     public static AgentConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -103,7 +105,15 @@ public record AgentConfig(
                 number(m, "download.syncBytes", Long.toString(DEFAULT_SYNC_BYTES), source),
                 path(m, "proc.cmdline", "/proc/cmdline"), path(m, "proc.bootId", "/proc/sys/kernel/random/boot_id"),
                 path(m, "proc.uptime", "/proc/uptime"), path(m, "proc.deviceTree", "/proc/device-tree"),
-                path(m, "machineId", "/etc/machine-id"));
+                path(m, "machineId", "/etc/machine-id"), path(m, "settings.file", DeviceSettingsFile.DEFAULT_PATH));
+    }
+
+    /** This configuration with another broker (the device's {@code server} setting). */
+    public AgentConfig withBrokerUrl(String url) {
+        return new AgentConfig(deviceId, board, version, versionNumber, agentVersion, url, topicPrefix, signingPublicKey, disk,
+                backend, fwEnvConfig, dataDir, tlsCa, tlsCert, tlsKey, healthServices, healthChecks, healthDeadline, rebootCommand,
+                trybootCommand, downloadWindow, chunkTimeout, downloadSyncBytes, procCmdline, procBootId, procUptime, deviceTree,
+                machineId, settingsFile);
     }
 
     private static String required(Map<String, String> m, String key, String source) {

@@ -32,6 +32,8 @@ public final class Main {
         };
         try {
             AgentConfig config = AgentConfig.load(configFile);
+            // The device's own server (fleet flash --server) wins over the image's.
+            config = DeviceSettingsFile.read(config.settingsFile(), log).applyTo(config, log);
             Optional<URI> install = Files.isRegularFile(config.procCmdline())
                     ? InstallRequest.from(Files.readString(config.procCmdline())) : Optional.empty();
             if (install.isPresent()) {

@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * Builds the device report (docs/protocol.md) and says when it changed enough to send again:
  * any field but uptime and free space, with download progress counted in whole percent. The
- * network identity (MACs, serial) is read once, when the reporter is made, and sent in every report.
+ * network identity (MACs, serial) and the device's host name and settings are read once, when the
+ * reporter is made, and sent in every report.
  */
 final class StateReporter {
 
@@ -24,19 +25,30 @@ final class StateReporter {
     private final String deviceId;
     private final BootBackend boot;
     private final DeviceIdentity.Network network;
+    private final DeviceSettingsFile settings;
     private List<Object> lastKey;
 
-    /** Reads the network identity from {@code /sys/class/net}, the configured device tree, and cpuinfo beside proc.uptime. */
+    /**
+     * Reads the network identity from {@code /sys/class/net}, the configured device tree, and cpuinfo beside proc.uptime,
+     * and the device's settings from {@code settings.file}.
+     */
     StateReporter(AgentConfig config, String deviceId, BootBackend boot) {
         this(config, deviceId, boot, DeviceIdentity.network(DeviceIdentity.SYS_CLASS_NET, config.deviceTree(),
-                config.procUptime() == null ? null : config.procUptime().resolveSibling("cpuinfo")));
+                config.procUptime() == null ? null : config.procUptime().resolveSibling("cpuinfo")),
+                DeviceSettingsFile.read(config.settingsFile(), io.fleetkit.events.EventSink.NONE));
     }
 
     StateReporter(AgentConfig config, String deviceId, BootBackend boot, DeviceIdentity.Network network) {
+        this(config, deviceId, boot, network, DeviceSettingsFile.none());
+    }
+
+    StateReporter(AgentConfig config, String deviceId, BootBackend boot, DeviceIdentity.Network network,
+                  DeviceSettingsFile settings) {
         this.config = config;
         this.deviceId = deviceId;
         this.boot = boot;
         this.network = network;
+        this.settings = settings;
     }
 
     /** Forget what was sent (after a reconnect), so the next call reports. */
@@ -66,7 +78,7 @@ final class StateReporter {
         Map<String, String> slots = SlotVersions.read(config.disk());
         return new DeviceReport(deviceId, config.board(), config.version(), config.versionNumber(), boot.currentSlot().name(),
                 slots, status, freeBytes(), uptimeSeconds(), config.agentVersion(), List.of(),
-                network.macs(), network.serial());
+                network.macs(), network.serial()).withSettings(settings.hostname(), settings.settings());
     }
 
     private long freeBytes() {

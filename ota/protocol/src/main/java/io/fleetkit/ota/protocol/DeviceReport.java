@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What a device says about itself on its retained {@code state} topic: identity, running version
  * and slot, each slot's version (null when empty), its update's progress, free space, uptime,
- * agent version, optional provisioned tags, and (optionally) the device's network identity: its
+ * agent version, optional provisioned tags, (optionally) the device's network identity: its
  * MAC addresses (normalized by {@link MacAddresses}) and board serial number, which let the fleet
- * server recognise a device when it netboots. Reports without these fields parse as before.
+ * server recognise a device when it netboots, and (optionally) its host name and the values of the
+ * settings its image declares (never its Wi-Fi passphrase). Reports without these fields parse as before.
  */
 public record DeviceReport(
         String id,
@@ -25,13 +27,21 @@ public record DeviceReport(
         String agent,
         List<String> tags,
         List<String> macs,
-        String serial) {
+        String serial,
+        String hostname,
+        Map<String, String> settings) {
 
     public static final int MAX_SLOTS = 8;
     public static final int MAX_TAGS = 32;
     public static final int MAX_MACS = 16;
     /** Longest serial number, in characters of {@code [A-Za-z0-9._+~-]}. */
     public static final int MAX_SERIAL = 64;
+    /** A host name: one DNS label. */
+    public static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+    /** Most settings a report carries; a setting's name and the longest value, in characters. */
+    public static final int MAX_SETTINGS = 32;
+    public static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+    public static final int MAX_SETTING_VALUE = 256;
 
     public DeviceReport {
         DeviceIds.require(id);
@@ -46,6 +56,22 @@ public record DeviceReport(
             throw ProtocolException.malformed("device report", "serial '" + Text.shorten(serial) + "' is not 1-" + MAX_SERIAL
                     + " of [A-Za-z0-9._+~-]");
         }
+        if (hostname != null && !HOSTNAME.matcher(hostname).matches()) {
+            throw ProtocolException.malformed("device report", "hostname '" + Text.shorten(hostname) + "' is not a host name");
+        }
+        settings = settings == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(settings));
+        if (settings.size() > MAX_SETTINGS) {
+            throw ProtocolException.malformed("device report", settings.size() + " settings, more than " + MAX_SETTINGS);
+        }
+        settings.forEach((name, value) -> {
+            if (!SETTING_NAME.matcher(name).matches()) {
+                throw ProtocolException.malformed("device report", "setting name '" + Text.shorten(name) + "' is not [a-z][a-z0-9_]*");
+            }
+            if (value == null || value.length() > MAX_SETTING_VALUE) {
+                throw ProtocolException.malformed("device report", "setting " + name + " is not a text of at most "
+                        + MAX_SETTING_VALUE + " characters");
+            }
+        });
     }
 
     /** A report without network identity, as agents before it was added sent. */
@@ -54,10 +80,23 @@ public record DeviceReport(
         this(id, board, version, versionNumber, slot, slotVersions, update, freeBytes, uptimeSeconds, agent, tags, List.of(), null);
     }
 
+    /** A report without host name and settings, as agents before they were added sent. */
+    public DeviceReport(String id, String board, String version, long versionNumber, String slot, Map<String, String> slotVersions,
+            UpdateStatus update, long freeBytes, long uptimeSeconds, String agent, List<String> tags, List<String> macs, String serial) {
+        this(id, board, version, versionNumber, slot, slotVersions, update, freeBytes, uptimeSeconds, agent, tags, macs, serial,
+                null, Map.of());
+    }
+
     /** This report with the device's MAC addresses and serial number (null when unknown). */
     public DeviceReport withNetwork(List<String> macs, String serial) {
         return new DeviceReport(id, board, version, versionNumber, slot, slotVersions, update, freeBytes, uptimeSeconds, agent, tags,
-                macs, serial);
+                macs, serial, hostname, settings);
+    }
+
+    /** This report with the device's host name (null when unknown) and the values of its image's declared settings. */
+    public DeviceReport withSettings(String hostname, Map<String, String> settings) {
+        return new DeviceReport(id, board, version, versionNumber, slot, slotVersions, update, freeBytes, uptimeSeconds, agent, tags,
+                macs, serial, hostname, settings);
     }
 
     private static String mac(String text) {
@@ -91,6 +130,12 @@ public record DeviceReport(
         }
         if (serial != null) {
             m.put("serial", serial);
+        }
+        if (hostname != null) {
+            m.put("hostname", hostname);
+        }
+        if (!settings.isEmpty()) {
+            m.put("settings", settings);
         }
         return Messages.bytes(m);
     }
@@ -129,9 +174,19 @@ public record DeviceReport(
             }
             macs.add(s);
         }
+        Map<String, String> settings = new LinkedHashMap<>();
+        JsonFields settingsField = f.optionalObject("settings");
+        if (settingsField != null) {
+            if (settingsField.raw().size() > MAX_SETTINGS) {
+                throw ProtocolException.malformed("device report", "more than " + MAX_SETTINGS + " settings");
+            }
+            for (String name : settingsField.raw().keySet()) {
+                settings.put(name, settingsField.optionalString(name, MAX_SETTING_VALUE));
+            }
+        }
         return new DeviceReport(id, f.requiredName("board"), f.optionalName("version"), f.optionalLong("versionNumber", 0),
                 f.optionalName("slot"), slots, UpdateStatus.from(f.optionalObject("update")),
                 f.optionalLong("freeBytes", -1), f.optionalLong("uptimeSeconds", -1), f.optionalString("agent", Schema.MAX_NAME), tags,
-                macs, f.optionalString("serial", MAX_SERIAL));
+                macs, f.optionalString("serial", MAX_SERIAL), f.optionalString("hostname", 63), settings);
     }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * A device as the database knows it: its last report, liveness, tags, the desired update it is
- * being sent, and its network identity (MACs sorted, serial as reported; empty/null until an agent
- * that reports them has reported).
+ * being sent, its network identity (MACs sorted, serial as reported), and its host name and settings
+ * (empty/null until an agent that reports them has reported).
  */
 public record DeviceRecord(
         String id,
@@ -30,9 +30,12 @@ public record DeviceRecord(
         Instant lastSeen,
         DesiredUpdate desired,
         List<String> macs,
-        String serial) {
+        String serial,
+        String hostname,
+        Map<String, String> settings) {
 
     public DeviceRecord {
         macs = macs == null ? List.of() : List.copyOf(macs);
+        settings = settings == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(settings));
     }
 }

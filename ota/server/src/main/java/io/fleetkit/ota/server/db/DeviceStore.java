@@ -26,7 +26,8 @@ import java.util.Optional;
 public final class DeviceStore {
 
     private static final String COLUMNS = "id, board, version, version_number, slot, slots_json, update_state, update_target,"
-            + " update_progress, update_reason, free_bytes, uptime_seconds, agent, tags, online, last_seen, desired_json, serial";
+            + " update_progress, update_reason, free_bytes, uptime_seconds, agent, tags, online, last_seen, desired_json, serial,"
+            + " hostname, settings_json";
 
     /** A desired message the broker has not got yet. */
     public record PendingDesired(String deviceId, long rev, byte[] payload) {}
@@ -36,9 +37,10 @@ public final class DeviceStore {
         String slots = JsonWriter.write(r.slotVersions());
         Sql.update(c, "UPDATE devices SET board = ?, version = ?, version_number = ?, slot = ?, slots_json = ?, update_state = ?,"
                         + " update_target = ?, update_progress = ?, update_reason = ?, free_bytes = ?, uptime_seconds = ?, agent = ?,"
-                        + " last_seen = ? WHERE id = ?",
+                        + " last_seen = ?, hostname = ?, settings_json = ? WHERE id = ?",
                 r.board(), r.version(), r.versionNumber(), r.slot(), slots, r.update().state(), r.update().target(),
-                r.update().progress(), r.update().reason(), r.freeBytes(), r.uptimeSeconds(), r.agent(), now.toEpochMilli(), r.id());
+                r.update().progress(), r.update().reason(), r.freeBytes(), r.uptimeSeconds(), r.agent(), now.toEpochMilli(),
+                r.hostname(), r.settings().isEmpty() ? null : JsonWriter.write(r.settings()), r.id());
         if (!r.tags().isEmpty()) {
             setTags(c, r.id(), r.tags());
         }
@@ -128,6 +130,11 @@ public final class DeviceStore {
         String tags = rs.getString("tags");
         String desired = rs.getString("desired_json");
         Long lastSeen = Sql.longOrNull(rs, "last_seen");
+        Map<String, String> settings = new LinkedHashMap<>();
+        String settingsJson = rs.getString("settings_json");
+        if (settingsJson != null) {
+            ((Map<String, Object>) JsonParser.parseObject(settingsJson, 32768)).forEach((k, v) -> settings.put(k, (String) v));
+        }
         return new DeviceRecord(rs.getString("id"), rs.getString("board"), rs.getString("version"), rs.getLong("version_number"),
                 rs.getString("slot"), slots, state == null ? UpdateState.IDLE : UpdateState.valueOf(state), rs.getString("update_target"),
                 rs.getDouble("update_progress"), rs.getString("update_reason"), rs.getLong("free_bytes"), rs.getLong("uptime_seconds"),
@@ -135,6 +142,6 @@ public final class DeviceStore {
                 tags == null || tags.isEmpty() ? List.of() : Arrays.stream(tags.split(",")).filter(t -> !t.isEmpty()).toList(),
                 rs.getBoolean("online"), lastSeen == null ? null : Instant.ofEpochMilli(lastSeen),
                 desired == null ? null : DesiredUpdate.decode(desired.getBytes(StandardCharsets.UTF_8)),
-                macs.getOrDefault(rs.getString("id"), List.of()), rs.getString("serial"));
+                macs.getOrDefault(rs.getString("id"), List.of()), rs.getString("serial"), rs.getString("hostname"), settings);
     }
 }

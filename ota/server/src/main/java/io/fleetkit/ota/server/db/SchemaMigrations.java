@@ -46,7 +46,11 @@ final class SchemaMigrations {
             "CREATE TABLE device_macs (mac VARCHAR(17) PRIMARY KEY, device_id VARCHAR(64) NOT NULL)",
             "CREATE INDEX device_macs_device ON device_macs (device_id)",
             "CREATE TABLE netboot_assignments (kind VARCHAR(8) NOT NULL, target VARCHAR(128) NOT NULL, image VARCHAR(128) NOT NULL,"
-                    + " seq BIGINT NOT NULL UNIQUE, created_at BIGINT NOT NULL, PRIMARY KEY (kind, target))"));
+                    + " seq BIGINT NOT NULL UNIQUE, created_at BIGINT NOT NULL, PRIMARY KEY (kind, target))"),
+            // 3: the device's host name and the values of its image's declared settings, as it reports them.
+            List.of(
+            "ALTER TABLE devices ADD COLUMN hostname VARCHAR(63)",
+            "ALTER TABLE devices ADD COLUMN settings_json VARCHAR(16384)"));
 
     private SchemaMigrations() {
     }

@@ -107,6 +107,20 @@ class DeviceAndEventStoreTest {
     }
 
     @Test
+    void theHostNameAndSettingsOfTheLastReportAreKept() throws Exception {
+        UpdateStatus idle = new UpdateStatus(UpdateState.IDLE, null, 0, null);
+        apply(report("gw-001", idle), T0);
+        assertNull(find("gw-001").hostname());
+        assertEquals(Map.of(), find("gw-001").settings());
+
+        apply(report("gw-001", idle).withSettings("gw-7", Map.of("location", "lab-3", "zone", "\"b\"")), T0.plusSeconds(1));
+        DeviceRecord d = find("gw-001");
+        assertEquals("gw-7", d.hostname());
+        assertEquals(Map.of("location", "lab-3", "zone", "\"b\""), d.settings());
+        assertEquals(d.settings(), db.transaction(devices::list).get(0).settings());
+    }
+
+    @Test
     void desiredUpdatesStayPendingUntilPublishedAndComeBackAfterABrokerReconnect() throws Exception {
         apply(report("gw-001", UpdateStatus.IDLE), T0);
         apply(report("gw-002", UpdateStatus.IDLE), T0);
