@@ -16,6 +16,9 @@ import io.fleetkit.identity.BootIdentityWriter;
 import io.fleetkit.identity.DeviceCredentials;
 import io.fleetkit.identity.DeviceSettings;
 import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.keys.ServerCertificateIssuer;
+import io.fleetkit.keys.ServerKeys;
+import io.fleetkit.ota.protocol.ServerIds;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.FleetServer;
 import io.fleetkit.ota.server.FleetServerConfig;
@@ -45,6 +48,8 @@ final class DemoStory {
     private static final Duration BOOT = Duration.ofMinutes(5);
     private static final Duration UPDATE = Duration.ofMinutes(10);
     private static final String DEVICE_ID = "gw-00001";
+    /** The host as qemu's user network shows it to the guest; the server's certificate names it. */
+    private static final String QEMU_HOST = "10.0.2.2";
 
     private final OutputOptions output;
     private final PrintWriter out;
@@ -74,12 +79,19 @@ final class DemoStory {
             }
         };
 
-        step("1/7", "Fleet keys: an Ed25519 key signs updates, a CA issues device certificates");
+        step("1/7", "Fleet keys: an Ed25519 key signs updates, a CA issues the server's and the device's certificates");
         Path keys = dir.resolve("keys");
         if (!Files.exists(keys.resolve("signing.key"))) {
             FleetKeys.init(keys, Clock.systemUTC());
         }
-        done("keys in " + rel(keys));
+        // The server gets only what it needs: its own identity (for 10.0.2.2, the host as qemu's guests see it), the CA
+        // certificate and the update public key; signing.key and ca.key stay with the builder.
+        Path serverKeys = dir.resolve("server-keys");
+        if (!Files.exists(serverKeys.resolve(ServerKeys.SERVER_CERT))) {
+            ServerKeys.issue(FleetKeys.load(keys), serverKeys, ServerIds.DEFAULT, List.of(QEMU_HOST, "localhost", "127.0.0.1"),
+                    ServerCertificateIssuer.DEFAULT_VALIDITY, false, Clock.systemUTC());
+        }
+        done("keys in " + rel(keys) + "; the server's in " + rel(serverKeys) + " (no signing or CA key)");
 
         step("2/7", "Build v1 and v2 from " + spec + " (Debian packages verified against the archive's signature)");
         Path v1Spec = copySpec("1.0.0");
@@ -90,13 +102,14 @@ final class DemoStory {
         done(String.format("v1 and v2 built; slot %s, initramfs %s", ByteSize.format(sizeOf(v1, "slotBytes")),
                 ByteSize.format(sizeOf(v1, "initramfsBytes"))));
 
-        step("3/7", "Start the fleet server: embedded MQTT broker on port " + port + ", H2 database in " + rel(dir.resolve("server")));
-        FleetServerConfig config = FleetServerConfig.defaults(dir.resolve("server")).withKeyDir(keys).withListen("0.0.0.0", port);
+        step("3/7", "Start the fleet server: embedded MQTT broker, TLS with client certificates on port " + port + ", H2 database in "
+                + rel(dir.resolve("server")));
+        FleetServerConfig config = FleetServerConfig.defaults(dir.resolve("server")).withKeyDir(serverKeys).withListen("0.0.0.0", port);
         try (FleetServer server = FleetServer.start(config, EventSink.NONE);
              FleetClient client = FleetDataOptions.open(dir.resolve("server"), null, keys, EventSink.NONE)) {
-            done("devices connect to tcp://<this machine>:" + port + " (qemu's guests see it as 10.0.2.2)");
+            done("devices connect to ssl://<this machine>:" + port + " with their certificates (qemu's guests see it as " + QEMU_HOST + ")");
 
-            step("4/7", "Flash v1 to a disk file, with the device identity " + DEVICE_ID + " written onto the boot partition");
+            step("4/7", "Flash v1 to a disk file, with the device identity " + DEVICE_ID + " (its key and certificate) on the boot partition");
             Path disk = dir.resolve("device.img");
             Files.deleteIfExists(disk);
             DeviceCredentials credentials = DeviceCredentials.issue(FleetKeys.load(keys), DEVICE_ID, Clock.systemUTC());
@@ -151,7 +164,7 @@ final class DemoStory {
             throw new FleetkitException("demo.no-spec", "no spec at " + spec, "run the demo from the repository root, or give --spec");
         }
         String text = Files.readString(spec).replaceFirst("(?m)^version: \\S+", "version: " + version)
-                .replaceFirst("(?m)^  server: .*$", "  server: \"tcp://10.0.2.2:" + port + "\"");
+                .replaceFirst("(?m)^  server: .*$", "  server: \"ssl://" + QEMU_HOST + ":" + port + "\"");
         Path target = dir.resolve("gateway-" + version + ".yml");
         Files.writeString(target, text);
         return target;
@@ -219,7 +232,7 @@ final class DemoStory {
                 ByteSize.format(sizeOf(v1, "diskBytes")), ByteSize.format(sizeOf(v1, "diskMappedBytes")));
         out.println();
         out.println("Everything is in " + rel(dir) + ": out/ (images, bundles, reports), device.img (the device's disk),");
-        out.println("console.log (its serial console), server/ (the fleet database), keys/.");
+        out.println("console.log (its serial console), server/ (the fleet database), keys/ (the builder's), server-keys/ (the server's).");
         out.println();
         out.println("Try next:");
         out.println("  ./fleet devices --data " + rel(dir.resolve("server")) + "        the fleet as the server sees it");

@@ -54,6 +54,8 @@ final class RolloutBench {
 
     private static Result run(Path dir, int n, String brokerUrl) throws Exception {
         FleetKeys keys = FleetKeys.init(dir.resolve("keys"), Clock.systemUTC());
+        io.fleetkit.keys.ServerKeys.issue(keys, dir.resolve("keys"), io.fleetkit.ota.protocol.ServerIds.DEFAULT,
+                java.util.List.of("localhost", "127.0.0.1"), Duration.ofDays(1), false, Clock.systemUTC());
         byte[] v1 = SlotImage.of("1.0.0", 48 << 10, DeviceDisk.tiny().slotBytes());
         Path v2Slot = SlotImage.write(dir.resolve("slots/2.0.0.img"), "2.0.0", 48 << 10, DeviceDisk.tiny().slotBytes());
         Path v2 = BundleWriter.writeFile(BundleRelease.of("gateway", "2.0.0", SimulatedDevice.BOARD, VersionNumber.of("2.0.0"),
@@ -91,10 +93,18 @@ final class RolloutBench {
         heapReader.setDaemon(true);
         heapReader.start();
         AtomicLong messages = new AtomicLong();
-        MqttClient witness = new MqttClient(url, "bench-witness", new MemoryPersistence());
+        // the witness reads every device's topics, as only a server may: it presents a server identity of the fleet
+        java.security.KeyPair wp = io.fleetkit.keys.KeyPairs.ecP256();
+        org.eclipse.paho.client.mqttv3.MqttConnectOptions wo = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+        if (url.startsWith("ssl://")) {
+            wo.setSocketFactory(io.fleetkit.ota.server.broker.TlsSockets.client(wp.getPrivate(), new io.fleetkit.keys.ServerCertificateIssuer(
+                    Clock.systemUTC()).issueIdentity(keys, OtaFixture.WITNESS, java.util.List.of("localhost"), wp.getPublic(), Duration.ofDays(1)),
+                    keys.caCertificate()));
+        }
+        MqttClient witness = new MqttClient(url, url.startsWith("ssl://") ? OtaFixture.WITNESS : "bench-witness", new MemoryPersistence());
         try (FleetClient client = LocalFleetClient.open(data, null, dir.resolve("keys"), Clock.systemUTC(), EventSink.NONE)) {
             client.publish(v2, java.util.Optional.empty());
-            witness.connect();
+            witness.connect(wo);
             witness.subscribe("fleet/v1/#", 0, (t, m) -> messages.incrementAndGet());
             long c0 = System.nanoTime();
             try (SimulatedFleet fleet = SimulatedFleet.start(dir.resolve("devices"), n, v1, dir.resolve("keys").resolve(FleetKeys.SIGNING_PUB),

@@ -46,7 +46,14 @@ final class SchemaMigrations {
             "CREATE TABLE device_macs (mac VARCHAR(17) PRIMARY KEY, device_id VARCHAR(64) NOT NULL)",
             "CREATE INDEX device_macs_device ON device_macs (device_id)",
             "CREATE TABLE netboot_assignments (kind VARCHAR(8) NOT NULL, target VARCHAR(128) NOT NULL, image VARCHAR(128) NOT NULL,"
-                    + " seq BIGINT NOT NULL UNIQUE, created_at BIGINT NOT NULL, PRIMARY KEY (kind, target))"));
+                    + " seq BIGINT NOT NULL UNIQUE, created_at BIGINT NOT NULL, PRIMARY KEY (kind, target))"),
+            // 3: trust. The certificate a device last connected with (serial in hex, expiry), as the embedded broker
+            // saw it (a table of its own: a connection alone does not make a device); revocations: every certificate of a device issued before revoked_at (serial NULL), or one serial.
+            List.of(
+            "CREATE TABLE device_certificates (device_id VARCHAR(64) PRIMARY KEY, serial VARCHAR(40) NOT NULL, not_after BIGINT NOT NULL)",
+            "CREATE TABLE revocations (device_id VARCHAR(64) NOT NULL, serial VARCHAR(40), reason VARCHAR(1024) NOT NULL,"
+                    + " revoked_at BIGINT NOT NULL)",
+            "CREATE INDEX revocations_device ON revocations (device_id)"));
 
     private SchemaMigrations() {
     }
