@@ -53,21 +53,21 @@ public final class KeyFiles {
 
     /** Replaces {@code target} (or creates it) in one rename, with {@code mode} from the start: for renewed certificates. */
     static void replace(Path target, String text, Set<PosixFilePermission> mode) throws IOException {
-        Path tmp = posix()
-                ? Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(PRIVATE))
-                : Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-            if (posix()) {
-                Files.setPosixFilePermissions(tmp, mode);
-            }
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        put(target, text, mode, tmp -> Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING));
     }
 
     static void write(Path target, String text, Set<PosixFilePermission> mode) throws IOException {
+        // link, not rename: rename would silently replace a key that appeared meanwhile
+        put(target, text, mode, tmp -> Files.createLink(target, tmp));
+    }
+
+    private interface Place {
+        void from(Path tmp) throws IOException;
+    }
+
+    /** Writes {@code text} to a temporary file beside {@code target}, never readable by others, gives it {@code mode}, then places it. */
+    private static void put(Path target, String text, Set<PosixFilePermission> mode, Place place) throws IOException {
         Path tmp = posix()
                 ? Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(PRIVATE))
                 : Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
@@ -76,8 +76,7 @@ public final class KeyFiles {
             if (posix()) {
                 Files.setPosixFilePermissions(tmp, mode);
             }
-            // link, not rename: rename would silently replace a key that appeared meanwhile
-            Files.createLink(target, tmp);
+            place.from(tmp);
         } finally {
             Files.deleteIfExists(tmp);
         }

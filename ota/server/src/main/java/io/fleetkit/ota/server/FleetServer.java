@@ -26,8 +26,6 @@ import io.fleetkit.ota.server.logging.EventSinkAppender;
 import io.fleetkit.ota.server.rollout.RolloutEngine;
 import io.fleetkit.ota.server.security.RevocationList;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.sql.SQLException;
 import java.util.Map;

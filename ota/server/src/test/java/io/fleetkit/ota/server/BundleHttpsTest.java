@@ -71,7 +71,7 @@ class BundleHttpsTest {
                 assertEquals(206, offered.statusCode());
                 assertArrayEquals(Arrays.copyOfRange(bytes, 100, 4196), offered.body());
                 assertEquals(404, get(client(keys, "gw-2"), url, null).statusCode(), "gw-2 was not offered the bundle");
-                assertThrows(IOException.class, () -> get(HttpClient.newBuilder().sslContext(trustOnly(keys)).build(), url, null),
+                assertThrows(IOException.class, () -> get(HttpClient.newBuilder().sslContext(TestFleet.trustOnly(keys.caCertificate())).build(), url, null),
                         "no certificate, no bundle");
             } finally {
                 for (Socket s : hanging) {
@@ -94,16 +94,5 @@ class BundleHttpsTest {
         SSLContext ctx = TlsSockets.context(pair.getPrivate(), new DeviceCertificateIssuer(Clock.systemUTC()).issue(keys, id, pair.getPublic()),
                 keys.caCertificate());
         return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(10)).build();
-    }
-
-    private static SSLContext trustOnly(FleetKeys keys) throws Exception {
-        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", keys.caCertificate());
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 }

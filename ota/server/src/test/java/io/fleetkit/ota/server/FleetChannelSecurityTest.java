@@ -129,18 +129,6 @@ class FleetChannelSecurityTest {
         return new Identity(cert, TlsSockets.client(pair.getPrivate(), cert, keys.caCertificate()));
     }
 
-    /** TLS that trusts the fleet CA and presents no certificate. */
-    static SocketFactory trustOnly(X509Certificate ca) throws Exception {
-        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca);
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx.getSocketFactory();
-    }
-
     MqttConnection connect(String clientId, SocketFactory sockets) throws IOException {
         MqttConnection c = MqttConnection.open(MqttOptions.of(url, clientId).withSocketFactory(sockets), new MqttListener() {
             @Override
@@ -178,7 +166,7 @@ class FleetChannelSecurityTest {
     void anonymousAndForeignClientsAreRefused(Broker broker) throws Exception {
         start(broker, null);
         // no certificate at all: TLS trusting the fleet CA, nothing to present
-        SocketFactory anonymous = trustOnly(keys.caCertificate());
+        SocketFactory anonymous = TestFleet.trustOnly(keys.caCertificate()).getSocketFactory();
         assertThrows(IOException.class, () -> connect("gw-anon", anonymous));
         // plain MQTT on the TLS port
         assertThrows(IOException.class, () -> connect("gw-plain", SocketFactory.getDefault()));

@@ -86,6 +86,18 @@ final class TestFleet {
                 new UpdateStatus(state, target, 0.0, state.isFailure() ? "health.check-failed" : null), 1 << 30, 10, "0.1.0", List.of());
     }
 
+    /** TLS that trusts the fleet CA and presents no certificate: an anonymous client. */
+    static javax.net.ssl.SSLContext trustOnly(java.security.cert.X509Certificate ca) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
     static long versionNumber(String version) {
         String[] p = version.split("\\.");
         return Long.parseLong(p[0]) * 1_000_000 + Long.parseLong(p[1]) * 1000 + Long.parseLong(p[2]);
