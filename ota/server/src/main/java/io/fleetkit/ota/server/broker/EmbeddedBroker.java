@@ -54,6 +54,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(Path home, BrokerTls tls, Optional<HostPort> insecure, String serverId, Topics topics,
                                        io.fleetkit.ota.server.security.RevocationList revocations,
                                        BiConsumer<String, X509Certificate> deviceAdmitted, EventSink sink) throws IOException {
+        // absolute: HiveMQ resolves relative paths in its configuration against its own home (the jar's directory)
+        home = home.toAbsolutePath();
         PrivateDirectory.recreate(home);
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
