@@ -51,7 +51,7 @@ final class ConsoleRenderer implements EventSink {
             progress(p);
         } else if (event instanceof Event.Log l) {
             if (l.level() != Event.Level.DEBUG || verbose) {
-                line((l.level() == Event.Level.WARN ? "warning: " : "") + l.message());
+                line((l.level() == Event.Level.WARN ? "warning: " : "") + TerminalText.safe(l.message()));
             }
         } else if (event instanceof Event.PhaseStarted s) {
             if (verbose) {

@@ -27,8 +27,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "The spec to build v1 and v2 from (default: ${DEFAULT-VALUE}).")
     Path spec;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "1883",
-            description = "Port of the embedded MQTT broker; the spec's update.server must name it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8883",
+            description = "TLS port of the embedded MQTT broker; the device dials it (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Mixin

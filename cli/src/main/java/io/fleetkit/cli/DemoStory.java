@@ -17,6 +17,9 @@ import io.fleetkit.identity.BootIdentityWriter;
 import io.fleetkit.identity.DeviceCredentials;
 import io.fleetkit.identity.DeviceSettings;
 import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.keys.ServerCertificateIssuer;
+import io.fleetkit.keys.ServerKeys;
+import io.fleetkit.ota.protocol.ServerIds;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.FleetServer;
 import io.fleetkit.ota.server.FleetServerConfig;
@@ -46,6 +49,8 @@ final class DemoStory {
 
     private static final Duration BOOT = Duration.ofMinutes(5);
     private static final Duration UPDATE = Duration.ofMinutes(10);
+    /** The host as qemu's user network shows it to the guest; the server's certificate names it. */
+    private static final String QEMU_HOST = "10.0.2.2";
 
     private final OutputOptions output;
     private final PrintWriter out;
@@ -77,13 +82,21 @@ final class DemoStory {
             }
         };
 
-        step("1/7", "Fleet keys: an Ed25519 key signs updates, a CA issues device certificates");
+        step("1/7", "Fleet keys: an Ed25519 key signs updates, a CA issues the server's and the device's certificates");
         Path keys = dir.resolve("keys");
         boolean keysReused = Files.exists(keys.resolve("signing.key"));
         if (!keysReused) {
             FleetKeys.init(keys, Clock.systemUTC());
         }
-        done("keys in " + rel(keys) + (keysReused ? " (made by an earlier run, reused)" : ""));
+        // The server gets only what it needs: its own identity (for 10.0.2.2, the host as qemu's guests see it), the CA
+        // certificate and the update public key; signing.key and ca.key stay with the builder.
+        Path serverKeys = dir.resolve("server-keys");
+        if (!Files.exists(serverKeys.resolve(ServerKeys.SERVER_CERT))) {
+            ServerKeys.issue(FleetKeys.load(keys), serverKeys, ServerIds.DEFAULT, List.of(QEMU_HOST, "localhost", "127.0.0.1"),
+                    ServerCertificateIssuer.DEFAULT_VALIDITY, false, Clock.systemUTC());
+        }
+        done("keys in " + rel(keys) + (keysReused ? " (made by an earlier run, reused)" : "") + "; the server's in " + rel(serverKeys)
+                + " (no signing or CA key)");
 
         step("2/7", "Build v1 and v2 from " + spec + " (Debian packages verified against the archive's signature)");
         Path v1Spec = copySpec("1.0.0");
@@ -103,16 +116,18 @@ final class DemoStory {
                 ByteSize.format(v1Sizes.initramfs().bytes()), again,
                 timeReused ? " (build time pinned by the first run, Debian packages by its lock)" : ""));
 
-        step("3/7", "Start the fleet server: embedded MQTT broker on port " + port + ", H2 database in " + rel(dir.resolve("server")));
+        step("3/7", "Start the fleet server: embedded MQTT broker, TLS with client certificates on port " + port + ", H2 database in "
+                + rel(dir.resolve("server")));
         String database = DemoRuns.database(dir.resolve("server"), keys, v2.path(OutputFormat.BUNDLE), "2.0.0");
-        FleetServerConfig config = FleetServerConfig.defaults(dir.resolve("server")).withKeyDir(keys).withListen("0.0.0.0", port);
+        FleetServerConfig config = FleetServerConfig.defaults(dir.resolve("server")).withKeyDir(serverKeys).withListen("0.0.0.0", port);
         try (FleetServer server = FleetServer.start(config, EventSink.NONE);
              FleetClient client = FleetDataOptions.open(dir.resolve("server"), null, keys, EventSink.NONE)) {
-            done("devices connect to tcp://<this machine>:" + port + " (qemu's guests see it as 10.0.2.2); " + database);
+            done("devices connect to ssl://<this machine>:" + port + " with their certificates (qemu's guests see it as " + QEMU_HOST
+                    + "); " + database);
 
             List<DeviceRecord> earlier = client.devices();
             deviceId = DemoRuns.nextDeviceId(earlier);
-            step("4/7", "Flash v1 to a disk file, with the device identity " + deviceId + " written onto the boot partition"
+            step("4/7", "Flash v1 to a disk file, with the device identity " + deviceId + " (its key and certificate) on the boot partition"
                     + (earlier.isEmpty() ? "" : " (a new device: the earlier runs' are in the database)"));
             Path disk = dir.resolve("device.img");
             Files.deleteIfExists(disk);
@@ -173,7 +188,7 @@ final class DemoStory {
             throw new FleetkitException("demo.no-spec", "no spec at " + spec, "run the demo from the repository root, or give --spec");
         }
         String text = Files.readString(spec).replaceFirst("(?m)^version: \\S+", "version: " + version)
-                .replaceFirst("(?m)^  server: .*$", "  server: \"tcp://10.0.2.2:" + port + "\"");
+                .replaceFirst("(?m)^  server: .*$", "  server: \"ssl://" + QEMU_HOST + ":" + port + "\"");
         Path target = dir.resolve("gateway-" + version + ".yml");
         Files.writeString(target, text);
         return target;
@@ -244,7 +259,7 @@ final class DemoStory {
                 ByteSize.format(disk.map(BuildReport.Sizes.Disk::mappedBytes).orElse(0L)));
         out.println();
         out.println("Everything is in " + rel(dir) + ": out/ (images, bundles, reports), device.img (the device's disk),");
-        out.println("console.log (its serial console), server/ (the fleet database), keys/.");
+        out.println("console.log (its serial console), server/ (the fleet database), keys/ (the builder's), server-keys/ (the server's).");
         out.println();
         out.println("Try next:");
         out.println("  ./fleet devices --data " + rel(dir.resolve("server")) + "        the fleet as the server sees it");

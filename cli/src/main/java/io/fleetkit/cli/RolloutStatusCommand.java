@@ -97,7 +97,7 @@ public final class RolloutStatusCommand implements Callable<Integer> {
         PhaseCounts t = s.totals();
         out.printf("rollout %s: %s to %s, %s%n", r.id(), r.state(), r.target(), r.selector().isEmpty() ? "all devices" : r.selector());
         out.printf("  phases %s, max failures %.0f%%, timeout %s%s%n", r.phases(), r.maxFailures() * 100, r.timeout(),
-                r.reason() != null ? "; " + r.reason() : "");
+                r.reason() != null ? "; " + TerminalText.safe(r.reason()) : "");
         out.printf("  %d devices: %d succeeded, %d failed, %d timed out, %d in progress, %d waiting  %s%n", t.total(), t.succeeded(),
                 t.failed(), t.timedOut(), t.offered(), t.pending(), bar(t));
         Table table = new Table("PHASE", "DEVICES", "SUCCEEDED", "FAILED", "TIMED OUT", "IN PROGRESS", "WAITING", "");
@@ -109,7 +109,7 @@ public final class RolloutStatusCommand implements Callable<Integer> {
         table.print(out);
         for (RolloutDevice d : s.devices()) {
             if (d.state().isFailure()) {
-                out.printf("  %s %s: %s%n", d.deviceId(), d.state(), d.reason() == null ? "" : d.reason());
+                out.printf("  %s %s: %s%n", d.deviceId(), d.state(), d.reason() == null ? "" : TerminalText.safe(d.reason()));
             }
         }
     }

@@ -1,8 +1,8 @@
 package io.fleetkit.cli;
 
-import io.fleetkit.events.UsageException;
 import io.fleetkit.ota.server.FleetServer;
 import io.fleetkit.ota.server.FleetServerConfig;
+import io.fleetkit.ota.server.broker.HostPort;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,33 +17,40 @@ import picocli.CommandLine.Option;
             "",
             "Run the fleet server until interrupted: an MQTT broker (embedded, or --broker for an external one),",
             "the database (H2 in the data directory, or --db), bundle chunk serving and rollouts.",
+            "Devices connect with TLS and their fleet certificate (the CN is the device id); each may publish and",
+            "subscribe only under its own id. --keys needs only ca.crt, server.crt, server.key (`fleet keys",
+            "issue-server`) and signing.pub: the CA and signing keys stay on the build machine.",
             "The other fleet commands work on the same --data/--db while it runs.",
             "",
-            "Example: fleet server --data ./fleet-data --keys ./keys --listen 0.0.0.0:1883"
-        })
+            "Example: fleet server --data ./fleet-data --keys ./server-keys --listen 0.0.0.0:8883"
+        },
+        subcommands = {ServerBrokerConfigCommand.class})
 public final class ServerCommand implements Callable<Integer> {
 
     @Mixin
     FleetDataOptions fleet;
 
-    @Option(names = "--broker", paramLabel = "URL", description = "External broker (tcp://host:1883 or ssl://host:8883) instead of the embedded one.")
+    @Option(names = "--broker", paramLabel = "URL", description = "External broker (ssl://host:8883, or tcp:// in a lab) instead of the embedded one.")
     String broker;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:1883",
-            description = "Where the embedded broker listens (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8883",
+            description = "Where devices connect to the embedded broker, with TLS and client certificates (default: ${DEFAULT-VALUE}).")
     String listen;
 
-    @Option(names = "--tls-port", paramLabel = "PORT", defaultValue = "-1",
-            description = "Also listen with TLS here; clients must present a certificate from the fleet CA.")
-    int tlsPort;
+    @Option(names = "--insecure-listen", paramLabel = "HOST:PORT",
+            description = "Also accept devices WITHOUT TLS or certificates here (anyone can claim any device id): labs only.")
+    String insecureListen;
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "-1",
-            description = "Also serve published bundles over HTTP (Range requests) on this port; desired updates then carry the bundle's url.")
+            description = "Also serve bundles over HTTPS (client certificates, Range requests) on this port; desired updates then carry the bundle's url.")
     int httpPort;
 
     @Option(names = "--http-url", paramLabel = "URL",
-            description = "The base URL devices reach that HTTP port at (e.g. http://10.0.2.2:8080 under qemu); default http://<listen host>:<http port>.")
+            description = "The base URL devices reach that port at (e.g. https://10.0.2.2:8443 under qemu); default https://<listen host>:<http port>.")
     String httpUrl;
+
+    @Option(names = "--insecure-http", description = "Serve --http-port as plain HTTP to anyone (labs only).")
+    boolean insecureHttp;
 
     @Option(names = "--prefix", paramLabel = "TOPICS", defaultValue = "fleet/v1", description = "Topic prefix (default: ${DEFAULT-VALUE}).")
     String prefix;
@@ -53,34 +60,37 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int colon = listen.lastIndexOf(':');
-        int port;
-        try {
-            port = Integer.parseInt(listen.substring(colon + 1));
-        } catch (RuntimeException e) {
-            throw new UsageException("server.bad-listen", "--listen " + listen + " is not HOST:PORT", "Use e.g. --listen 0.0.0.0:1883.");
-        }
+        HostPort devices = HostPort.parse(listen, "--listen");
         FleetServerConfig config = FleetServerConfig.defaults(fleet.dataDir()).withJdbcUrl(fleet.db).withBrokerUrl(broker)
-                .withListen(colon > 0 ? listen.substring(0, colon) : "0.0.0.0", port).withTlsPort(tlsPort)
-                .withKeyDir(fleet.keys).withTopicPrefix(prefix).withHttp(httpPort, httpUrl);
+                .withListen(devices.host(), devices.port()).withKeyDir(fleet.keys).withTopicPrefix(prefix);
+        if (insecureListen != null) {
+            HostPort plain = HostPort.parse(insecureListen, "--insecure-listen");
+            config = config.withInsecureListen(plain.host(), plain.port());
+        }
+        config = insecureHttp ? config.withInsecureHttp(httpPort, httpUrl) : config.withHttp(httpPort, httpUrl);
         CountDownLatch stop = new CountDownLatch(1);
         try (FleetServer server = FleetServer.start(config, output.events())) {
             Thread hook = new Thread(stop::countDown, "fleet-server-stop");
             Runtime.getRuntime().addShutdownHook(hook);
+            String plain = server.embeddedBroker().flatMap(b -> b.insecurePort()).map(p -> insecureListen.replaceAll(":\\d+$", ":" + p)).orElse(null);
             if (output.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("broker", server.deviceBrokerUrl());
-                doc.put("tlsPort", tlsPort);
+                doc.put("insecure", plain == null ? null : "tcp://" + plain);
+                doc.put("serverId", server.serverId());
                 doc.put("database", config.effectiveJdbcUrl());
                 doc.put("data", fleet.dataDir().toAbsolutePath().toString());
                 doc.put("prefix", prefix);
                 doc.put("bundles", server.bundleBaseUrl().orElse(null));
                 output.printJson(doc);
             } else {
-                output.out().printf("fleet server: devices connect to %s%s (topics %s/...)%n", server.deviceBrokerUrl(),
-                        tlsPort >= 0 ? " and TLS port " + tlsPort : "", prefix);
+                output.out().printf("fleet server %s: devices connect to %s with their fleet certificates (topics %s/...)%n", server.serverId(),
+                        server.deviceBrokerUrl(), prefix);
+                if (plain != null) {
+                    output.out().printf("  WARNING: also tcp://%s without TLS or certificates (--insecure-listen): for labs only%n", plain);
+                }
                 output.out().printf("  database %s%n  data     %s%n", config.effectiveJdbcUrl(), fleet.dataDir().toAbsolutePath());
-                server.bundleBaseUrl().ifPresent(u -> output.out().printf("  bundles  %s<sha256> (HTTP)%n", u));
+                server.bundleBaseUrl().ifPresent(u -> output.out().printf("  bundles  %s<sha256>%n", u));
                 output.out().println("Press Ctrl-C to stop.");
                 output.out().flush();
             }

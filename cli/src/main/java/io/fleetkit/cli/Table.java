@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain text table with columns as wide as their widest cell, the way `apt list` and `lsblk` print. */
+/** A plain text table with columns as wide as their widest cell, the way `apt list` and `lsblk` print; control characters in cells are escaped ({@link TerminalText}). */
 final class Table {
 
     private final String[] header;
@@ -18,7 +18,11 @@ final class Table {
         if (cells.length != header.length) {
             throw new IllegalArgumentException("row has " + cells.length + " cells, table has " + header.length + " columns");
         }
-        rows.add(cells);
+        String[] safe = new String[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            safe[i] = TerminalText.safe(cells[i]);
+        }
+        rows.add(safe);
         return this;
     }
 

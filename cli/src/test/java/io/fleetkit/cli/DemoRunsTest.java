@@ -78,6 +78,6 @@ class DemoRunsTest {
 
     private static DeviceRecord device(String id) {
         return new DeviceRecord(id, "qemu-arm64", "1.0.0", 1, "A", Map.of(), UpdateStatus.IDLE.state(), null, 0, null, 0, 0, null,
-                List.of(), false, null, null, List.of(), null, null, Map.of());
+                List.of(), false, null, null, List.of(), null, null, Map.of(), null, null);
     }
 }

@@ -41,6 +41,7 @@ class RolloutStateCommandTest {
         data = Files.createDirectories(dir.resolve("data"));
         keys = dir.resolve("keys");
         assertOk(CliRun.fleet("keys", "init", keys.toString()));
+        assertOk(CliRun.fleet("keys", "issue-server", "localhost", "127.0.0.1", "--keys", keys.toString()));
         try (Database db = Database.open(Database.h2Url(data))) {
             db.transaction(c -> {
                 for (String id : new String[] {"gw-001", "gw-002"}) {

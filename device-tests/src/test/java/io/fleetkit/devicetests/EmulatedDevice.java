@@ -33,13 +33,6 @@ final class EmulatedDevice implements AutoCloseable {
         this.cpus = cpus;
     }
 
-    /** A device whose disk is a fresh copy of {@code image}. */
-    static EmulatedDevice fromImage(String name, String board, Path image, int memoryMiB, int cpus) {
-        Path disk = TestBuilds.ROOT.resolve("disks").resolve(name + ".img");
-        Emulator.copySparse(image, disk);
-        return new EmulatedDevice(name, board, disk, memoryMiB, cpus);
-    }
-
     Emulator powerOn() throws IOException {
         if (vm != null && vm.isAlive()) {
             throw new IllegalStateException(name + " is already on");

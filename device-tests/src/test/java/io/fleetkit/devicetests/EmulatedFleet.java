@@ -44,7 +44,9 @@ public final class EmulatedFleet implements AutoCloseable {
         EmulatedFleet fleet = new EmulatedFleet(FleetRig.start(name, TestBuilds.keys()), board);
         try {
             for (int i = 0; i < n; i++) {
-                EmulatedDevice d = EmulatedDevice.fromImage(String.format("%s-%02d", name, i), board, image, memoryMiB, 1);
+                // each board with its own identity from `fleet flash`: the examples dial the server with TLS
+                String id = String.format("%s-%02d", name, i);
+                EmulatedDevice d = new EmulatedDevice(id, board, FlashedDisks.flash(image, id), memoryMiB, 1);
                 fleet.devices.add(d);
                 d.powerOn();
             }

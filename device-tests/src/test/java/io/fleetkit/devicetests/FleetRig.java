@@ -41,19 +41,24 @@ final class FleetRig implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts a server with a fresh data directory named for the scenario, trusting {@code keys}. */
+    /**
+     * Starts a server with a fresh data directory named for the scenario, with only the server's files of {@code keys}'s
+     * fleet ({@link TestBuilds#serverKeys()}): devices connect with TLS and the identities `fleet flash` wrote.
+     */
     static FleetRig start(String name, Path keys) throws Exception {
         Path data = TestBuilds.ROOT.resolve("fleet").resolve(name + "-" + System.currentTimeMillis());
         Files.createDirectories(data);
         Files.createDirectories(TestBuilds.ROOT.resolve("logs"));
-        FleetServerConfig config = FleetServerConfig.defaults(data).withKeyDir(keys).withListen("0.0.0.0", PORT);
+        Path serverKeys = TestBuilds.serverKeys();
+        FleetServerConfig config = FleetServerConfig.defaults(data).withKeyDir(serverKeys).withListen("0.0.0.0", PORT);
         // The images dial this one port; another program (a demo, another test run) may hold it for a while.
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
             try {
-                return new FleetRig(data, keys, FleetServer.start(config, serverLog(name)));
-            } catch (RuntimeException e) {
-                if (String.valueOf(e.getMessage()).contains("bind") && System.nanoTime() < deadline) {
+                return new FleetRig(data, serverKeys, FleetServer.start(config, serverLog(name)));
+            } catch (RuntimeException | java.io.IOException e) {
+                String m = String.valueOf(e.getMessage()) + e.getCause();
+                if ((m.contains("bind") || m.contains("in use")) && System.nanoTime() < deadline) {
                     Thread.sleep(2000);
                     continue;
                 }

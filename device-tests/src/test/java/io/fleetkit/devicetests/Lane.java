@@ -13,13 +13,13 @@ final class Lane {
     static final int NUMBER = number(System.getProperty("fleetkit.lane", "lane-1"));
 
     /**
-     * The examples dial the host's 1883 (10.0.2.2 on qemu's user network); lane N uses 1883 + N - 1. A second
-     * checkout running its device tests on the same machine at once sets {@code -Dfleetkit.portBase=N} (e.g. 2883):
+     * The examples dial the host's 8883 with TLS (10.0.2.2 on qemu's user network); lane N uses 8883 + N - 1. A second
+     * checkout running its device tests on the same machine at once sets {@code -Dfleetkit.portBase=N} (e.g. 3883):
      * its images then dial N + lane - 1 and the two runs never share a server.
      */
-    static final int BROKER_PORT = Integer.getInteger("fleetkit.portBase", 1883) + NUMBER - 1;
+    static final int BROKER_PORT = Integer.getInteger("fleetkit.portBase", 8883) + NUMBER - 1;
 
-    private static final String EXAMPLE_SERVER = "tcp://10.0.2.2:1883";
+    private static final String EXAMPLE_SERVER = "ssl://10.0.2.2:8883";
 
     private Lane() {
     }
@@ -35,6 +35,6 @@ final class Lane {
 
     /** {@code spec} with the examples' fleet server replaced by this lane's. */
     static String dialThisLane(String spec) {
-        return spec.replace(EXAMPLE_SERVER, "tcp://10.0.2.2:" + BROKER_PORT);
+        return spec.replace(EXAMPLE_SERVER, "ssl://10.0.2.2:" + BROKER_PORT);
     }
 }

@@ -7,6 +7,8 @@ import io.fleetkit.build.OutputFormat;
 import io.fleetkit.debian.archive.ContentCache;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.keys.ServerKeys;
+import io.fleetkit.ota.protocol.ServerIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,15 +32,37 @@ final class TestBuilds {
     private TestBuilds() {
     }
 
-    /** The fleet keys every test image trusts, made once. */
+    /**
+     * The fleet keys every test image trusts, made once, with the server's identity beside them (issued for 10.0.2.2,
+     * the host as qemu's guests dial it, and loopback).
+     */
     static synchronized Path keys() {
         Path dir = ROOT.resolve("keys");
-        if (!Files.exists(dir.resolve("signing.key"))) {
-            try {
+        try {
+            if (!Files.exists(dir.resolve("signing.key"))) {
                 FleetKeys.init(dir, Clock.systemUTC());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
+            if (!Files.exists(dir.resolve(ServerKeys.SERVER_CERT))) {
+                ServerKeys.issue(FleetKeys.load(dir), dir, ServerIds.DEFAULT, List.of("10.0.2.2", "localhost", "127.0.0.1"),
+                        java.time.Duration.ofDays(365), false, Clock.systemUTC());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    /** What the online server holds of {@link #keys()}: ca.crt, signing.pub, server.crt, server.key (no signing.key, no ca.key). */
+    static synchronized Path serverKeys() {
+        Path dir = ROOT.resolve("server-keys");
+        try {
+            Files.createDirectories(dir);
+            for (String name : ServerKeys.FILES) {
+                Files.copy(keys().resolve(name), dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return dir;
     }

@@ -15,7 +15,7 @@ import java.util.Set;
  * Writes key files with their modes set from the start (a private key is never readable by
  * others, not even for a moment) and puts them in place complete, never replacing a file.
  */
-final class KeyFiles {
+public final class KeyFiles {
 
     static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
     static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
@@ -29,7 +29,7 @@ final class KeyFiles {
     }
 
     /** Creates {@code dir} with mode 0700 if it does not exist. */
-    static void createDirectory(Path dir) throws IOException {
+    public static void createDirectory(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
@@ -41,7 +41,33 @@ final class KeyFiles {
         }
     }
 
+    /** Writes a private key file (0600), never replacing one. */
+    public static void writePrivate(Path target, String text) throws IOException {
+        write(target, text, PRIVATE);
+    }
+
+    /** Writes a certificate or public key file (0644), never replacing one. */
+    public static void writePublic(Path target, String text) throws IOException {
+        write(target, text, PUBLIC);
+    }
+
+    /** Replaces {@code target} (or creates it) in one rename, with {@code mode} from the start: for renewed certificates. */
+    static void replace(Path target, String text, Set<PosixFilePermission> mode) throws IOException {
+        put(target, text, mode, tmp -> Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+    }
+
     static void write(Path target, String text, Set<PosixFilePermission> mode) throws IOException {
+        // link, not rename: rename would silently replace a key that appeared meanwhile
+        put(target, text, mode, tmp -> Files.createLink(target, tmp));
+    }
+
+    private interface Place {
+        void from(Path tmp) throws IOException;
+    }
+
+    /** Writes {@code text} to a temporary file beside {@code target}, never readable by others, gives it {@code mode}, then places it. */
+    private static void put(Path target, String text, Set<PosixFilePermission> mode, Place place) throws IOException {
         Path tmp = posix()
                 ? Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(PRIVATE))
                 : Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
@@ -50,15 +76,14 @@ final class KeyFiles {
             if (posix()) {
                 Files.setPosixFilePermissions(tmp, mode);
             }
-            // link, not rename: rename would silently replace a key that appeared meanwhile
-            Files.createLink(target, tmp);
+            place.from(tmp);
         } finally {
             Files.deleteIfExists(tmp);
         }
     }
 
     /** Refuses a private key file that group or others can read, as ssh does. */
-    static void checkPrivate(Path file) throws IOException {
+    public static void checkPrivate(Path file) throws IOException {
         if (!posix()) {
             return;
         }

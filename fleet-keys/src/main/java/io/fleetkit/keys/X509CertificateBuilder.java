@@ -63,13 +63,19 @@ final class X509CertificateBuilder {
     /** An end-entity certificate for TLS with the given extended key usage and optional subject alternative names. */
     static X509Certificate endEntity(PrivateKey caKey, X509Certificate caCert, X500Name subject, PublicKey publicKey,
                                      KeyPurposeId purpose, GeneralNames subjectAltNames, Clock clock, Duration validity) {
+        return endEntity(caKey, caCert, subject, publicKey, new KeyPurposeId[] {purpose}, subjectAltNames, clock, validity);
+    }
+
+    /** The same with several extended key usages (a server identity is both a TLS server and a client of an external broker). */
+    static X509Certificate endEntity(PrivateKey caKey, X509Certificate caCert, X500Name subject, PublicKey publicKey,
+                                     KeyPurposeId[] purposes, GeneralNames subjectAltNames, Clock clock, Duration validity) {
         try {
             X500Name issuer = X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded());
             X509v3CertificateBuilder b = base(issuer, subject, publicKey, clock, validity);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(publicKey));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
             if (subjectAltNames != null) {
@@ -84,7 +90,7 @@ final class X509CertificateBuilder {
     private static X509v3CertificateBuilder base(X500Name issuer, X500Name subject, PublicKey publicKey, Clock clock, Duration validity) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         BigInteger serial = new BigInteger(127, RANDOM).setBit(0);
-        return new JcaX509v3CertificateBuilder(issuer, serial, Date.from(now.minus(Duration.ofMinutes(1))),
+        return new JcaX509v3CertificateBuilder(issuer, serial, Date.from(now.minus(Certificates.BACKDATED)),
                 Date.from(now.plus(validity)), subject, publicKey);
     }
 

@@ -2,23 +2,19 @@ package io.fleetkit.identity;
 
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.keys.CertificatePem;
+import io.fleetkit.keys.Certificates;
 import io.fleetkit.keys.DeviceCertificateIssuer;
 import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.keys.KeyFiles;
 import io.fleetkit.keys.KeyPairs;
 import io.fleetkit.ota.bundle.PemKeys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.HexFormat;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 
 /**
  * What makes a device itself: its id, its private key, its certificate from the fleet CA and
@@ -33,8 +29,13 @@ public record DeviceCredentials(String deviceId, PrivateKey privateKey, X509Cert
 
     /** A fresh P-256 key pair and a certificate for it issued by the fleet CA. */
     public static DeviceCredentials issue(FleetKeys keys, String deviceId, Clock clock) {
+        return issue(keys, deviceId, DeviceCertificateIssuer.DEFAULT_VALIDITY, clock);
+    }
+
+    /** The same with a certificate valid for {@code validity}. */
+    public static DeviceCredentials issue(FleetKeys keys, String deviceId, java.time.Duration validity, Clock clock) {
         KeyPair pair = KeyPairs.ecP256();
-        X509Certificate cert = new DeviceCertificateIssuer(clock).issue(keys, deviceId, pair.getPublic());
+        X509Certificate cert = new DeviceCertificateIssuer(clock).issue(keys, deviceId, pair.getPublic(), validity);
         return new DeviceCredentials(deviceId, pair.getPrivate(), cert, keys.caCertificate());
     }
 
@@ -58,24 +59,7 @@ public record DeviceCredentials(String deviceId, PrivateKey privateKey, X509Cert
 
     /** True when {@code key} signs what the certificate's public key verifies. */
     public static boolean matches(PrivateKey key, X509Certificate cert) {
-        byte[] probe = "fleetkit device key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        String alg = switch (key.getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            default -> key.getAlgorithm();
-        };
-        try {
-            Signature s = Signature.getInstance(alg);
-            s.initSign(key);
-            s.update(probe);
-            byte[] sig = s.sign();
-            Signature v = Signature.getInstance(alg);
-            v.initVerify(cert.getPublicKey());
-            v.update(probe);
-            return v.verify(sig);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+        return Certificates.keyMatches(key, cert);
     }
 
     public String privateKeyPem() {
@@ -92,24 +76,23 @@ public record DeviceCredentials(String deviceId, PrivateKey privateKey, X509Cert
 
     /** SHA-256 of the certificate's DER encoding, lower-case hex (what openssl x509 -fingerprint -sha256 shows). */
     public String certificateSha256() {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Certificates.sha256(certificate);
+    }
+
+    /** Writes {@code device.key} (0600), {@code device.crt} and {@code ca.crt} into {@code dir} (0700 when new); never replaces a file. */
+    public void writeTo(Path dir) throws IOException {
+        KeyFiles.createDirectory(dir);
+        KeyFiles.writePrivate(dir.resolve(KEY_FILE), privateKeyPem());
+        KeyFiles.writePublic(dir.resolve(CERT_FILE), certificatePem());
+        KeyFiles.writePublic(dir.resolve(CA_FILE), caCertificatePem());
     }
 
     static String commonName(X509Certificate cert) {
-        try {
-            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return rdn.getValue().toString();
-                }
-            }
-        } catch (InvalidNameException e) {
-            // falls through
+        String cn = Certificates.commonName(cert);
+        if (cn.isEmpty()) {
+            throw new FleetkitException("identity.no-cn", "the device certificate has no CN (device id): "
+                    + cert.getSubjectX500Principal(), "issue it with the device id as CN");
         }
-        throw new FleetkitException("identity.no-cn", "the device certificate has no CN (device id): "
-                + cert.getSubjectX500Principal(), "issue it with the device id as CN");
+        return cn;
     }
 }

@@ -19,6 +19,11 @@ public final class DeviceIdPattern {
             throw new UsageException("station.bad-id-pattern", "id pattern '" + pattern
                     + "' needs {seq}, {seq:05} or {serial} and no other braces", "e.g. --id-pattern gw-{seq:05}");
         }
+        // ids starting with fleet-server are servers' (DeviceIds): refuse a pattern that makes them before any card is written
+        if (io.fleetkit.ota.protocol.DeviceIds.isReserved(pattern.replaceAll(FIELD.pattern(), "0"))) {
+            throw new UsageException("station.reserved-id-pattern", "id pattern '" + pattern + "' makes ids starting with '"
+                    + io.fleetkit.ota.protocol.ServerIds.PREFIX + "', which name fleet servers", "e.g. --id-pattern gw-{seq:05}");
+        }
         this.pattern = pattern;
     }
 

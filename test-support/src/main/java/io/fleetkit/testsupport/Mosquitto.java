@@ -57,6 +57,18 @@ public final class Mosquitto implements AutoCloseable {
                 + "allow_anonymous false\n", true);
     }
 
+    /**
+     * A Mosquitto run with a whole configuration made elsewhere ({@code conf}, e.g. the one {@code fleet server
+     * broker-config mosquitto} writes into {@code dir}), whose one listener is TLS on {@code port}. The test's user
+     * is added, so a root test run keeps its rights to the key files.
+     */
+    public static Mosquitto startConfigured(Path dir, String conf, int port) throws Exception {
+        Mosquitto m = new Mosquitto("mosquitto", port, Files.createDirectories(dir), true);
+        Files.writeString(dir.resolve("mosquitto.conf"), conf + "user " + System.getProperty("user.name") + "\n");
+        m.process = m.launch();
+        return m;
+    }
+
     static Mosquitto start(String executable, Path dir, String settings, boolean tls) throws Exception {
         Mosquitto m = new Mosquitto(executable, freePort(), Files.createDirectories(dir), tls);
         Files.writeString(dir.resolve("mosquitto.conf"), "listener " + m.port + " 127.0.0.1\n" + settings

@@ -47,9 +47,8 @@ class AgentTlsTest {
     @Test
     void devicesWithFleetCertificatesUpdateThroughTheEmbeddedBrokersTlsListener() throws Exception {
         try (OtaFixture f = new OtaFixture(dir)) {
-            int tlsPort = Mosquitto.freePort();
-            FleetServer server = f.startServer(f.serverConfig().withTlsPort(tlsPort));
-            rollOutOverTls(f, server, "ssl://127.0.0.1:" + tlsPort);
+            FleetServer server = f.startServer(f.serverConfig());
+            rollOutOverTls(f, server, server.deviceBrokerUrl());
         }
     }
 
@@ -61,7 +60,7 @@ class AgentTlsTest {
                     .issue(f.keys, List.of("127.0.0.1", "localhost"), serverKey.getPublic());
             Mosquitto mosquitto = f.keepUntilLast(Mosquitto.startTls(dir.resolve("mosquitto"), pem(f.keys.caCertificate()),
                     pem(serverCert), PemKeys.privateKeyPem(serverKey.getPrivate())));
-            // the server reaches this broker over TLS too, with a client certificate it issues itself from the fleet CA
+            // the server reaches this broker over TLS too, with its own identity (server.crt, CN fleet-server)
             FleetServer server = f.startServer(f.serverConfig().withBrokerUrl(mosquitto.url()));
             rollOutOverTls(f, server, mosquitto.url());
         }
@@ -74,6 +73,7 @@ class AgentTlsTest {
             if (i == 1) {
                 // sim-001 as `fleet flash --identity` leaves it: key, certificate and CA on p1, no TLS config
                 provisionOnBootPartition(d, f.keys);
+                d.unset("tls.ca").unset("tls.cert").unset("tls.key");
             } else {
                 // sim-002 trusts our CA but presents a certificate from another fleet's CA
                 withCredentials(d, i == 2 ? strangers : f.keys, f.keys, d.id);

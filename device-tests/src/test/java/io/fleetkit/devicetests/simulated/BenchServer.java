@@ -11,8 +11,7 @@ import java.time.Duration;
 /**
  * The fleet server in its own JVM for {@link OtaBenchmark}, so its memory is its own: args
  * DATA_DIR KEY_DIR PORT [BROKER_URL] (embedded broker on PORT unless an external broker is named).
- * Prints {@code READY <url>}, then {@code HEAP <bytes used>} and {@code LOOPS <embedded broker
- * session loops alive>} every 250 ms;
+ * Prints {@code READY <url>}, then {@code HEAP <bytes used>} every 250 ms;
  * on the line {@code GC} it collects and prints {@code HEAP-AFTER-GC <bytes>}; stops when stdin closes.
  */
 public final class BenchServer {
@@ -33,8 +32,6 @@ public final class BenchServer {
                 while (!Thread.currentThread().isInterrupted()) {
                     Runtime rt = Runtime.getRuntime();
                     System.out.println("HEAP " + (rt.totalMemory() - rt.freeMemory()));
-                    System.out.println("LOOPS " + Thread.getAllStackTraces().keySet().stream()
-                            .filter(t -> t.getName().startsWith("Session Executor")).count());
                     System.out.flush();
                     try {
                         Thread.sleep(250);

@@ -15,18 +15,22 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 /**
  * A broker-side witness: subscribes to every device's {@code chunks/req} and records, per device,
  * the payload chunk indexes asked for, in order. Reconnect it after a broker restart with
- * {@link #connect(String)}.
+ * {@link #connect(String, javax.net.SocketFactory)}.
  */
 final class ChunkRequestLog implements AutoCloseable {
 
     private final Map<String, List<Integer>> requests = new ConcurrentHashMap<>();
     private MqttClient client;
 
-    void connect(String url) throws MqttException {
+    /** {@code sockets}: for an {@code ssl://} broker, the witness's server identity ({@link OtaFixture#witnessSockets()}); else null. */
+    void connect(String url, javax.net.SocketFactory sockets) throws MqttException {
         close();
-        client = new MqttClient(url, "witness-" + System.nanoTime(), new MemoryPersistence());
+        client = new MqttClient(url, sockets != null ? OtaFixture.WITNESS : "witness-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
+        if (sockets != null) {
+            o.setSocketFactory(sockets);
+        }
         client.connect(o);
         client.subscribe(Topics.DEFAULT.wildcard(Topics.Kind.CHUNK_REQUEST), 1, (topic, m) -> {
             ChunkRequest r = ChunkRequest.decode(m.getPayload());

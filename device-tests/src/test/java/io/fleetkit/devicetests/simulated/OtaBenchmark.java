@@ -57,17 +57,33 @@ public final class OtaBenchmark {
 
     private static void transferAndInstall(Path tmp, List<String[]> rows) throws Exception {
         FleetKeys keys = FleetKeys.init(tmp.resolve("keys"), Clock.systemUTC());
+        io.fleetkit.keys.ServerKeys.issue(keys, tmp.resolve("keys"), io.fleetkit.ota.protocol.ServerIds.DEFAULT,
+                List.of("localhost", "127.0.0.1"), java.time.Duration.ofDays(1), false, Clock.systemUTC());
         PublicKey key = keys.signingKey().publicKey();
         Path bundle = bigBundle(tmp, keys);
         double http = best(() -> TransferBench.http(bundle, key));
+        // devices on TLS with their certificates (the default) and, for comparison, on a plain listener (--insecure-listen)
+        int plainPort = Mosquitto.freePort();
         try (FleetServer server = FleetServer.start(FleetServerConfig.defaults(tmp.resolve("data-transfer")).withKeyDir(tmp.resolve("keys"))
-                .withListen("127.0.0.1", Mosquitto.freePort()).withHttp(0, null), EventSink.NONE)) {
+                .withListen("127.0.0.1", Mosquitto.freePort()).withInsecureListen("127.0.0.1", plainPort).withHttp(0, null), EventSink.NONE)) {
             PublishedBundle b = server.bundles().publish(bundle, Optional.empty());
-            String url = server.bundleBaseUrl().orElseThrow() + b.sha256();
-            rows.add(row("fleet server HTTP port, Range requests as the agent makes them", best(() -> TransferBench.fleetHttp(url, b, key)), http));
+            String url = server.bundleBaseUrl().orElseThrow().replace(java.net.InetAddress.getLocalHost().getHostName(), "127.0.0.1")
+                    + b.sha256();
+            offer(server, "bench-https", b.sha256());
+            rows.add(row("fleet server HTTPS port (client certificate), Range requests as the agent makes them",
+                    best(() -> TransferBench.fleetHttp(url, b, key, deviceTls(keys, "bench-https"))), http));
             for (int window : new int[] {4, 8, 16}) {
-                double mqtt = best(() -> TransferBench.mqtt(server.deviceBrokerUrl(), b, key, window));
-                rows.add(row("MQTT chunks, embedded broker, 1 MiB chunks, window " + window, mqtt, http));
+                double tls = best(() -> TransferBench.mqtt(server.deviceBrokerUrl(), b, key, window, id -> {
+                    offer(server, id, b.sha256());
+                    return deviceTls(keys, id);
+                }));
+                double plain = best(() -> TransferBench.mqtt("tcp://127.0.0.1:" + plainPort, b, key, window, id -> {
+                    offer(server, id, b.sha256());
+                    return null;
+                }));
+                rows.add(row("MQTT chunks, embedded HiveMQ, TLS, 1 MiB chunks, window " + window, tls, http));
+                rows.add(new String[] {"  the same over plain TCP (--insecure-listen); TLS / plain",
+                        String.format("%.0f MiB/s; %.0f%%", plain, 100 * tls / plain)});
             }
         }
         try (Mosquitto mosquitto = Mosquitto.start(tmp.resolve("mosquitto"));
@@ -75,7 +91,11 @@ public final class OtaBenchmark {
                      .withBrokerUrl(mosquitto.url()), EventSink.NONE)) {
             PublishedBundle b = server.bundles().publish(bundle, Optional.empty());
             for (int window : new int[] {4, 8, 16}) {
-                rows.add(row("MQTT chunks via Mosquitto, window " + window, best(() -> TransferBench.mqtt(mosquitto.url(), b, key, window)), http));
+                rows.add(row("MQTT chunks via Mosquitto (plain TCP), window " + window, best(() -> TransferBench.mqtt(mosquitto.url(), b, key, window,
+                        id -> {
+                            offer(server, id, b.sha256());
+                            return null;
+                        })), http));
             }
         }
         rows.add(new String[] {"HTTP (JDK HttpServer + HttpClient), same bytes and checks", String.format("%.0f MiB/s", http)});
@@ -112,7 +132,7 @@ public final class OtaBenchmark {
             if (!brokers.equals("both") && brokers.equals("mosquitto") != mosquitto) {
                 continue;
             }
-            String broker = mosquitto ? "Mosquitto" : "embedded Moquette";
+            String broker = mosquitto ? "Mosquitto, plain TCP" : "embedded HiveMQ, TLS";
             try {
                 RolloutBench.Result r = RolloutBench.run(Files.createDirectories(tmp.resolve("rollout-" + mosquitto)), devices, mosquitto);
                 rows.add(new String[] {r.devices() + " real agents connected and reported v1 (" + broker + ")",
@@ -128,6 +148,20 @@ public final class OtaBenchmark {
             }
             System.err.println("rollout via " + broker + " done");
         }
+    }
+
+    /** Offers the bundle to {@code deviceId} as a rollout would, so the server answers its chunk requests. */
+    private static void offer(FleetServer server, String deviceId, String sha256) throws Exception {
+        long now = System.currentTimeMillis();
+        server.database().transaction(c -> io.fleetkit.ota.server.db.Sql.update(c, "INSERT INTO rollout_devices (rollout_id, device_id, phase,"
+                + " bundle_sha256, state, offered_at, updated_at) VALUES ('bench', ?, 0, ?, 'OFFERED', ?, ?)", deviceId, sha256, now, now));
+    }
+
+    /** TLS with a fresh certificate for {@code deviceId} from the fleet CA, as a provisioned device has. */
+    private static javax.net.ssl.SSLSocketFactory deviceTls(FleetKeys keys, String deviceId) {
+        java.security.KeyPair pair = io.fleetkit.keys.KeyPairs.ecP256();
+        return io.fleetkit.ota.server.broker.TlsSockets.client(pair.getPrivate(),
+                new io.fleetkit.keys.DeviceCertificateIssuer(Clock.systemUTC()).issue(keys, deviceId, pair.getPublic()), keys.caCertificate());
     }
 
     private static void print(List<String[]> rows) {

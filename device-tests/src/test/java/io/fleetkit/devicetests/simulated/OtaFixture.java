@@ -3,6 +3,8 @@ package io.fleetkit.devicetests.simulated;
 import io.fleetkit.build.VersionNumber;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.keys.ServerKeys;
+import io.fleetkit.ota.protocol.ServerIds;
 import io.fleetkit.ota.bundle.BundleRelease;
 import io.fleetkit.ota.bundle.BundleWriter;
 import io.fleetkit.ota.server.FleetClient;
@@ -48,6 +50,7 @@ final class OtaFixture implements AutoCloseable {
         this.dir = dir;
         this.keyDir = dir.resolve("keys");
         this.keys = FleetKeys.init(keyDir, Clock.systemUTC());
+        ServerKeys.issue(keys, keyDir, ServerIds.DEFAULT, List.of("localhost", "127.0.0.1"), Duration.ofDays(30), false, Clock.systemUTC());
         this.v1Slot = SlotImage.of("1.0.0", KERNEL_BYTES, DeviceDisk.small().slotBytes());
         this.v2Bundle = bundle("2.0.0", chunkSize);
         this.port = Mosquitto.freePort();
@@ -61,11 +64,25 @@ final class OtaFixture implements AutoCloseable {
         return BundleWriter.writeFile(release, slot, keys.signingKey(), Files.createDirectories(dir.resolve("out")));
     }
 
+    /** The client id and CN of a broker-side witness: a server identity, since only servers may read every device's topics. */
+    static final String WITNESS = "fleet-server-witness";
+
+    /** TLS presenting the witness's server identity from this fleet's CA, trusting the CA. */
+    javax.net.ssl.SSLSocketFactory witnessSockets() {
+        java.security.KeyPair p = io.fleetkit.keys.KeyPairs.ecP256();
+        java.security.cert.X509Certificate c = new io.fleetkit.keys.ServerCertificateIssuer(Clock.systemUTC())
+                .issueIdentity(keys, WITNESS, List.of("localhost"), p.getPublic(), Duration.ofDays(1));
+        return io.fleetkit.ota.server.broker.TlsSockets.client(p.getPrivate(), c, keys.caCertificate());
+    }
+
     Path signingPub() {
         return keyDir.resolve(FleetKeys.SIGNING_PUB);
     }
 
-    /** {@code fleet server} defaults (embedded Moquette, H2 in the data directory), on loopback, ticking every 200 ms. */
+    /**
+     * {@code fleet server} defaults (embedded broker, devices on TLS with their certificates, H2 in the data directory),
+     * on loopback, ticking every 200 ms. Simulated devices on an {@code ssl://} URL get identities from {@link #keyDir}.
+     */
     FleetServerConfig serverConfig() {
         return FleetServerConfig.defaults(dir.resolve("fleet-data")).withKeyDir(keyDir).withListen("127.0.0.1", port)
                 .withTickInterval(Duration.ofMillis(200));

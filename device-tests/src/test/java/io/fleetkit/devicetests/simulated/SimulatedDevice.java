@@ -8,6 +8,8 @@ import io.fleetkit.formats.bootstate.ScriptBootState;
 import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.formats.fat.FatFileInPlace;
 import io.fleetkit.formats.mbr.MbrReader;
+import io.fleetkit.identity.DeviceCredentials;
+import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.agent.AgentConfig;
 import io.fleetkit.ota.agent.AgentState;
 import io.fleetkit.ota.agent.AgentStateStore;
@@ -65,6 +67,14 @@ final class SimulatedDevice implements AutoCloseable {
         Files.writeString(dir.resolve("uptime"), "42.17 80.00\n");
         settings.put("board", BOARD);
         settings.put("broker.url", brokerUrl);
+        if (brokerUrl.startsWith("ssl://")) {
+            // the device's identity from the fleet CA (its keys beside signing.pub), as `fleet station` would write it
+            DeviceCredentials c = DeviceCredentials.issue(FleetKeys.load(signingPub.getParent()), id, Clock.systemUTC());
+            c.writeTo(dir.resolve("identity"));
+            settings.put("tls.ca", dir.resolve("identity").resolve(DeviceCredentials.CA_FILE).toString());
+            settings.put("tls.cert", dir.resolve("identity").resolve(DeviceCredentials.CERT_FILE).toString());
+            settings.put("tls.key", dir.resolve("identity").resolve(DeviceCredentials.KEY_FILE).toString());
+        }
         settings.put("signing.publicKey", signingPub.toString());
         settings.put("disk.device", disk.toString());
         settings.put("boot.backend", "uboot-script");
@@ -93,6 +103,12 @@ final class SimulatedDevice implements AutoCloseable {
 
     SimulatedDevice set(String key, String value) {
         settings.put(key, value);
+        return this;
+    }
+
+    /** Removes a setting the device was given (e.g. its TLS files, to make it use what is on its boot partition). */
+    SimulatedDevice unset(String key) {
+        settings.remove(key);
         return this;
     }
 

@@ -52,7 +52,7 @@ class SimulatedHttpDownloadTest {
             long cutAt = b.headerSize() + 3L * b.chunkSize() + 100; // inside chunk 3: chunks 0..2 arrive whole
             front.cutFirstPayloadAfter = cutAt;
             ChunkRequestLog mqtt = f.keep(new ChunkRequestLog());
-            mqtt.connect(server.deviceBrokerUrl());
+            mqtt.connect(server.deviceBrokerUrl(), f.witnessSockets());
             SimulatedDevice d = oneDeviceRollout(f, server);
 
             Await.until("the device COMMITTED 2.0.0", BOUND, () -> SimulatedFleet.inState(d, UpdateState.COMMITTED), d::recentLog);
@@ -88,10 +88,10 @@ class SimulatedHttpDownloadTest {
     void fallsBackToMqttChunksWhenTheUrlIsUnreachable() throws Exception {
         try (OtaFixture f = new OtaFixture(dir)) {
             int closed = Mosquitto.freePort(); // nothing listens there
-            FleetServer server = f.startServer(f.serverConfig().withHttp(0, "http://127.0.0.1:" + closed));
+            FleetServer server = f.startServer(f.serverConfig().withInsecureHttp(0, "http://127.0.0.1:" + closed));
             PublishedBundle b = server.bundles().publish(f.v2Bundle, Optional.empty());
             ChunkRequestLog mqtt = f.keep(new ChunkRequestLog());
-            mqtt.connect(server.deviceBrokerUrl());
+            mqtt.connect(server.deviceBrokerUrl(), f.witnessSockets());
             SimulatedDevice d = oneDeviceRollout(f, server);
 
             Await.until("the device COMMITTED 2.0.0 over MQTT chunks", BOUND, () -> SimulatedFleet.inState(d, UpdateState.COMMITTED), d::recentLog);
@@ -106,7 +106,9 @@ class SimulatedHttpDownloadTest {
     }
 
     private static FleetServer startWithFront(OtaFixture f, Front front) throws Exception {
-        FleetServer server = f.startServer(f.serverConfig().withHttp(0, "http://127.0.0.1:" + front.port()));
+        // plain HTTP to the front, which forwards to the server's plain HTTP port (--insecure-http): the HTTPS port and its
+        // client certificates are BundleHttpsTest's; here the front must see and change the bytes
+        FleetServer server = f.startServer(f.serverConfig().withInsecureHttp(0, "http://127.0.0.1:" + front.port()));
         // the server advertises the front; the front forwards to the server's own HTTP port, found from its advertised base
         front.target = "http://127.0.0.1:" + serverHttpPort(server);
         return server;

@@ -54,10 +54,11 @@ final class TransferBench {
      * when it loses a session loop, docs/protocol.md) is run again under a new device id, says so,
      * and is counted in {@link #RERUNS}; a chunk that fails its check ends the benchmark.
      */
-    static double mqtt(String url, PublishedBundle b, PublicKey key, int window) throws Exception {
+    static double mqtt(String url, PublishedBundle b, PublicKey key, int window, Device device) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
-                return mqttOnce(url, b, key, window, "bench-" + RUN_IDS.incrementAndGet());
+                String id = "bench-" + RUN_IDS.incrementAndGet();
+                return mqttOnce(url, b, key, window, id, device.prepare(id));
             } catch (BrokerLost e) {
                 if (attempt == 3) {
                     throw e;
@@ -67,6 +68,14 @@ final class TransferBench {
                 Thread.sleep(3000);
             }
         }
+    }
+
+    /**
+     * Makes {@code id} a device the server answers (the bundle offered to it, as a rollout would) and returns the
+     * sockets it connects with: TLS with its own certificate, or null for plain TCP.
+     */
+    interface Device {
+        javax.net.SocketFactory prepare(String id) throws Exception;
     }
 
     /** MQTT runs that lost their connection and were run again. */
@@ -80,7 +89,8 @@ final class TransferBench {
         }
     }
 
-    private static double mqttOnce(String url, PublishedBundle b, PublicKey key, int window, String id) throws Exception {
+    private static double mqttOnce(String url, PublishedBundle b, PublicKey key, int window, String id, javax.net.SocketFactory sockets)
+            throws Exception {
         IOException[] lost = new IOException[1];
         RuntimeException[] failed = new RuntimeException[1];
         Object lock = new Object();
@@ -128,7 +138,7 @@ final class TransferBench {
             }
         };
         try {
-            conn[0] = subscribed(url, listener, Topics.DEFAULT.chunkData(id));
+            conn[0] = subscribed(url, id, sockets, listener, Topics.DEFAULT.chunkData(id));
         } catch (IOException e) {
             throw new BrokerLost("cannot connect: " + e.getMessage(), e);
         }
@@ -185,11 +195,12 @@ final class TransferBench {
      * CONNACK bookkeeping is done (hence the 200 ms pause the tests make too; docs/protocol.md). The
      * agent reconnects after such a drop; a benchmark run should not end there either.
      */
-    private static MqttConnection subscribed(String url, MqttListener listener, String topic) throws Exception {
+    private static MqttConnection subscribed(String url, String id, javax.net.SocketFactory sockets, MqttListener listener, String topic)
+            throws Exception {
         for (int attempt = 1; ; attempt++) {
             MqttConnection c = null;
             try {
-                c = MqttConnection.open(MqttOptions.of(url, "bench-" + System.nanoTime()), listener);
+                c = MqttConnection.open(MqttOptions.of(url, id).withSocketFactory(sockets), listener);
                 Thread.sleep(200);
                 c.subscribe(List.of(topic), 1).get(30, TimeUnit.SECONDS);
                 return c;
@@ -245,15 +256,21 @@ final class TransferBench {
      * The agent's HTTP path: the fleet server's bundle HTTP port, the header then the payload as one
      * Range request read chunk by chunk with {@link java.net.HttpURLConnection}, each chunk verified.
      */
-    static double fleetHttp(String bundleUrl, PublishedBundle b, PublicKey key) throws Exception {
+    static double fleetHttp(String bundleUrl, PublishedBundle b, PublicKey key, javax.net.ssl.SSLSocketFactory tls) throws Exception {
         long t0 = System.nanoTime();
         VerifiedManifest m;
         java.net.HttpURLConnection h = (java.net.HttpURLConnection) new java.net.URL(bundleUrl).openConnection();
+        if (h instanceof javax.net.ssl.HttpsURLConnection https) {
+            https.setSSLSocketFactory(tls);
+        }
         h.setRequestProperty("Range", "bytes=0-" + (b.headerSize() - 1));
         try (InputStream in = h.getInputStream()) {
             m = BundleReader.verify(BundleReader.readHeader(new ByteArrayInputStream(in.readAllBytes())), List.of(key));
         }
         java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(bundleUrl).openConnection();
+        if (c instanceof javax.net.ssl.HttpsURLConnection https) {
+            https.setSSLSocketFactory(tls);
+        }
         c.setRequestProperty("Range", "bytes=" + b.headerSize() + "-" + (b.size() - 1));
         ChunkVerifier v = m.chunkVerifier();
         try (InputStream in = c.getInputStream()) {

@@ -69,10 +69,11 @@ public final class FleetAgent implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.link = new MqttLink(connectOptions(bootFiles), List.of(topics.desired(deviceId), topics.chunkData(deviceId)), sink);
+        javax.net.ssl.SSLSocketFactory tls = tlsSockets(bootFiles);
+        this.link = new MqttLink(connectOptions(tls), List.of(topics.desired(deviceId), topics.chunkData(deviceId)), sink);
         HealthCheck health = new HealthCheck(config.healthServices(), config.healthChecks(), link::connected, Duration.ofSeconds(30));
         this.driver = new UpdateDriver(machine, config, health, clock, sink, loop, deviceId,
-                r -> link.publish(topics.chunkRequests(deviceId), r.encode(), false), link::connected);
+                r -> link.publish(topics.chunkRequests(deviceId), r.encode(), false), link::connected, tls);
         this.status = new StatusPublisher(machine, new StateReporter(config, deviceId, boot), link, topics, deviceId,
                 work -> loop.execute(() -> guarded(work::run)), sink);
     }
@@ -118,7 +119,13 @@ public final class FleetAgent implements AutoCloseable {
         loop.scheduleWithFixedDelay(() -> guarded(this::tick), 200, TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private MqttOptions connectOptions(FatFileInPlace boot) throws IOException {
+    /** The device's TLS credentials (config, else the identity on p1) as a socket factory, for the broker and HTTPS downloads; null when there are none. */
+    private javax.net.ssl.SSLSocketFactory tlsSockets(FatFileInPlace boot) throws IOException {
+        Optional<TlsCredentials> tls = TlsCredentials.resolve(config, boot);
+        return tls.isPresent() ? TlsSocketFactory.create(tls.get()) : null;
+    }
+
+    private MqttOptions connectOptions(javax.net.ssl.SSLSocketFactory tls) throws IOException {
         // Always a clean session (the client has no other): after a reconnect nothing unacknowledged
         // is resent with DUP=1, which stopped a session loop of the embedded Moquette 0.17 for good
         // (moquette #750). Nothing is lost: desired is retained, chunks are asked for again, events
@@ -128,11 +135,8 @@ public final class FleetAgent implements AutoCloseable {
         MqttOptions o = MqttOptions.of(config.brokerUrl(), deviceId).withKeepAlive(30).withConnectTimeout(Duration.ofSeconds(10))
                 .withWill(new Will(topics.online(deviceId), OnlineStatus.lastWill().encode(), 1, true))
                 .withMaxIncomingMessageBytes(ChunkFrame.MAX_FRAME);
-        if (config.brokerUrl().startsWith("ssl://")) {
-            Optional<TlsCredentials> tls = TlsCredentials.resolve(config, boot);
-            if (tls.isPresent()) {
-                o = o.withSocketFactory(TlsSocketFactory.create(tls.get()));
-            }
+        if (config.brokerUrl().startsWith("ssl://") && tls != null) {
+            o = o.withSocketFactory(tls);
         }
         return o;
     }

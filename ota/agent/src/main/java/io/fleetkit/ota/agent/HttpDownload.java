@@ -38,6 +38,8 @@ final class HttpDownload implements Runnable {
 
     private final URL url;
     private final BundleRef bundle;
+    /** The device's certificate and the fleet CA for an https:// URL (the server's bundle port requires them); null: the JDK's defaults. */
+    private final javax.net.ssl.SSLSocketFactory tls;
     private final ExecutorService loop;
     private final Receiver receiver;
     private VerifiedManifest verified;
@@ -45,8 +47,10 @@ final class HttpDownload implements Runnable {
     private volatile boolean stopped;
 
     /** {@code verified} is the saved header when resuming (null: fetch it first), {@code next} the first chunk not written. */
-    HttpDownload(URL url, BundleRef bundle, VerifiedManifest verified, int next, ExecutorService loop, Receiver receiver) {
+    HttpDownload(URL url, javax.net.ssl.SSLSocketFactory tls, BundleRef bundle, VerifiedManifest verified, int next, ExecutorService loop,
+                 Receiver receiver) {
         this.url = url;
+        this.tls = tls;
         this.bundle = bundle;
         this.verified = verified;
         this.next = next;
@@ -139,6 +143,9 @@ final class HttpDownload implements Runnable {
     /** A GET for bytes {@code first..last}; only a 206 with exactly that range is accepted. */
     private HttpURLConnection open(long first, long last) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url.openConnection();
+        if (tls != null && c instanceof javax.net.ssl.HttpsURLConnection https) {
+            https.setSSLSocketFactory(tls);
+        }
         c.setConnectTimeout(CONNECT_TIMEOUT_MS);
         c.setReadTimeout(READ_TIMEOUT_MS);
         c.setRequestProperty("Range", "bytes=" + first + "-" + last);

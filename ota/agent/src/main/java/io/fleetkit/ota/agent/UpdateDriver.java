@@ -45,10 +45,13 @@ final class UpdateDriver {
     private int httpGeneration;
     private String httpFailedFor;
     private Instant lastHealthAttempt;
+    /** For an https:// bundle URL: the device's certificate and the fleet CA, as for the broker; null without TLS credentials. */
+    private final javax.net.ssl.SSLSocketFactory tls;
 
     UpdateDriver(UpdateStateMachine machine, AgentConfig config, HealthCheck health, Clock clock, EventSink sink, ExecutorService loop,
-                 String deviceId, Consumer<ChunkRequest> send, BooleanSupplier online) {
+                 String deviceId, Consumer<ChunkRequest> send, BooleanSupplier online, javax.net.ssl.SSLSocketFactory tls) {
         this.machine = machine;
+        this.tls = tls;
         this.config = config;
         this.health = health;
         this.clock = clock;
@@ -105,7 +108,8 @@ final class UpdateDriver {
         try {
             VerifiedManifest v = machine.state().hasHeader() ? machine.verifiedManifest() : null;
             httpGeneration++;
-            http = new HttpDownload(new URL(url), machine.state().bundle(), v, machine.state().chunksDone(), loop, new HttpReceiver(httpGeneration));
+            http = new HttpDownload(new URL(url), tls, machine.state().bundle(), v, machine.state().chunksDone(), loop,
+                    new HttpReceiver(httpGeneration));
             httpThread = new Thread(http, "fleet-agent-http-" + deviceId);
             httpThread.setDaemon(true);
             httpThread.start();

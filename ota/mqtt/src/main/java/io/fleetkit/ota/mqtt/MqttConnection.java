@@ -19,8 +19,8 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One MQTT 3.1.1 connection with a clean session: connect, subscribe, publish at QoS 0 or 1,
- * receive at QoS 0 or 1. One daemon reader thread (named after the client id) connects, then
+ * One MQTT 3.1.1 connection, clean or persistent session: connect, subscribe, publish at QoS 0 or 1,
+ * receive at QoS 0 or 1, acknowledging on the reader thread or later, from the listener's. One daemon reader thread (named after the client id) connects, then
  * reads every packet; sends are serialized under a lock on the caller's thread; the keep-alive
  * pings run on a thread shared by all connections ({@link KeepAlive}). There is no reconnect: once
  * the connection ended, the owner starts a new one. QoS 2 is not supported — the agent only
@@ -40,6 +40,7 @@ public final class MqttConnection implements AutoCloseable {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final PendingAcks pending = new PendingAcks();
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final java.util.concurrent.Semaphore unacknowledged;
     private volatile Socket socket;
     private volatile ScheduledFuture<?> keepAlive;
     private volatile long lastSent;
@@ -49,6 +50,7 @@ public final class MqttConnection implements AutoCloseable {
     private MqttConnection(MqttOptions options, MqttListener listener) {
         this.options = options;
         this.listener = listener;
+        this.unacknowledged = new java.util.concurrent.Semaphore(options.maxUnacknowledged());
     }
 
     /**
@@ -234,10 +236,12 @@ public final class MqttConnection implements AutoCloseable {
             if (m.qos() == 2) {
                 throw new MqttException("the broker sent a QoS 2 PUBLISH on '" + m.topic() + "'; this client supports QoS 0 and 1 only");
             }
-            listener.message(m.topic(), m.payload(), m.retain());
-            if (m.qos() == 1) {
-                send(w -> w.pubAck(m.packetId()));
+            if (m.qos() == 0) {
+                listener.message(m.topic(), m.payload(), m.retain(), () -> { });
+                return;
             }
+            awaitRoomForUnacknowledged();
+            listener.message(m.topic(), m.payload(), m.retain(), acknowledgement(m.packetId()));
         } else if (p instanceof Packet.PubAck a) {
             pending.acknowledged(a.packetId(), a);
         } else if (p instanceof Packet.SubAck a) {
@@ -245,6 +249,39 @@ public final class MqttConnection implements AutoCloseable {
         } else if (!(p instanceof Packet.PingResp)) {
             throw new MqttException("unexpected " + p.getClass().getSimpleName() + " from " + options.broker() + " after CONNACK");
         }
+    }
+
+    /** Waits (reading nothing meanwhile) while {@link MqttOptions#maxUnacknowledged} received messages await their acknowledgement. */
+    private void awaitRoomForUnacknowledged() throws IOException {
+        try {
+            while (!unacknowledged.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                if (ended.get()) {
+                    throw new MqttException("connection ended while received messages awaited their acknowledgement");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to acknowledge received messages");
+        }
+    }
+
+    /** Sends the PUBACK for {@code packetId} once, from whichever thread calls it; a connection that ended meanwhile gets none. */
+    private Runnable acknowledgement(int packetId) {
+        AtomicBoolean done = new AtomicBoolean();
+        return () -> {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            unacknowledged.release();
+            if (ended.get()) {
+                return; // the broker sends it again (persistent session) or has dropped it with the session
+            }
+            try {
+                send(w -> w.pubAck(packetId));
+            } catch (IOException e) {
+                // the connection went away; its owner hears of it through connectionLost
+            }
+        };
     }
 
     /** Sends a PINGREQ when nothing was sent, or nothing received, for half the keep-alive; runs on the shared keep-alive thread. */

@@ -29,7 +29,7 @@ final class PacketWriter {
         byte[] willPayload = will == null ? null : will.payload();
         byte[] user = o.username() == null ? null : utf8(o.username(), "user name");
         byte[] password = o.password();
-        int flags = 0x02; // clean session, always (see MqttOptions)
+        int flags = o.cleanSession() ? 0x02 : 0;
         int length = 10 + 2 + clientId.length;
         if (will != null) {
             flags |= 0x04 | (will.qos() << 3) | (will.retain() ? 0x20 : 0);

@@ -17,19 +17,30 @@ public final class Topics {
     public static final String DEFAULT_PREFIX = "fleet/v1";
     public static final Topics DEFAULT = new Topics(DEFAULT_PREFIX);
 
+    /** What a device may do on its own topic of a kind (docs/protocol.md, "Security"); nothing on others'. */
+    public enum DeviceRight { PUBLISH, SUBSCRIBE }
+
     /** The topic kinds; {@link #suffix()} follows {@code devices/<id>/}. */
     public enum Kind {
-        ONLINE("online"), STATE("state"), EVENTS("events"), DESIRED("desired"),
-        CHUNK_REQUEST("chunks/req"), CHUNK_DATA("chunks/data");
+        ONLINE("online", DeviceRight.PUBLISH), STATE("state", DeviceRight.PUBLISH), EVENTS("events", DeviceRight.PUBLISH),
+        DESIRED("desired", DeviceRight.SUBSCRIBE), CHUNK_REQUEST("chunks/req", DeviceRight.PUBLISH),
+        CHUNK_DATA("chunks/data", DeviceRight.SUBSCRIBE);
 
         private final String suffix;
+        private final DeviceRight deviceRight;
 
-        Kind(String suffix) {
+        Kind(String suffix, DeviceRight deviceRight) {
             this.suffix = suffix;
+            this.deviceRight = deviceRight;
         }
 
         public String suffix() {
             return suffix;
+        }
+
+        /** The one thing the device itself may do on its own topic of this kind; the server does the other. */
+        public DeviceRight deviceRight() {
+            return deviceRight;
         }
     }
 

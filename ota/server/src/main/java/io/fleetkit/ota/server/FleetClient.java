@@ -29,6 +29,16 @@ public interface FleetClient extends AutoCloseable {
     /** Replaces the device's tags (its groups). */
     void tagDevice(String id, List<String> tags) throws IOException;
 
+    /**
+     * Revokes the device's certificates issued until now ({@code serial} null), or the one with {@code serial} (hex): the
+     * server refuses them at the next connection and drops a current one; the device's MACs and serial are released.
+     * Returns the revocation as stored. An unknown device is fine (a card stolen before its first boot).
+     */
+    io.fleetkit.ota.server.security.Revocation revoke(String id, String serial, String reason) throws IOException;
+
+    /** Every revocation, oldest first. */
+    List<io.fleetkit.ota.server.security.Revocation> revocations() throws IOException;
+
     /** Verifies {@code bundle} with the fleet's signing key and stores it as {@code name} (default: its version). */
     PublishedBundle publish(Path bundle, Optional<String> name) throws IOException;
 

@@ -2,44 +2,46 @@ package io.fleetkit.ota.server;
 
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
-import io.fleetkit.keys.DeviceCertificateIssuer;
-import io.fleetkit.keys.FleetKeys;
-import io.fleetkit.keys.KeyPairs;
-import io.fleetkit.keys.ServerCertificateIssuer;
-import io.fleetkit.ota.bundle.PemKeys;
+import io.fleetkit.keys.Certificates;
+import io.fleetkit.keys.ServerKeys;
+import io.fleetkit.ota.mqtt.MqttOptions;
 import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.server.broker.BrokerLink;
 import io.fleetkit.ota.server.broker.BrokerTls;
 import io.fleetkit.ota.server.broker.DesiredPublisher;
 import io.fleetkit.ota.server.broker.EmbeddedBroker;
+import io.fleetkit.ota.server.broker.HostPort;
+import io.fleetkit.ota.server.broker.PrivateDirectory;
 import io.fleetkit.ota.server.broker.TlsSockets;
 import io.fleetkit.ota.server.bundles.BundleStore;
 import io.fleetkit.ota.server.db.Database;
 import io.fleetkit.ota.server.db.DeviceStore;
+import io.fleetkit.ota.server.db.RevocationStore;
 import io.fleetkit.ota.server.devices.BundleHttpServer;
+import io.fleetkit.ota.server.devices.ChunkRateLimit;
 import io.fleetkit.ota.server.devices.ChunkServer;
 import io.fleetkit.ota.server.devices.DeviceMessages;
+import io.fleetkit.ota.server.devices.OfferedBundles;
+import io.fleetkit.ota.server.logging.EventSinkAppender;
 import io.fleetkit.ota.server.rollout.RolloutEngine;
+import io.fleetkit.ota.server.security.RevocationList;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.sql.SQLException;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.net.SocketFactory;
-import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
- * The fleet server: a broker (embedded Moquette, or an external one through {@code brokerUrl}), the
+ * The fleet server: a broker (embedded HiveMQ, or an external one through {@code brokerUrl}), the
  * database, and the parts that act on device messages, answer chunk requests, run rollouts and
  * publish desired states. It keeps no state of its own: a new instance on the same database
- * carries on where the last one stopped.
+ * carries on where the last one stopped. It holds no private key but its own ({@link ServerKeys}).
  */
 public final class FleetServer implements AutoCloseable {
 
@@ -47,13 +49,16 @@ public final class FleetServer implements AutoCloseable {
     private final EventSink sink;
     private final Database db;
     private final BundleStore bundles;
+    private final ServerKeys keys;
     private final RolloutEngine engine;
     private final Topics topics;
+    private final RevocationList revocations = new RevocationList();
+    /** The certificate each device last connected to the embedded broker with, to drop it when revoked. */
+    private final Map<String, X509Certificate> admitted = new ConcurrentHashMap<>();
     private final ExecutorService deviceWorker = Executors.newSingleThreadExecutor(daemon("fleet-devices"));
     private final ExecutorService chunkWorkers = Executors.newFixedThreadPool(2, daemon("fleet-chunks"));
-    /** How often the embedded broker's session loops are checked. */
-    private static final long BROKER_WATCH_SECONDS = 2;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("fleet-tick"));
+    private final AutoCloseable logging;
     private EmbeddedBroker broker;
     private BrokerLink link;
     private DesiredPublisher publisher;
@@ -61,85 +66,116 @@ public final class FleetServer implements AutoCloseable {
     private String deviceUrl;
     private String bundleBaseUrl;
 
-    private FleetServer(FleetServerConfig config, EventSink sink, Database db, BundleStore bundles) {
+    private FleetServer(FleetServerConfig config, EventSink sink, Database db, BundleStore bundles, ServerKeys keys, AutoCloseable logging) {
         this.config = config;
         this.sink = sink;
         this.db = db;
         this.bundles = bundles;
+        this.keys = keys;
+        this.logging = logging;
         this.engine = new RolloutEngine(db, config.clock(), sink);
         this.topics = new Topics(config.topicPrefix());
     }
 
-    public static FleetServer start(FleetServerConfig config, EventSink sink) throws IOException, SQLException, MqttException {
-        Files.createDirectories(config.dataDir());
-        PublicKey signing = PemKeys.readPublicKey(requireFile(config.keyDir().resolve(FleetKeys.SIGNING_PUB)));
-        Database db = Database.open(config.effectiveJdbcUrl());
-        FleetServer server = new FleetServer(config, sink, db, new BundleStore(db, config.dataDir(), signing, config.clock(), sink));
+    public static FleetServer start(FleetServerConfig config, EventSink sink) throws IOException, SQLException {
+        io.fleetkit.ota.server.logging.LibraryLogging.configure();
+        ServerKeys keys = ServerKeys.load(config.keyDir());
+        PrivateDirectory.ensure(config.dataDir());
+        AutoCloseable logging = EventSinkAppender.attach(sink);
+        Database db;
         try {
+            db = Database.open(config.effectiveJdbcUrl());
+            PrivateFiles.restrict(config.dataDir());
+        } catch (IOException | SQLException | RuntimeException e) {
+            closeQuietly(logging);
+            throw e;
+        }
+        FleetServer server = new FleetServer(config, sink, db, new BundleStore(db, config.dataDir(), keys.signingPublicKey(), config.clock(), sink),
+                keys, logging);
+        try {
+            server.refreshRevocations();
             server.connect();
             server.ticker.scheduleWithFixedDelay(server::tickQuietly, 0, config.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
-            if (server.broker != null) {
-                server.ticker.scheduleWithFixedDelay(server::watchBroker, BROKER_WATCH_SECONDS, BROKER_WATCH_SECONDS, TimeUnit.SECONDS);
-            }
             return server;
-        } catch (IOException | SQLException | MqttException | RuntimeException e) {
+        } catch (IOException | SQLException | RuntimeException e) {
             server.close();
             throw e;
         }
     }
 
-    private void connect() throws IOException, MqttException, SQLException {
-        String url = config.brokerUrl();
-        SocketFactory sockets = null;
-        if (url == null) {
-            Optional<BrokerTls> tls = config.tlsPort() < 0 ? Optional.empty() : Optional.of(brokerTls());
-            broker = EmbeddedBroker.start(config.listenHost(), config.listenPort(), EmbeddedBroker.DEFAULT_MAX_MESSAGE_BYTES, tls);
-            if (broker.watchedLoops() == 0) {
-                sink.warn("mqtt", "cannot find the embedded broker's session loops (not Moquette 0.17?); a loop that ends will not be noticed");
+    private void connect() throws IOException {
+        MqttOptions options;
+        if (config.brokerUrl() == null) {
+            HostPort listen = config.listen();
+            broker = EmbeddedBroker.start(config.dataDir().resolve("broker"),
+                    new BrokerTls(listen.host(), listen.port(), keys.key(), keys.certificate(), keys.caCertificate()),
+                    Optional.ofNullable(config.insecureListen()), keys.serverId(), topics, revocations, this::admitted, sink);
+            options = MqttOptions.of(broker.localUrl(), keys.serverId()).withCredentials(keys.serverId(), broker.localPassword());
+            deviceUrl = "ssl://" + advertisedHost(listen) + ":" + broker.tlsPort();
+            if (config.insecureListen() != null) {
+                sink.warn("server", "devices may also connect WITHOUT TLS or certificates on " + config.insecureListen().host() + ":"
+                        + broker.insecurePort().orElse(-1) + " (--insecure-listen): anyone who reaches that port can speak for any device"
+                        + " id. For labs only.");
             }
-            String host = config.listenHost().equals("0.0.0.0") || config.listenHost().equals("::") ? "127.0.0.1" : config.listenHost();
-            url = "tcp://" + host + ":" + broker.port();
-            deviceUrl = "tcp://" + config.listenHost() + ":" + broker.port();
         } else {
-            if (url.startsWith("ssl://")) {
-                FleetKeys keys = FleetKeys.load(config.keyDir());
-                KeyPair pair = KeyPairs.ecP256();
-                sockets = TlsSockets.client(pair.getPrivate(),
-                        new DeviceCertificateIssuer(config.clock()).issue(keys, config.clientId(), pair.getPublic()), keys.caCertificate());
-            } else if (!url.startsWith("tcp://")) {
+            String url = config.brokerUrl();
+            if (!url.startsWith("ssl://") && !url.startsWith("tcp://")) {
                 throw new FleetkitException("server.bad-broker-url", "broker URL " + url + " is neither tcp:// nor ssl://",
-                        "Use e.g. --broker tcp://mqtt.example:1883");
+                        "Use e.g. --broker ssl://mqtt.example:8883");
+            }
+            // a persistent session: the external broker keeps what devices send while the server is away
+            options = MqttOptions.of(url, keys.serverId()).withCleanSession(false);
+            if (url.startsWith("ssl://")) {
+                options = options.withSocketFactory(TlsSockets.client(keys.key(), keys.certificate(), keys.caCertificate()));
+            } else {
+                sink.warn("server", "the broker " + url + " is reached without TLS: the server's identity and the devices' messages"
+                        + " cross the network unprotected");
             }
             deviceUrl = url;
         }
+        OfferedBundles offers = new OfferedBundles(db);
         if (config.httpPort() >= 0) {
-            http = BundleHttpServer.start(config.listenHost(), config.httpPort(), bundles, sink);
-            bundleBaseUrl = (config.httpUrl() != null ? config.httpUrl().replaceAll("/+$", "") : "http://" + advertisedHost() + ":" + http.port())
-                    + BundleHttpServer.PATH;
-            sink.info("server", "bundles served over HTTP at " + bundleBaseUrl);
+            String host = config.listen().host();
+            http = config.insecureHttp() ? BundleHttpServer.start(host, config.httpPort(), bundles, sink)
+                    : BundleHttpServer.startTls(host, config.httpPort(), TlsSockets.server(keys.key(), keys.certificate(), keys.caCertificate()),
+                            bundles, offers, sink);
+            String scheme = config.insecureHttp() ? "http" : "https";
+            bundleBaseUrl = (config.httpUrl() != null ? config.httpUrl().replaceAll("/+$", "")
+                    : scheme + "://" + advertisedHost(config.listen()) + ":" + http.port()) + BundleHttpServer.PATH;
+            sink.info("server", "bundles served over " + scheme.toUpperCase(java.util.Locale.ROOT) + " at " + bundleBaseUrl);
         }
-        ChunkServer chunks = new ChunkServer(bundles, sink);
+        ChunkServer chunks = new ChunkServer(bundles, offers, ChunkRateLimit.defaults(), sink);
         DeviceMessages messages = new DeviceMessages(db, engine, config.clock(), sink);
-        link = BrokerLink.connect(url, config.clientId(), sockets, broker == null, topics.serverSubscriptions(),
+        link = BrokerLink.connect(options, topics.serverSubscriptions(),
                 new MessageRouter(topics, messages, chunks, deviceWorker, chunkWorkers, this::publishChunk, this::onConnected), sink);
         publisher = new DesiredPublisher(db, link, topics, bundleBaseUrl, sink);
     }
 
-    private String advertisedHost() throws IOException {
-        String host = config.listenHost();
-        return host.equals("0.0.0.0") || host.equals("::") ? java.net.InetAddress.getLocalHost().getHostName() : host;
-    }
-
-    private BrokerTls brokerTls() throws IOException {
-        FleetKeys keys = FleetKeys.load(config.keyDir());
-        KeyPair pair = KeyPairs.ecP256();
-        List<String> names = List.of("localhost", "127.0.0.1", java.net.InetAddress.getLocalHost().getHostName());
-        return new BrokerTls(config.tlsPort(), pair.getPrivate(),
-                new ServerCertificateIssuer(config.clock()).issue(keys, names, pair.getPublic()), keys.caCertificate());
+    private static String advertisedHost(HostPort listen) throws IOException {
+        return listen.everyInterface() ? java.net.InetAddress.getLocalHost().getHostName() : listen.host();
     }
 
     private void publishChunk(String deviceId, byte[] frame) throws Exception {
         link.publish(topics.chunkData(deviceId), frame, false);
+    }
+
+    /** The embedded broker admitted a device with {@code cert}: remember it, to show it and to drop it when revoked. */
+    private void admitted(String deviceId, X509Certificate cert) {
+        admitted.put(deviceId, cert);
+        try {
+            deviceWorker.execute(() -> {
+                try {
+                    db.transaction(c -> {
+                        new DeviceStore().setCertificate(c, deviceId, Certificates.serialHex(cert), cert.getNotAfter().toInstant());
+                        return null;
+                    });
+                } catch (SQLException e) {
+                    sink.warn("server", "could not note the certificate of " + deviceId + ": " + e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
     }
 
     private void onConnected(boolean reconnect) {
@@ -154,19 +190,18 @@ public final class FleetServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Restarts the embedded broker when it has lost a session loop (see SessionLoops): the clients
-     * routed to it, perhaps this server's own link, would otherwise stay cut off until a restart.
-     */
-    private void watchBroker() {
-        try {
-            List<String> ended = broker.restartIfLoopEnded();
-            if (!ended.isEmpty()) {
-                sink.warn("mqtt", "the embedded broker's " + String.join(", ", ended) + " ended (a Moquette 0.17 bug: an acknowledgement"
-                        + " racing a disconnect), which cuts off every client routed to it; restarted the broker, clients reconnect");
-            }
-        } catch (IOException | RuntimeException e) {
-            sink.warn("mqtt", "could not restart the embedded broker: " + e);
+    /** Takes the database's revocations into the broker's list, and drops connected devices whose certificate is now revoked. */
+    private void refreshRevocations() throws SQLException {
+        revocations.replace(db.transaction(c -> new RevocationStore().list(c)));
+        if (broker == null) {
+            return;
+        }
+        for (Map.Entry<String, X509Certificate> e : admitted.entrySet()) {
+            revocations.refusing(e.getKey(), e.getValue()).ifPresent(r -> {
+                if (admitted.remove(e.getKey(), e.getValue()) && broker.disconnect(e.getKey())) {
+                    sink.warn("server", "disconnected " + e.getKey() + ": its certificate is revoked (" + r.reason() + ")");
+                }
+            });
         }
     }
 
@@ -178,29 +213,35 @@ public final class FleetServer implements AutoCloseable {
         }
     }
 
-    /** One round of rollout work and desired-state publishing (the server does this every tick interval). */
+    /** One round of rollout work, desired-state publishing and revocations (the server does this every tick interval). */
     public synchronized void tick() throws SQLException, InterruptedException {
         engine.tick();
         publisher.flush();
+        refreshRevocations();
     }
 
-    /** Where devices connect: the embedded broker's address, or the external broker URL. */
+    /** Where devices connect: the embedded broker's TLS address, or the external broker URL. */
     public String deviceBrokerUrl() {
         return deviceUrl;
     }
 
-    /** Where devices download bundles over HTTP ({@code .../bundles/}), when the server serves them. */
+    /** Where devices download bundles ({@code .../bundles/}), when the server serves them. */
     public Optional<String> bundleBaseUrl() {
         return Optional.ofNullable(bundleBaseUrl);
     }
 
-    /** The port bundles are served on over HTTP, when they are. */
+    /** The port bundles are served on, when they are. */
     public Optional<Integer> bundleHttpPort() {
         return Optional.ofNullable(http).map(BundleHttpServer::port);
     }
 
     public Optional<EmbeddedBroker> embeddedBroker() {
         return Optional.ofNullable(broker);
+    }
+
+    /** This server's id: its MQTT client id and its certificate's CN. */
+    public String serverId() {
+        return keys.serverId();
     }
 
     public Topics topics() {
@@ -240,14 +281,15 @@ public final class FleetServer implements AutoCloseable {
             broker.close();
         }
         db.close();
+        closeQuietly(logging);
     }
 
-    private static Path requireFile(Path p) {
-        if (!Files.isRegularFile(p)) {
-            throw new FleetkitException("server.no-signing-key", "no " + p + ": the server verifies published bundles with it",
-                    "Make the fleet's keys with `fleet keys init`, or pass --keys DIR.");
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // nothing to do
         }
-        return p;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

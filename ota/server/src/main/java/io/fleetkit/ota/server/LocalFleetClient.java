@@ -3,6 +3,8 @@ package io.fleetkit.ota.server;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.ota.server.db.RevocationStore;
+import io.fleetkit.ota.server.security.Revocation;
 import io.fleetkit.ota.bundle.PemKeys;
 import io.fleetkit.ota.server.bundles.BundleStore;
 import io.fleetkit.ota.server.bundles.PublishedBundle;
@@ -85,7 +87,8 @@ public final class LocalFleetClient implements FleetClient {
         return inDatabase(c -> {
             DeviceRecord d = devices.find(c, id).orElseThrow(() -> new FleetkitException("fleet.unknown-device",
                     "no device " + id, "List devices with `fleet devices`."));
-            return new DeviceView(d, events.forDevice(c, id, 50));
+            return new DeviceView(d, events.forDevice(c, id, 50),
+                    new RevocationStore().list(c).stream().filter(r -> r.deviceId().equals(id)).toList());
         });
     }
 
@@ -96,6 +99,32 @@ public final class LocalFleetClient implements FleetClient {
             devices.setTags(c, id, tags);
             return null;
         });
+    }
+
+    @Override
+    public Revocation revoke(String id, String serial, String reason) throws IOException {
+        io.fleetkit.ota.protocol.DeviceIds.require(id);
+        String hex = serial == null ? null : serial.replace(":", "").toLowerCase(java.util.Locale.ROOT).replaceFirst("^0+(?=.)", "");
+        if (hex != null && !hex.matches("[0-9a-f]{1,40}")) {
+            throw new FleetkitException("fleet.bad-serial", "'" + serial + "' is not a certificate serial in hex",
+                    "Give the serial as `fleet device show " + id + "` prints it.");
+        }
+        if (reason == null || reason.isBlank() || reason.length() > 1024) {
+            throw new FleetkitException("fleet.bad-reason", "a revocation needs a reason of 1 to 1024 characters",
+                    "e.g. --reason \"card lost in transit\"");
+        }
+        Revocation r = new Revocation(id, hex, reason, clock.instant());
+        inDatabase(c -> {
+            new RevocationStore().add(c, r);
+            devices.releaseNetworkIdentity(c, id);
+            return null;
+        });
+        return r;
+    }
+
+    @Override
+    public List<Revocation> revocations() throws IOException {
+        return inDatabase(c -> new RevocationStore().list(c));
     }
 
     @Override

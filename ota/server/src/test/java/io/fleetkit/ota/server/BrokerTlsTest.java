@@ -21,7 +21,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded broker's TLS listener admits clients with a fleet-CA certificate only. */
+/** The embedded broker's TLS listener (the default) admits clients with a fleet-CA certificate only. */
 class BrokerTlsTest {
 
     @TempDir
@@ -32,7 +32,7 @@ class BrokerTlsTest {
         FleetKeys keys = TestFleet.keys(tmp);
         int tlsPort = Mosquitto.freePort();
         FleetServerConfig config = FleetServerConfig.defaults(tmp.resolve("data")).withKeyDir(tmp.resolve("keys"))
-                .withListen("127.0.0.1", Mosquitto.freePort()).withTlsPort(tlsPort).withTickInterval(Duration.ofMillis(100));
+                .withListen("127.0.0.1", tlsPort).withTickInterval(Duration.ofMillis(100));
         try (FleetServer server = FleetServer.start(config, EventSink.NONE)) {
             KeyPair device = KeyPairs.ecP256();
             var cert = new DeviceCertificateIssuer(Clock.systemUTC()).issue(keys, "gw-001", device.getPublic());

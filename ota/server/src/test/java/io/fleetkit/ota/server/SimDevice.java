@@ -91,7 +91,7 @@ final class SimDevice implements AutoCloseable {
         o.setKeepAliveInterval(30);
         o.setMaxInflight(100);
         o.setWill(topics.online(id), OnlineStatus.lastWill().encode(), 1, true);
-        o.setSocketFactory(sockets != null ? sockets : io.fleetkit.ota.server.broker.NoDelaySockets.plain());
+        o.setSocketFactory(sockets != null ? sockets : NoDelaySockets.plain());
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {

@@ -1,6 +1,13 @@
 package io.fleetkit.ota.server;
 
+import io.fleetkit.keys.DeviceCertificateIssuer;
 import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.keys.KeyPairs;
+import io.fleetkit.keys.ServerKeys;
+import io.fleetkit.ota.protocol.ServerIds;
+import io.fleetkit.ota.server.broker.TlsSockets;
+import java.security.KeyPair;
+import javax.net.ssl.SSLSocketFactory;
 import io.fleetkit.ota.bundle.BundleRelease;
 import io.fleetkit.ota.bundle.BundleWriter;
 import io.fleetkit.ota.protocol.DeviceReport;
@@ -29,8 +36,31 @@ final class TestFleet {
     private TestFleet() {
     }
 
+    /**
+     * The fleet's keys in {@code dir/keys}, with the server's identity (server.crt/server.key for localhost and
+     * 127.0.0.1) beside them. The CA and certificates are issued now (TLS peers check validity against the real clock).
+     */
     static FleetKeys keys(Path dir) throws IOException {
-        return FleetKeys.init(dir.resolve("keys"), Clock.fixed(T0.minus(Duration.ofDays(1)), ZoneOffset.UTC));
+        FleetKeys keys = FleetKeys.init(dir.resolve("keys"), Clock.systemUTC());
+        ServerKeys.issue(keys, dir.resolve("keys"), ServerIds.DEFAULT, List.of("localhost", "127.0.0.1"), Duration.ofDays(30), false,
+                Clock.systemUTC());
+        return keys;
+    }
+
+    /** The directory the online server gets: only ca.crt, signing.pub, server.crt and server.key (no signing.key, no ca.key). */
+    static Path serverOnlyKeys(Path dir) throws IOException {
+        Path out = Files.createDirectories(dir.resolve("server-keys"));
+        for (String name : ServerKeys.FILES) {
+            Files.copy(dir.resolve("keys").resolve(name), out.resolve(name), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        return out;
+    }
+
+    /** TLS sockets presenting a fresh certificate for {@code deviceId} from {@code keys}' CA, trusting only that CA. */
+    static SSLSocketFactory deviceSockets(FleetKeys keys, String deviceId) {
+        KeyPair pair = KeyPairs.ecP256();
+        return TlsSockets.client(pair.getPrivate(), new DeviceCertificateIssuer(Clock.systemUTC()).issue(keys, deviceId, pair.getPublic()),
+                keys.caCertificate());
     }
 
     static String memoryDb() {
@@ -54,6 +84,18 @@ final class TestFleet {
         slots.put("B", null);
         return new DeviceReport(id, BOARD, version, versionNumber(version), "A", slots,
                 new UpdateStatus(state, target, 0.0, state.isFailure() ? "health.check-failed" : null), 1 << 30, 10, "0.1.0", List.of());
+    }
+
+    /** TLS that trusts the fleet CA and presents no certificate: an anonymous client. */
+    static javax.net.ssl.SSLContext trustOnly(java.security.cert.X509Certificate ca) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     static long versionNumber(String version) {

@@ -1,35 +1,33 @@
 package io.fleetkit.ota.server.broker;
 
 import io.fleetkit.events.EventSink;
+import io.fleetkit.ota.mqtt.MqttConnection;
+import io.fleetkit.ota.mqtt.MqttException;
+import io.fleetkit.ota.mqtt.MqttListener;
+import io.fleetkit.ota.mqtt.MqttOptions;
+import io.fleetkit.ota.protocol.Schema;
+import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import javax.net.SocketFactory;
-import org.eclipse.paho.client.mqttv3.IMqttActionListener;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The server's MQTT connection (Paho), to the embedded broker or an external one. Incoming
- * messages are handed to a worker chosen by {@link Handler#executorFor} and acknowledged only after
- * the handler returned (manual acks), so a message is not lost if the server dies while handling
- * it. Publishing is QoS 1 with a bounded number of messages and bytes in flight
- * ({@link PublishWindow}); it blocks while the window is full, so it must not be called from
- * Paho's callback thread.
+ * The server's MQTT connection (ota-mqtt's {@link MqttConnection}), to the embedded broker or an
+ * external one. Incoming messages are handed to a worker chosen by {@link Handler#executorFor} and
+ * acknowledged only after the handler returned, so a message is not lost if the server dies while
+ * handling it; the connection hands out at most {@link MqttOptions#maxUnacknowledged} at a time, so the
+ * reader never buffers without bound. A message larger than any device message may be is acknowledged and
+ * dropped at once. Publishing is QoS 1 with a bounded number of messages and bytes in flight
+ * ({@link PublishWindow}); it blocks while the window is full, so it must not be called from the reader.
  *
- * <p>Reconnecting is done here, not by Paho: after a loss a fresh client connects (0.5 s doubling
- * to 5 s between attempts) and subscribes again. Paho 1.2.5's own automatic reconnect reuses the
- * client's internals and, when the broker restarts while the old sender thread is still stopping,
- * waits forever for a sender that never starts (CommsSender.start; eclipse-paho/paho.mqtt.java
- * #947/#953) — the server then never hears a device again. Every wait here has a bound.
+ * <p>Reconnecting is done here: after a loss a new connection is made (0.5 s doubling to 5 s between
+ * attempts) and subscribes again. Every wait here has a bound, and close ends every thread the link
+ * started (Paho 1.2.5, used before, could leave a connect thread spinning for good).
  */
 public final class BrokerLink implements AutoCloseable {
 
@@ -51,15 +49,12 @@ public final class BrokerLink implements AutoCloseable {
     private static final long FIRST_RETRY_MILLIS = 500;
     private static final long MAX_RETRY_MILLIS = 5_000;
 
-    /** One Paho client and its publish window; a lost session is discarded with whatever it still held. */
-    private record Session(MqttAsyncClient client, PublishWindow window) {
+    /** One connection and its publish window; a lost session is discarded with whatever it still held. */
+    private record Session(MqttConnection connection, PublishWindow window) {
     }
 
-    private final String url;
-    private final String clientId;
-    private final MqttConnectOptions options;
-    private final String[] topics;
-    private final int[] qos;
+    private final MqttOptions options;
+    private final List<String> topics;
     private final Handler handler;
     private final EventSink sink;
     private final ExecutorService reconnects = Executors.newSingleThreadExecutor(r -> {
@@ -70,35 +65,20 @@ public final class BrokerLink implements AutoCloseable {
     private volatile Session current;
     private volatile boolean closed;
 
-    private BrokerLink(String url, String clientId, MqttConnectOptions options, List<String> subscriptions, Handler handler,
-                       EventSink sink) {
-        this.url = url;
-        this.clientId = clientId;
+    private BrokerLink(MqttOptions options, List<String> subscriptions, Handler handler, EventSink sink) {
         this.options = options;
-        this.topics = subscriptions.toArray(String[]::new);
-        this.qos = new int[topics.length];
-        java.util.Arrays.fill(qos, 1);
+        this.topics = List.copyOf(subscriptions);
         this.handler = handler;
         this.sink = sink;
     }
 
     /**
-     * Connects to {@code url} ({@code tcp://} or {@code ssl://}), waiting up to 30 s for the first connection.
-     * {@code persistentSession}: an external broker keeps the QoS 1 messages sent while the server was
-     * away; the embedded broker lives and dies with the server, so there a clean session is used, and
-     * Paho then never resends with DUP=1, which stops a session loop of Moquette 0.17 (moquette #750).
+     * Connects with {@code options} (its broker, client id, credentials or TLS, clean or persistent session),
+     * waiting up to 30 s for the first connection, and subscribes to {@code subscriptions} at QoS 1.
      */
-    public static BrokerLink connect(String url, String clientId, SocketFactory socketFactory, boolean persistentSession,
-                                     List<String> subscriptions, Handler handler, EventSink sink) throws MqttException {
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(!persistentSession);
-        o.setAutomaticReconnect(false); // see the class comment
-        o.setMaxInflight(MAX_IN_FLIGHT);
-        o.setKeepAliveInterval(30);
-        o.setConnectionTimeout(30);
-        // TLS factories are SSLSocketFactory: Paho then does the handshake itself; keep those as they are.
-        o.setSocketFactory(socketFactory != null ? socketFactory : NoDelaySockets.plain());
-        BrokerLink link = new BrokerLink(url, clientId, o, subscriptions, handler, sink);
+    public static BrokerLink connect(MqttOptions options, List<String> subscriptions, Handler handler, EventSink sink) throws IOException {
+        BrokerLink link = new BrokerLink(options.withMaxUnacknowledged(MAX_IN_FLIGHT).withKeepAlive(30)
+                .withConnectTimeout(java.time.Duration.ofSeconds(30)), subscriptions, handler, sink);
         link.openRetrying(false, WAIT_MILLIS);
         return link;
     }
@@ -106,84 +86,103 @@ public final class BrokerLink implements AutoCloseable {
     /**
      * {@link #open}, again after a failure (0.5 s doubling to 5 s) until it succeeds, the link is
      * closed, or {@code forMillis} have passed (negative: no limit); then the last failure is thrown.
-     * The first connect retries like any reconnect: Moquette 0.17 drops a connection whose SUBSCRIBE
-     * arrives before its own CONNACK bookkeeping is done (docs/protocol.md).
      */
-    private void openRetrying(boolean reconnect, long forMillis) throws MqttException {
+    private void openRetrying(boolean reconnect, long forMillis) throws IOException {
         long start = System.nanoTime();
         long delay = FIRST_RETRY_MILLIS;
         while (true) {
             try {
                 open(reconnect);
                 return;
-            } catch (MqttException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
                 if (closed || (forMillis >= 0 && elapsedMillis + delay > forMillis)) {
                     throw e;
                 }
-                sink.warn("mqtt", "cannot reach " + url + " (" + e.getMessage() + "); trying again in " + delay + " ms");
+                sink.warn("mqtt", "cannot reach " + options.broker() + " (" + e.getMessage() + "); trying again in " + delay + " ms");
             }
             try {
                 Thread.sleep(delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new MqttException(e);
+                throw new java.io.InterruptedIOException("interrupted while reconnecting to " + options.broker());
             }
             delay = Math.min(MAX_RETRY_MILLIS, delay * 2);
         }
     }
 
-    /** Connects a fresh client and subscribes; on failure the client is discarded and the failure thrown. */
-    private void open(boolean reconnect) throws MqttException {
-        MqttAsyncClient client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
-        Session s = new Session(client, new PublishWindow(MAX_IN_FLIGHT, MAX_BYTES_IN_FLIGHT));
-        client.setManualAcks(true);
-        client.setCallback(callback(s));
+    /** Connects and subscribes; on failure the connection is dropped and the failure thrown. */
+    private void open(boolean reconnect) throws IOException {
+        Session[] self = new Session[1];
+        MqttConnection c = MqttConnection.start(options, listener(self));
+        Session s = new Session(c, new PublishWindow(MAX_IN_FLIGHT, MAX_BYTES_IN_FLIGHT));
+        self[0] = s;
         current = s; // before connecting: a loss reported meanwhile then finds it current and is acted on
         try {
-            client.connect(options).waitForCompletion(WAIT_MILLIS);
-            client.subscribe(topics, qos).waitForCompletion(WAIT_MILLIS);
-        } catch (MqttException | RuntimeException e) {
-            discard(client);
+            await(c.connected(), "connect");
+            await(c.subscribe(topics, 1), "subscribe");
+        } catch (IOException | RuntimeException e) {
+            c.cut();
             throw e;
         }
         if (closed) {
-            discard(client); // closed while connecting: Paho's threads would keep the JVM alive
+            c.close();
             return;
         }
-        sink.info("mqtt", (reconnect ? "reconnected to " : "connected to ") + url);
+        sink.info("mqtt", (reconnect ? "reconnected to " : "connected to ") + options.broker());
         handler.onConnected(reconnect);
     }
 
-    private MqttCallback callback(Session s) {
-        return new MqttCallback() {
+    private static void await(CompletableFuture<Void> f, String what) throws IOException {
+        try {
+            f.get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new MqttException(what + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new MqttException(what + " not answered within " + WAIT_MILLIS / 1000 + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted during " + what);
+        }
+    }
+
+    private MqttListener listener(Session[] self) {
+        return new MqttListener() {
             @Override
-            public void connectionLost(Throwable cause) {
-                if (!closed && s == current) {
-                    sink.warn("mqtt", "lost the broker connection (" + cause + "); reconnecting");
-                    submitQuietly(() -> reconnect(s));
+            public void message(String topic, byte[] payload, boolean retained) {
+                throw new IllegalStateException("the link acknowledges its messages itself");
+            }
+
+            @Override
+            public void message(String topic, byte[] payload, boolean retained, Runnable acknowledge) {
+                if (payload.length > Schema.MAX_JSON_BYTES) {
+                    sink.warn("mqtt", "dropped a message of " + payload.length + " bytes on " + topic + ": device messages are at most "
+                            + Schema.MAX_JSON_BYTES);
+                    acknowledge.run();
+                    return;
+                }
+                try {
+                    handler.executorFor(topic).execute(() -> {
+                        try {
+                            handler.onMessage(topic, payload);
+                        } catch (Exception e) {
+                            sink.warn("mqtt", "handling " + topic + " failed: " + e);
+                        } finally {
+                            acknowledge.run();
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    // closing: left unacknowledged, the broker keeps it for the next server
                 }
             }
 
             @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                int id = message.getId();
-                int qos = message.getQos();
-                byte[] payload = message.getPayload();
-                handler.executorFor(topic).execute(() -> {
-                    try {
-                        handler.onMessage(topic, payload);
-                    } catch (Exception e) {
-                        sink.warn("mqtt", "handling " + topic + " failed: " + e);
-                    } finally {
-                        ack(s.client(), id, qos);
-                    }
-                });
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-                // the publish listener releases the window
+            public void connectionLost(IOException cause) {
+                Session s = self[0];
+                if (!closed && s == current) {
+                    sink.warn("mqtt", "lost the broker connection (" + cause.getMessage() + "); reconnecting");
+                    submitQuietly(() -> reconnect(s));
+                }
             }
         };
     }
@@ -193,10 +192,10 @@ public final class BrokerLink implements AutoCloseable {
         if (closed || current != lost) {
             return; // already replaced
         }
-        discard(lost.client());
+        lost.connection().cut();
         try {
             openRetrying(true, -1);
-        } catch (MqttException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // only when closing
         }
     }
@@ -209,58 +208,24 @@ public final class BrokerLink implements AutoCloseable {
         }
     }
 
-    /** Drops a client without waiting for a broker that may be gone. */
-    private static void discard(MqttAsyncClient client) {
-        try {
-            client.disconnectForcibly(0, 1_000, false);
-        } catch (MqttException | RuntimeException ignored) {
-            // it is gone either way
-        }
-        try {
-            client.close(true);
-        } catch (MqttException | RuntimeException ignored) {
-            // it is gone either way
-        }
-    }
-
-    private static void ack(MqttAsyncClient client, int id, int qos) {
-        try {
-            client.messageArrivedComplete(id, qos);
-        } catch (MqttException | RuntimeException e) {
-            // the connection went away (Paho may throw unchecked then); the broker sends the message again
-        }
-    }
-
     public boolean isConnected() {
-        return current.client().isConnected();
+        Session s = current;
+        return s != null && s.connection().isConnected();
     }
 
     /**
-     * Publishes with QoS 1; waits for room in the window. Returns a token to wait on, or throws when
-     * there is no connection (the caller retries later or drops, as its protocol says).
+     * Publishes with QoS 1; waits for room in the window. Returns a future that completes on the broker's
+     * PUBACK, or throws when there is no connection (the caller retries later or drops, as its protocol says).
      */
-    public IMqttToken publish(String topic, byte[] payload, boolean retained) throws MqttException, InterruptedException {
+    public CompletableFuture<Void> publish(String topic, byte[] payload, boolean retained) throws IOException, InterruptedException {
         Session s = current;
-        PublishWindow.Room room = s.window().acquire(payload.length, WAIT_MILLIS, () -> s == current);
+        PublishWindow.Room room = s.window().acquire(payload.length, WAIT_MILLIS, () -> s == current && !closed);
         if (room == null) {
-            throw new MqttException(MqttException.REASON_CODE_MAX_INFLIGHT);
+            throw new MqttException("no room to publish on " + topic + " within " + WAIT_MILLIS / 1000 + " s (or the connection was lost)");
         }
         try {
-            MqttMessage m = new MqttMessage(payload);
-            m.setQos(1);
-            m.setRetained(retained);
-            return s.client().publish(topic, m, null, new IMqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    room.release();
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable e) {
-                    room.release();
-                }
-            });
-        } catch (MqttException | RuntimeException e) {
+            return s.connection().publish(topic, payload, 1, retained).whenComplete((ok, e) -> room.release());
+        } catch (IOException | RuntimeException e) {
             room.release();
             throw e;
         }
@@ -276,18 +241,9 @@ public final class BrokerLink implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        MqttAsyncClient client = current.client();
-        try {
-            if (client.isConnected()) {
-                client.disconnect(2_000).waitForCompletion(3_000);
-            }
-        } catch (MqttException ignored) {
-            // closing anyway
-        }
-        try {
-            client.close(true);
-        } catch (MqttException ignored) {
-            // closing anyway
+        Session s = current;
+        if (s != null) {
+            s.connection().close();
         }
     }
 }

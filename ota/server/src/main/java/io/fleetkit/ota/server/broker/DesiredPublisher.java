@@ -8,8 +8,11 @@ import io.fleetkit.ota.server.db.DeviceStore;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttException;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends the desired-state outbox ({@link DeviceStore#pendingDesired}) as retained messages and
@@ -55,13 +58,13 @@ public final class DesiredPublisher {
             return 0;
         }
         List<DeviceStore.PendingDesired> pending = db.transaction(c -> devices.pendingDesired(c, BATCH));
-        List<IMqttToken> tokens = new ArrayList<>();
+        List<CompletableFuture<Void>> tokens = new ArrayList<>();
         List<DeviceStore.PendingDesired> sent = new ArrayList<>();
         for (DeviceStore.PendingDesired p : pending) {
             try {
                 tokens.add(link.publish(topics.desired(p.deviceId()), withUrl(p.payload()), true));
                 sent.add(p);
-            } catch (MqttException e) {
+            } catch (IOException e) {
                 sink.debug("mqtt", "desired for " + p.deviceId() + " not sent yet: " + e);
                 break;
             }
@@ -69,9 +72,9 @@ public final class DesiredPublisher {
         List<DeviceStore.PendingDesired> acked = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
             try {
-                tokens.get(i).waitForCompletion(30_000);
+                tokens.get(i).get(30, TimeUnit.SECONDS);
                 acked.add(sent.get(i));
-            } catch (MqttException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 sink.debug("mqtt", "desired for " + sent.get(i).deviceId() + " not acknowledged: " + e);
             }
         }

@@ -1,144 +1,167 @@
 package io.fleetkit.ota.server.broker;
 
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContextBuilder;
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.client.parameter.Listener;
+import com.hivemq.extension.sdk.api.services.Services;
+import io.fleetkit.events.EventSink;
+import io.fleetkit.ota.protocol.Topics;
 import java.io.IOException;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.Comparator;
 import java.util.Optional;
-import java.util.Properties;
-import javax.net.ssl.SSLException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 
 /**
- * The in-process MQTT broker (Moquette): plain TCP on {@code host:port} and, optionally, TLS with
- * client certificates that must chain to the fleet CA. Retained messages and sessions live in
- * memory; the fleet server republishes every desired state when it (re)connects, so nothing is
- * lost when the broker restarts. Telemetry is off. Moquette 0.17 can lose one of its session loops
- * for good ({@link SessionLoops}); {@link #restartIfLoopEnded()} then restarts it in place.
+ * The in-process MQTT broker (HiveMQ Community Edition, embedded): devices on a TLS listener with client
+ * certificates from the fleet CA ({@link BrokerTls}), optionally on a plain listener for labs, and the
+ * server's own link on a loopback listener that admits only the server with a secret made at start, so
+ * the server needs no network credential for its own broker. Who may do what is {@link BrokerAccess} and
+ * {@link FleetPermissions}. Sessions and retained messages live in memory; the fleet server republishes
+ * every desired state when it (re)connects.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
     /** Fits a 16 MiB chunk frame plus MQTT headers. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = io.fleetkit.ota.protocol.ChunkFrame.MAX_FRAME + 64 * 1024;
+    private static final long START_SECONDS = 60;
 
-    private final Properties properties;
-    private final io.moquette.broker.ISslContextCreator ssl;
-    private final int requestedPort;
-    private volatile Server server;
-    private volatile SessionLoops loops;
-    private boolean closed;
-    private boolean stopped; // by a restart whose start failed
+    private final EmbeddedHiveMQ hivemq;
+    private final Path home;
+    private final byte[] secret;
+    private final String serverId;
 
-    private EmbeddedBroker(Properties properties, io.moquette.broker.ISslContextCreator ssl, int requestedPort) {
-        this.properties = properties;
-        this.ssl = ssl;
-        this.requestedPort = requestedPort;
-    }
-
-    public static EmbeddedBroker start(String host, int port, int maxMessageBytes, Optional<BrokerTls> tls) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("host", host);
-        p.setProperty("port", Integer.toString(port));
-        p.setProperty("netty.mqtt.message_size", Integer.toString(maxMessageBytes));
-        p.setProperty("allow_anonymous", "true");
-        p.setProperty("allow_zero_byte_client_id", "true"); // MQTT 3.1.1 allows it; mosquitto_pub uses it
-        p.setProperty("persistence_enabled", "false");
-        p.setProperty("telemetry_enabled", "false");
-        p.setProperty("session_queue_size", "65536");
-        p.setProperty("buffer_flush_millis", "0");
-        tls.ifPresent(t -> {
-            p.setProperty("ssl_port", Integer.toString(t.port()));
-            // Moquette checks these before it calls our context creator; the values are unused.
-            p.setProperty("jks_path", "unused");
-            p.setProperty("key_store_password", "unused");
-            p.setProperty("key_manager_password", "unused");
-        });
-        io.moquette.broker.ISslContextCreator ssl = tls.<io.moquette.broker.ISslContextCreator>map(t -> () -> {
-            try {
-                return SslContextBuilder.forServer(t.key(), t.certificate(), t.ca())
-                        .trustManager(t.ca()).clientAuth(ClientAuth.REQUIRE).build();
-            } catch (SSLException e) {
-                throw new IllegalStateException("TLS setup of the embedded broker failed", e);
-            }
-        }).orElse(null);
-        EmbeddedBroker broker = new EmbeddedBroker(p, ssl, port);
-        broker.startServer();
-        return broker;
-    }
-
-    private void startServer() throws IOException {
-        Server s = new Server();
-        try {
-            loops = SessionLoops.startedBy(() -> s.startServer(new MemoryConfig(properties), List.of(), ssl, null, null));
-        } catch (IOException | RuntimeException e) {
-            // Moquette starts its loops and Netty groups before it binds: a failed bind leaves them running
-            try {
-                s.stopServer();
-            } catch (RuntimeException stopFailed) {
-                e.addSuppressed(stopFailed);
-            }
-            throw e;
-        }
-        server = s;
-    }
-
-    /** How many session loops are watched (0 when this Moquette's loops cannot be recognised). */
-    public int watchedLoops() {
-        return loops.count();
+    private EmbeddedBroker(EmbeddedHiveMQ hivemq, Path home, byte[] secret, String serverId) {
+        this.hivemq = hivemq;
+        this.home = home;
+        this.secret = secret;
+        this.serverId = serverId;
     }
 
     /**
-     * If a session loop has ended, stops the broker and starts it again on the same ports (every
-     * client is disconnected and reconnects; the fleet server then republishes all desired states)
-     * and returns the names of the loops that had ended; otherwise returns an empty list.
+     * Starts the broker with its working files in {@code home} (made 0700; emptied first).
+     *
+     * @param insecure       a plain listener for devices ({@code host:port}), or empty
+     * @param deviceAdmitted told of every device admitted with a certificate (its id and certificate)
      */
-    public synchronized List<String> restartIfLoopEnded() throws IOException {
-        List<String> ended = loops.ended();
-        if (ended.isEmpty() || closed) {
-            return List.of(); // a closed broker's loops have ended too
+    public static EmbeddedBroker start(Path home, BrokerTls tls, Optional<HostPort> insecure, String serverId, Topics topics,
+                                       io.fleetkit.ota.server.security.RevocationList revocations,
+                                       BiConsumer<String, X509Certificate> deviceAdmitted, EventSink sink) throws IOException {
+        // absolute: HiveMQ resolves relative paths in its configuration against its own home (the jar's directory)
+        home = home.toAbsolutePath();
+        PrivateDirectory.recreate(home);
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        String localPassword = java.util.HexFormat.of().formatHex(secret);
+        BrokerExtension extension = new BrokerExtension(new BrokerAccess(serverId,
+                localPassword.getBytes(java.nio.charset.StandardCharsets.US_ASCII), revocations), topics, deviceAdmitted, sink);
+        HiveMqConfig.write(home, tls, insecure, DEFAULT_MAX_MESSAGE_BYTES);
+        EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(home.resolve("conf"))
+                .withDataFolder(Files.createDirectories(home.resolve("data")))
+                .withExtensionsFolder(Files.createDirectories(home.resolve("extensions")))
+                .withoutLoggingBootstrap()
+                .withEmbeddedExtension(EmbeddedExtension.builder().withId("fleetkit").withName("Fleetkit access").withVersion("1")
+                        .withPriority(1000).withStartPriority(1000).withExtensionMain(extension).build())
+                .build();
+        EmbeddedBroker broker = new EmbeddedBroker(hivemq, home, localPassword.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                serverId);
+        try {
+            hivemq.start().get(START_SECONDS, TimeUnit.SECONDS);
+            // Embedded HiveMQ admits everyone when no authenticator is registered: never run without ours.
+            if (!extension.started.await(START_SECONDS, TimeUnit.SECONDS)) {
+                throw new IOException("the embedded broker started without the fleet's access rules; refusing to run it");
+            }
+            return broker;
+        } catch (ExecutionException | TimeoutException e) {
+            broker.close();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("the embedded MQTT broker did not start: " + rootMessage(cause), cause);
+        } catch (InterruptedException e) {
+            broker.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the embedded MQTT broker", e);
+        } catch (IOException | RuntimeException e) {
+            broker.close();
+            throw e;
         }
-        // the same ports again, also where the OS had chosen them
-        properties.setProperty("port", Integer.toString(port()));
-        if (properties.containsKey("ssl_port")) {
-            properties.setProperty("ssl_port", Integer.toString(server.getSslPort()));
-        }
-        if (!stopped) {
-            server.stopServer();
-            stopped = true;
-        }
-        startServer(); // if this fails (the port taken meanwhile), the next check tries again
-        stopped = false;
-        return ended;
     }
 
-    /** The session loop a client id is routed to, as Moquette 0.17 routes it (for diagnostics, and tests that end one). */
-    public Thread sessionLoopOf(String clientId) {
-        return loops.routedTo(clientId);
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + r + ")";
     }
 
-    /** The bound plain port (useful when 0 asked for any free port). */
-    public int port() {
-        if (requestedPort != 0) {
-            return requestedPort;
-        }
-        // Moquette learns a port chosen by the OS from a listener that runs a little later.
-        long end = System.nanoTime() + 5_000_000_000L;
-        while (server.getPort() == 0 && System.nanoTime() < end) {
-            Thread.onSpinWait();
-        }
-        return server.getPort();
+    /** The URL the server's own link connects to: the loopback listener. */
+    public String localUrl() {
+        return "tcp://127.0.0.1:" + port(BrokerExtension.SERVER_LOCAL);
     }
 
+    /** The server id and secret the loopback listener admits; only the server's link knows them. */
+    public String localUser() {
+        return serverId;
+    }
+
+    public byte[] localPassword() {
+        return secret.clone();
+    }
+
+    /** The bound port of the devices' TLS listener (useful when 0 asked for any free port). */
     public int tlsPort() {
-        return server.getSslPort();
+        return port(BrokerExtension.DEVICES_TLS);
+    }
+
+    /** The bound port of the plain listener, when there is one. */
+    public Optional<Integer> insecurePort() {
+        return listener(BrokerExtension.DEVICES_INSECURE).map(Listener::getPort);
+    }
+
+    private int port(String name) {
+        return listener(name).map(Listener::getPort).orElseThrow(() -> new IllegalStateException("no listener " + name));
+    }
+
+    private static Optional<Listener> listener(String name) {
+        return Services.adminService().getServerInformation().getListener().stream().filter(l -> l.getName().equals(name)).findFirst();
+    }
+
+    /** Disconnects {@code clientId} now (a revoked device); true when it was connected. */
+    public boolean disconnect(String clientId) {
+        try {
+            return Services.clientService().disconnectClient(clientId).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (!stopped) {
-            server.stopServer();
+    public void close() {
+        try {
+            hivemq.stop().get(30, TimeUnit.SECONDS);
+            hivemq.close();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            // stopping anyway; the working files go below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // the key stores are in a 0700 directory of the server's user; a leftover is replaced at the next start
         }
     }
 }

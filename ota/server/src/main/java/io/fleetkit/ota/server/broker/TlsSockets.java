@@ -10,13 +10,27 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
-/** TLS client sockets that present a fleet-CA-issued certificate and trust only the fleet CA (as devices do, and the server towards an external broker). */
+/**
+ * TLS sockets that present a fleet-CA-issued certificate and trust only the fleet CA: client sockets (as devices
+ * have, and the server towards an external broker) and server sockets that require a client certificate from it
+ * (the server's HTTPS bundle port).
+ */
 public final class TlsSockets {
 
     private TlsSockets() {
     }
 
     public static SSLSocketFactory client(PrivateKey key, X509Certificate certificate, X509Certificate ca) {
+        return context(key, certificate, ca).getSocketFactory();
+    }
+
+    /** Server sockets presenting {@code certificate}; the caller makes them require client certificates (which must chain to {@code ca}). */
+    public static javax.net.ssl.SSLServerSocketFactory server(PrivateKey key, X509Certificate certificate, X509Certificate ca) {
+        return context(key, certificate, ca).getServerSocketFactory();
+    }
+
+    /** The TLS context presenting {@code certificate} and trusting only {@code ca} (for HTTP clients, which take a context). */
+    public static SSLContext context(PrivateKey key, X509Certificate certificate, X509Certificate ca) {
         try {
             char[] pw = "fleet".toCharArray();
             KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -31,7 +45,7 @@ public final class TlsSockets {
             tmf.init(trust);
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return ctx.getSocketFactory();
+            return ctx;
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }

@@ -20,6 +20,16 @@ public final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
+    static {
+        io.fleetkit.ota.server.logging.LibraryLogging.configure();
+        // H2's AUTO_SERVER listens for the other processes of the fleet (the CLI) with -tcpAllowOthers, on every
+        // interface unless told otherwise: on loopback only, unless the operator chose an address (-Dh2.bindAddress).
+        // Set before H2 reads its system properties, which it does once.
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+    }
+
     /** How often a transaction that lost to another one (lock timeout, deadlock) is tried in all. */
     private static final int ATTEMPTS = 5;
 
@@ -31,12 +41,15 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * The embedded default: {@code <dataDir>/fleet.mv.db}, shared with other processes through H2's AUTO_SERVER mode.
+     * The embedded default: {@code <dataDir>/fleet.mv.db}, shared with other processes of the same user on this machine
+     * through H2's AUTO_SERVER mode.
      * A row lock is waited for up to 10 s (H2's default, 1 s, ran out on a busy 2-core machine while the server's
      * tick held a rollout row, and an operator's abort failed); PostgreSQL waits without a limit by default.
+     * The auto-server listens on loopback only (see the static initializer); H2's own log goes to SLF4J, so into the
+     * server's events.
      */
     public static String h2Url(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;TRACE_LEVEL_FILE=4";
     }
 
     /** Opens {@code url} and brings its schema up to date. */

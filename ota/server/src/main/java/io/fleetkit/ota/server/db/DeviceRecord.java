@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * A device as the database knows it: its last report, liveness, tags, the desired update it is
- * being sent, its network identity (MACs sorted, serial as reported), and its host name and settings
- * (empty/null until an agent that reports them has reported).
+ * being sent, its network identity (MACs sorted, serial as reported), its host name and settings
+ * (empty/null until an agent that reports them has reported), and the certificate it last connected
+ * with (serial in hex and expiry, as the embedded broker saw it; null when unknown).
  */
 public record DeviceRecord(
         String id,
@@ -32,7 +33,9 @@ public record DeviceRecord(
         List<String> macs,
         String serial,
         String hostname,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+        String certificateSerial,
+        Instant certificateNotAfter) {
 
     public DeviceRecord {
         macs = macs == null ? List.of() : List.copyOf(macs);

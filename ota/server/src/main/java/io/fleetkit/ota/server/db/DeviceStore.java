@@ -21,18 +21,23 @@ import java.util.Optional;
  * The desired update per device is an outbox: {@code desired_rev} counts changes,
  * {@code desired_published_rev} what the broker has got, so whoever holds the broker connection
  * publishes what is missing, also after its own or the broker's restart. The MAC addresses a
- * device reports live in {@code device_macs}; a MAC reported by another device moves to it.
+ * device reports live in {@code device_macs}; a MAC or serial another device holds stays with that one.
  */
 public final class DeviceStore {
 
-    private static final String COLUMNS = "id, board, version, version_number, slot, slots_json, update_state, update_target,"
-            + " update_progress, update_reason, free_bytes, uptime_seconds, agent, tags, online, last_seen, desired_json, serial,"
-            + " hostname, settings_json";
+    private static final String COLUMNS = "d.id, d.board, d.version, d.version_number, d.slot, d.slots_json, d.update_state,"
+            + " d.update_target, d.update_progress, d.update_reason, d.free_bytes, d.uptime_seconds, d.agent, d.tags, d.online, d.last_seen,"
+            + " d.desired_json, d.serial, d.hostname, d.settings_json, c.serial AS cert_serial, c.not_after AS cert_not_after";
+    private static final String FROM = " FROM devices d LEFT JOIN device_certificates c ON c.device_id = d.id";
 
     /** A desired message the broker has not got yet. */
     public record PendingDesired(String deviceId, long rev, byte[] payload) {}
 
-    public void applyReport(Connection c, DeviceReport r, Instant now) throws SQLException {
+    /**
+     * Stores the report; returns what it claimed and did not get: MAC addresses and a serial that another device
+     * already holds stay with that device (they steer netboot), until it reports without them or is revoked.
+     */
+    public List<String> applyReport(Connection c, DeviceReport r, Instant now) throws SQLException {
         ensureExists(c, r.id());
         String slots = JsonWriter.write(r.slotVersions());
         Sql.update(c, "UPDATE devices SET board = ?, version = ?, version_number = ?, slot = ?, slots_json = ?, update_state = ?,"
@@ -44,17 +49,34 @@ public final class DeviceStore {
         if (!r.tags().isEmpty()) {
             setTags(c, r.id(), r.tags());
         }
+        List<String> refused = new java.util.ArrayList<>();
         if (r.serial() != null) {
-            Sql.update(c, "UPDATE devices SET serial = ?, pi_serial = ? WHERE id = ?", r.serial(), PiSerial.of(r.serial()).orElse(null),
-                    r.id());
+            String pi = PiSerial.of(r.serial()).orElse(null);
+            boolean taken = Sql.count(c, "SELECT COUNT(*) FROM devices WHERE id <> ? AND (serial = ? OR (? IS NOT NULL AND pi_serial = ?))",
+                    r.id(), r.serial(), pi, pi) > 0;
+            if (taken) {
+                refused.add("serial " + r.serial());
+            } else {
+                Sql.update(c, "UPDATE devices SET serial = ?, pi_serial = ? WHERE id = ?", r.serial(), pi, r.id());
+            }
         }
         if (!r.macs().isEmpty() && !r.macs().equals(macs(c, r.id()))) {
             Sql.update(c, "DELETE FROM device_macs WHERE device_id = ?", r.id());
             for (String mac : r.macs()) {
-                Sql.update(c, "DELETE FROM device_macs WHERE mac = ?", mac);
-                Sql.update(c, "INSERT INTO device_macs (mac, device_id) VALUES (?, ?)", mac, r.id());
+                if (Sql.count(c, "SELECT COUNT(*) FROM device_macs WHERE mac = ?", mac) > 0) {
+                    refused.add("MAC " + mac);
+                } else {
+                    Sql.update(c, "INSERT INTO device_macs (mac, device_id) VALUES (?, ?)", mac, r.id());
+                }
             }
         }
+        return refused;
+    }
+
+    /** Gives up the device's MACs and serial, so another device may claim them (a revoked device). */
+    public void releaseNetworkIdentity(Connection c, String id) throws SQLException {
+        Sql.update(c, "DELETE FROM device_macs WHERE device_id = ?", id);
+        Sql.update(c, "UPDATE devices SET serial = NULL, pi_serial = NULL WHERE id = ?", id);
     }
 
     /** The MAC addresses the device reported last, sorted. */
@@ -73,13 +95,22 @@ public final class DeviceStore {
         Sql.update(c, "UPDATE devices SET last_seen = ? WHERE id = ?", now.toEpochMilli(), id);
     }
 
+    /** Notes the certificate the device connected with (the embedded broker checked it); shown once the device has reported. */
+    public void setCertificate(Connection c, String id, String serialHex, Instant notAfter) throws SQLException {
+        if (Sql.update(c, "UPDATE device_certificates SET serial = ?, not_after = ? WHERE device_id = ?", serialHex, notAfter.toEpochMilli(), id)
+                == 0) {
+            Sql.update(c, "INSERT INTO device_certificates (device_id, serial, not_after) VALUES (?, ?, ?)", id, serialHex,
+                    notAfter.toEpochMilli());
+        }
+    }
+
     public void setTags(Connection c, String id, List<String> tags) throws SQLException {
         Sql.update(c, "UPDATE devices SET tags = ? WHERE id = ?", tags.isEmpty() ? "" : "," + String.join(",", tags) + ",", id);
     }
 
     public Optional<DeviceRecord> find(Connection c, String id) throws SQLException {
         Map<String, List<String>> macs = Map.of(id, macs(c, id));
-        return Sql.one(c, "SELECT " + COLUMNS + " FROM devices WHERE id = ?", rs -> record(rs, macs), id);
+        return Sql.one(c, "SELECT " + COLUMNS + FROM + " WHERE d.id = ?", rs -> record(rs, macs), id);
     }
 
     public List<DeviceRecord> list(Connection c) throws SQLException {
@@ -87,7 +118,7 @@ public final class DeviceStore {
         for (String[] row : Sql.list(c, "SELECT device_id, mac FROM device_macs ORDER BY mac", rs -> new String[] {rs.getString(1), rs.getString(2)})) {
             macs.computeIfAbsent(row[0], k -> new java.util.ArrayList<>()).add(row[1]);
         }
-        return Sql.list(c, "SELECT " + COLUMNS + " FROM devices ORDER BY id", rs -> record(rs, macs));
+        return Sql.list(c, "SELECT " + COLUMNS + FROM + " ORDER BY d.id", rs -> record(rs, macs));
     }
 
     /** Sets what the device should run; {@link DesiredUpdate#none()} cancels. Unchanged desired states are not re-sent. */
@@ -135,6 +166,7 @@ public final class DeviceStore {
         if (settingsJson != null) {
             ((Map<String, Object>) JsonParser.parseObject(settingsJson, 32768)).forEach((k, v) -> settings.put(k, (String) v));
         }
+        Long certNotAfter = Sql.longOrNull(rs, "cert_not_after");
         return new DeviceRecord(rs.getString("id"), rs.getString("board"), rs.getString("version"), rs.getLong("version_number"),
                 rs.getString("slot"), slots, state == null ? UpdateState.IDLE : UpdateState.valueOf(state), rs.getString("update_target"),
                 rs.getDouble("update_progress"), rs.getString("update_reason"), rs.getLong("free_bytes"), rs.getLong("uptime_seconds"),
@@ -142,6 +174,7 @@ public final class DeviceStore {
                 tags == null || tags.isEmpty() ? List.of() : Arrays.stream(tags.split(",")).filter(t -> !t.isEmpty()).toList(),
                 rs.getBoolean("online"), lastSeen == null ? null : Instant.ofEpochMilli(lastSeen),
                 desired == null ? null : DesiredUpdate.decode(desired.getBytes(StandardCharsets.UTF_8)),
-                macs.getOrDefault(rs.getString("id"), List.of()), rs.getString("serial"), rs.getString("hostname"), settings);
+                macs.getOrDefault(rs.getString("id"), List.of()), rs.getString("serial"), rs.getString("hostname"), settings,
+                rs.getString("cert_serial"), certNotAfter == null ? null : Instant.ofEpochMilli(certNotAfter));
     }
 }

@@ -50,7 +50,14 @@ final class SchemaMigrations {
             // 3: the device's host name and the values of its image's declared settings, as it reports them.
             List.of(
             "ALTER TABLE devices ADD COLUMN hostname VARCHAR(63)",
-            "ALTER TABLE devices ADD COLUMN settings_json VARCHAR(16384)"));
+            "ALTER TABLE devices ADD COLUMN settings_json VARCHAR(16384)"),
+            // 4: trust. The certificate a device last connected with (serial in hex, expiry), as the embedded broker
+            // saw it (a table of its own: a connection alone does not make a device); revocations: every certificate of a device issued before revoked_at (serial NULL), or one serial.
+            List.of(
+            "CREATE TABLE device_certificates (device_id VARCHAR(64) PRIMARY KEY, serial VARCHAR(40) NOT NULL, not_after BIGINT NOT NULL)",
+            "CREATE TABLE revocations (device_id VARCHAR(64) NOT NULL, serial VARCHAR(40), reason VARCHAR(1024) NOT NULL,"
+                    + " revoked_at BIGINT NOT NULL)",
+            "CREATE INDEX revocations_device ON revocations (device_id)"));
 
     private SchemaMigrations() {
     }

@@ -17,7 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Answers chunk requests from the stored bundle files: the header part is the bytes before the
+ * Answers a device's chunk requests, only for a bundle that device was offered ({@link OfferedBundles}) and
+ * within its {@link ChunkRateLimit}; anything else gets no answer. Answers come from the stored bundle files: the header part is the bytes before the
  * payload, payload chunk {@code i} the manifest's chunk {@code i}. Each answer reads just its
  * range from disk (positional reads, safe from several threads); no bundle is held in memory.
  * Bundle rows are cached: a published bundle never changes.
@@ -25,35 +26,73 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ChunkServer {
 
     private final BundleStore store;
+    private final OfferedBundles offers;
+    private final ChunkRateLimit limit;
     private final EventSink sink;
+    private final ConcurrentHashMap<String, Long> lastWarned = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, PublishedBundle> known = new ConcurrentHashMap<>();
 
-    public ChunkServer(BundleStore store, EventSink sink) {
+    public ChunkServer(BundleStore store, OfferedBundles offers, ChunkRateLimit limit, EventSink sink) {
         this.store = store;
+        this.offers = offers;
+        this.limit = limit;
         this.sink = sink;
     }
 
-    /** The frame answering {@code payload}, or empty when the request is not worth an answer (malformed). */
+    /**
+     * The frame answering {@code payload} from {@code deviceId}, or empty when the request gets no answer: malformed,
+     * for a bundle the device was not offered, or past its rate limit.
+     */
     public Optional<byte[]> answer(String deviceId, byte[] payload) throws IOException, SQLException {
         ChunkRequest request;
         try {
             request = ChunkRequest.decode(payload);
         } catch (ProtocolException e) {
-            sink.warn("chunks", "dropped chunk request from " + deviceId + ": " + e.getMessage());
+            warnNow(deviceId, "dropped chunk request from " + deviceId + ": " + e.getMessage());
+            return Optional.empty();
+        }
+        if (!offers.offered(deviceId, request.bundle())) {
+            warnNow(deviceId, "dropped chunk requests of " + deviceId + " for bundle " + request.bundle() + ", which it was not offered");
+            return Optional.empty();
+        }
+        PublishedBundle b = bundle(request.bundle());
+        long bytes = b == null ? 0 : request.part() == ChunkPart.HEADER ? b.headerSize()
+                : request.index() < b.chunks() ? b.ref().chunkLength(request.index()) : 0;
+        if (!limit.allow(deviceId, bytes)) {
+            warnNow(deviceId, "dropped chunk requests of " + deviceId + " past its rate limit");
             return Optional.empty();
         }
         return Optional.of(answer(request));
     }
 
-    public byte[] answer(ChunkRequest request) throws IOException, SQLException {
-        PublishedBundle b = known.get(request.bundle());
+    /** A warning about a device at most once a minute, so a misbehaving device cannot flood the log. */
+    private void warnNow(String deviceId, String message) {
+        long now = System.nanoTime();
+        Long last = lastWarned.get(deviceId);
+        if (last == null || now - last > 60_000_000_000L) {
+            lastWarned.put(deviceId, now);
+            sink.warn("chunks", message);
+        }
+    }
+
+    private PublishedBundle bundle(String sha256) throws SQLException {
+        PublishedBundle b = known.get(sha256);
         if (b == null) {
-            Optional<PublishedBundle> found = store.bySha256(request.bundle());
+            Optional<PublishedBundle> found = store.bySha256(sha256);
             if (found.isEmpty()) {
-                return ChunkFrame.error(request, "chunk.unknown-bundle").encode();
+                return null;
             }
             b = found.get();
             known.put(b.sha256(), b);
+        }
+        return b;
+    }
+
+    /** The frame answering {@code request}, whoever asks. */
+    public byte[] answer(ChunkRequest request) throws IOException, SQLException {
+        PublishedBundle b = bundle(request.bundle());
+        if (b == null) {
+            return ChunkFrame.error(request, "chunk.unknown-bundle").encode();
         }
         long offset;
         int length;

@@ -58,11 +58,15 @@ public final class DeviceMessages {
             return;
         }
         Instant now = clock.instant();
-        db.transaction(c -> {
-            devices.applyReport(c, report, now);
+        java.util.List<String> refused = db.transaction(c -> {
+            java.util.List<String> r = devices.applyReport(c, report, now);
             engine.observe(c, DeviceObservation.of(report), now);
-            return null;
+            return r;
         });
+        if (!refused.isEmpty()) {
+            sink.warn("devices", deviceId + " reported " + String.join(", ", refused) + ", which another device holds; kept with that device"
+                    + " (revoke the other device to free them)");
+        }
     }
 
     public void onEvent(String deviceId, byte[] payload) throws SQLException {

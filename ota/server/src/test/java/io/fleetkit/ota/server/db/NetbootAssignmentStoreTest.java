@@ -146,17 +146,30 @@ class NetbootAssignmentStoreTest {
     }
 
     @Test
-    void aMacBelongsToTheDeviceThatReportedItLastAndOldReportsKeepStoredMacs() throws Exception {
+    void aMacStaysWithTheDeviceThatHoldsItUntilThatDeviceReportsWithoutItAndOldReportsKeepStoredMacs() throws Exception {
         reports("gw-001", List.of("dc:a6:32:01:02:03", "dc:a6:32:01:02:04"), null);
         put(DEVICE, "gw-001", "one");
         put(DEVICE, "gw-002", "two");
+        // another device's report cannot take a MAC (it steers netboot)
         reports("gw-002", List.of("dc:a6:32:01:02:04"), null);
         assertEquals(Optional.of("one"), image("dc:a6:32:01:02:03", null));
-        assertEquals(Optional.of("two"), image("dc:a6:32:01:02:04", null));
+        assertEquals(Optional.of("one"), image("dc:a6:32:01:02:04", null));
         reports("gw-001", List.of(), null);
-        assertEquals(List.of("dc:a6:32:01:02:03"), db.transaction(c -> devices.find(c, "gw-001")).orElseThrow().macs());
+        assertEquals(List.of("dc:a6:32:01:02:03", "dc:a6:32:01:02:04"), db.transaction(c -> devices.find(c, "gw-001")).orElseThrow().macs());
+        // once gw-001 reports without it, the MAC is free
+        reports("gw-001", List.of("dc:a6:32:01:02:03"), null);
+        reports("gw-002", List.of("dc:a6:32:01:02:04"), null);
+        assertEquals(Optional.of("two"), image("dc:a6:32:01:02:04", null));
         List<DeviceRecord> all = db.transaction(devices::list);
         assertEquals(List.of(List.of("dc:a6:32:01:02:03"), List.of("dc:a6:32:01:02:04")), all.stream().map(DeviceRecord::macs).toList());
+    }
+
+    @Test
+    void aSerialStaysWithTheDeviceThatHoldsIt() throws Exception {
+        reports("pi-001", List.of(), "10000000c0ffee01");
+        reports("pi-002", List.of(), "10000000c0ffee01");
+        assertEquals("10000000c0ffee01", db.transaction(c -> devices.find(c, "pi-001")).orElseThrow().serial());
+        assertEquals(null, db.transaction(c -> devices.find(c, "pi-002")).orElseThrow().serial());
     }
 
     @Test

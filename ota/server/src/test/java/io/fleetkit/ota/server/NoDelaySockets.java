@@ -1,4 +1,4 @@
-package io.fleetkit.ota.server.broker;
+package io.fleetkit.ota.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,7 +10,7 @@ import javax.net.SocketFactory;
  * tens of milliseconds per round trip (Nagle meets delayed ACK). Sockets from this factory set
  * TCP_NODELAY. Paho creates the socket unconnected and connects it itself.
  */
-public final class NoDelaySockets extends SocketFactory {
+final class NoDelaySockets extends SocketFactory {
 
     private final SocketFactory inner;
 
@@ -18,7 +18,7 @@ public final class NoDelaySockets extends SocketFactory {
         this.inner = inner;
     }
 
-    public static SocketFactory plain() {
+    static SocketFactory plain() {
         return new NoDelaySockets(SocketFactory.getDefault());
     }
 
