@@ -32,7 +32,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 final class OciImageUnpacker {
 
     private static final long MAX_BLOB_BYTES = 256L << 20;
-    private static final int MAX_JSON_CHARS = 1 << 20;
+    private static final int MAX_JSON_BYTES = 1 << 20;
 
     private final RootTree root;
     private final String dir;
@@ -159,7 +159,7 @@ final class OciImageUnpacker {
         if (manifestBytes == null) {
             throw bad(archive, "neither index.json (OCI layout) nor manifest.json (docker save) is in the archive");
         }
-        Object parsed = JsonParser.parse(new String(manifestBytes, StandardCharsets.UTF_8), MAX_JSON_CHARS);
+        Object parsed = JsonParser.parse(manifestBytes, MAX_JSON_BYTES);
         Set<String> seen = new LinkedHashSet<>();
         Map<String, Object> first = null;
         for (Object o : (List<Object>) parsed) {
@@ -265,7 +265,7 @@ final class OciImageUnpacker {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> json(Path archive, byte[] bytes) {
-        Object v = JsonParser.parse(new String(bytes, StandardCharsets.UTF_8), MAX_JSON_CHARS);
+        Object v = JsonParser.parse(bytes, MAX_JSON_BYTES);
         if (!(v instanceof Map)) {
             throw bad(archive, "expected a JSON object");
         }

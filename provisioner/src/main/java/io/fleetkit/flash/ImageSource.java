@@ -200,7 +200,7 @@ public record ImageSource(String name, Path path, URI uri, Compression compressi
         try {
             byte[] raw = fetchSmall(URI.create((plain.endsWith(".img") ? plain.substring(0, plain.length() - 4) : plain) + ".json"));
             if (raw != null && raw.length < (4 << 20)) {
-                return JsonParser.parseObject(new String(raw, StandardCharsets.UTF_8), 4 << 20);
+                return JsonParser.parseObject(raw, 4 << 20);
             }
         } catch (IOException | RuntimeException e) {
             // As for a local image: no report only means less is known about the image.

@@ -48,7 +48,7 @@ public final class DeviceIdentity {
         }
         Optional<byte[]> identity = readIdentity(boot);
         if (identity.isPresent()) {
-            Object id = JsonParser.parseObject(new String(identity.get(), StandardCharsets.UTF_8), 64 * 1024).get("id");
+            Object id = JsonParser.parseObject(identity.get(), 64 * 1024).get("id");
             if (id instanceof String s && DeviceIds.isValid(s)) {
                 return s;
             }

@@ -6,7 +6,6 @@ import io.fleetkit.formats.mbr.MbrPartition;
 import io.fleetkit.formats.mbr.MbrReader;
 import io.fleetkit.json.JsonParser;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +32,7 @@ public final class SlotVersions {
             if (json.isEmpty()) {
                 return Optional.empty();
             }
-            Object v = JsonParser.parseObject(new String(json.get(), StandardCharsets.UTF_8), 1024 * 1024).get("version");
+            Object v = JsonParser.parseObject(json.get(), 1024 * 1024).get("version");
             return v instanceof String s ? Optional.of(s) : Optional.empty();
         } catch (Exception e) {
             // an empty slot has no FAT at all; a damaged one reports no version

@@ -106,7 +106,7 @@ public record DiskImageManifest(int formatVersion, String name, String version, 
     /** Strict: unknown or missing keys and wrong types are refused ({@link IllegalArgumentException}). */
     public static DiskImageManifest decode(byte[] bytes) {
         try {
-            Map<String, Object> map = JsonParser.parseObject(new String(bytes, StandardCharsets.UTF_8), 64 * 1024 * 1024);
+            Map<String, Object> map = JsonParser.parseObject(bytes, 64 * 1024 * 1024);
             requireKeys(map, KEYS);
             long format = number(map, "formatVersion");
             if (format != FORMAT_VERSION) {
