@@ -39,7 +39,7 @@ class DeviceSettingsBootTest {
         assertTrue(Files.notExists(disk), "nothing was written");
 
         FleetRig.CliResult flashed = FleetRig.run("flash", image, disk.toString(), "--identity", DeviceIdentities.issue(DEVICE).toString(),
-                "--hostname", "gw-7", "--set", "location=lab-3", "--server", "tcp://10.0.2.2:" + FleetRig.PORT);
+                "--hostname", "gw-7", "--set", "location=lab-3", "--server", "ssl://10.0.2.2:" + FleetRig.PORT);
         assertEquals(0, flashed.exit(), flashed.toString());
 
         try (FleetRig fleet = FleetRig.start(DEVICE, TestBuilds.keys());
@@ -48,7 +48,7 @@ class DeviceSettingsBootTest {
             vm.expect("^fleetkit: hostname gw-7$", BOOT);
             vm.expect("^show-settings: location=lab-3$", BOOT);
             vm.expect("^show-settings: \"hostname\": \"gw-7\",$", BOOT);
-            vm.expect("^show-settings: \"server\": \"tcp://10\\.0\\.2\\.2:" + FleetRig.PORT + "\",$", BOOT);
+            vm.expect("^show-settings: \"server\": \"ssl://10\\.0\\.2\\.2:" + FleetRig.PORT + "\",$", BOOT);
             vm.expect("^show-settings: \"location\": \"lab-3\"$", BOOT);
             vm.expect("^show-settings: read-only$", BOOT);
             vm.expect("^fleetkit: ready gateway 1\\.0\\.0 slot=A$", BOOT);

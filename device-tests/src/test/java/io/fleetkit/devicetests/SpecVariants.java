@@ -59,7 +59,7 @@ public final class SpecVariants {
      * {@code server} setting.
      */
     static BuildResult settingsProbe(String example) {
-        return build(example, "1.0.0", "-settings", text -> replace(replace(text, "tcp://10.0.2.2:" + Lane.BROKER_PORT, "tcp://10.0.2.2:9"),
+        return build(example, "1.0.0", "-settings", text -> replace(replace(text, "ssl://10.0.2.2:" + Lane.BROKER_PORT, "ssl://10.0.2.2:9"),
                 "services:\n", """
                         services:
                           - name: show-settings

@@ -73,10 +73,11 @@ class SimulatedRestartTest {
 
             Rollout r = client.createRollout(RolloutRequest.of("2.0.0"));
             Await.until("40 chunks requested", Duration.ofSeconds(60), () -> witness.of(device.id).size() >= 40);
-            restart.run();
+            // read before the cut: the embedded broker is back, and the agent fetching again, before restart.run() returns
             int verified = device.state().orElseThrow().chunksDone();
+            restart.run();
             List<Integer> before = witness.of(device.id);
-            // the witness is back before the agent, whose first reconnect waits a second
+            // the witness is usually back before the agent, whose first reconnect waits a second; see "unseen" below
             witness.connect(url, url.startsWith("ssl://") ? f.witnessSockets() : null);
             assertTrue(verified > 0 && verified < chunks, "the broker went mid-download: " + verified + " of " + chunks + " written");
 
@@ -89,7 +90,14 @@ class SimulatedRestartTest {
             List<Integer> after = all.subList(before.size(), all.size());
             assertTrue(after.stream().allMatch(i -> i >= verified),
                     "after the restart no chunk below " + verified + " (verified and written) is asked for again: " + after);
-            assertEquals(IntStream.range(0, chunks).boxed().toList(), all.stream().distinct().sorted().toList(), "every chunk fetched");
+            // The witness cannot see requests made between the broker's return and its own resubscription (the embedded
+            // broker keeps no sessions over a restart, and the agent may reconnect first): those are the only chunks it
+            // may miss, all at or above the verified point and below the first request it saw after the restart.
+            int firstSeenAfter = after.stream().mapToInt(Integer::intValue).min().orElse(chunks);
+            List<Integer> unseen = IntStream.range(0, chunks).boxed().filter(i -> !all.contains(i)).toList();
+            assertTrue(unseen.stream().allMatch(i -> i >= verified && i < firstSeenAfter),
+                    "every chunk fetched, apart from those asked for while the witness reconnected (from " + verified + " to "
+                            + firstSeenAfter + "): unseen " + unseen);
             // Asked for both before and after the restart: only what was in flight at the cut. (Repeats within
             // one side are chunk-request timeouts of a loaded machine, not the restart's doing.)
             Set<Integer> askedAgain = new TreeSet<>(after);

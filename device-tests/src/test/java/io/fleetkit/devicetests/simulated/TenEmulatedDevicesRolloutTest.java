@@ -49,7 +49,7 @@ class TenEmulatedDevicesRolloutTest {
         byte[] simV1 = SlotImage.of("1.0.0", OtaFixture.KERNEL_BYTES, DeviceDisk.small().slotBytes());
         try (EmulatedFleet fleet = EmulatedFleet.start("ten-devices", "qemu-arm64", v1.path(OutputFormat.IMG), EMULATED, 640);
              SimulatedFleet sims = SimulatedFleet.start(work.resolve("sim"), SIMULATED, simV1, keys.resolve(FleetKeys.SIGNING_PUB),
-                     "tcp://127.0.0.1:" + EmulatedFleet.PORT, (i, d) -> d.set("board", SIM_BOARD))) {
+                     "ssl://127.0.0.1:" + EmulatedFleet.PORT, (i, d) -> d.set("board", SIM_BOARD))) {
             List<String> emulatedIds = fleet.awaitAllOnline("1.0.0", Duration.ofMinutes(20));
             fleet.publish(v2.path(OutputFormat.BUNDLE));
             fleet.publish(simV2);
