@@ -105,7 +105,7 @@ class SimulatedHttpDownloadTest {
         }
     }
 
-    private static FleetServer startWithFront(OtaFixture f, Front front) throws Exception {
+    static FleetServer startWithFront(OtaFixture f, Front front) throws Exception {
         // plain HTTP to the front, which forwards to the server's plain HTTP port (--insecure-http): the HTTPS port and its
         // client certificates are BundleHttpsTest's; here the front must see and change the bytes
         FleetServer server = f.startServer(f.serverConfig().withInsecureHttp(0, "http://127.0.0.1:" + front.port()));

@@ -64,9 +64,11 @@ class SimulatedRestartTest {
         try (ChunkRequestLog witness = new ChunkRequestLog()) {
             int chunks = server.bundles().publish(f.v2Bundle, Optional.empty()).chunks();
             witness.connect(url, url.startsWith("ssl://") ? f.witnessSockets() : null);
-            // A checkpoint per chunk: the small bundle would otherwise record nothing durable before the restart.
+            // A checkpoint per chunk: the small bundle would otherwise record nothing durable before the restart. Every chunk
+            // downloaded (no delta: the FAT's empty blocks would be copied from slot A), so the witness sees the whole resume.
             int window = 8;
-            SimulatedFleet fleet = f.fleet(1, url, (i, d) -> d.set("download.syncBytes", "4096").set("download.window", Integer.toString(window)));
+            SimulatedFleet fleet = f.fleet(1, url, (i, d) -> d.set("download.syncBytes", "4096").set("download.window", Integer.toString(window))
+                    .set("download.delta", "false"));
             SimulatedDevice device = fleet.devices.get(0);
             FleetClient client = f.client();
             Await.until("the device reporting", Duration.ofSeconds(60), () -> OtaFixture.count(client.devices(), "1.0.0") == 1);

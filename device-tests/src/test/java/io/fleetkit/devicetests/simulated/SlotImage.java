@@ -27,10 +27,15 @@ final class SlotImage {
 
     /** A slot of {@code version} for a {@code partitionBytes} partition, with {@code kernelBytes} of seeded random "kernel". */
     static byte[] of(String version, int kernelBytes, long partitionBytes) throws IOException {
+        return of(version, version, kernelBytes, partitionBytes);
+    }
+
+    /** The same, with the "kernel" of {@code kernelVersion}: a new version that keeps its kernel, as most updates do. */
+    static byte[] of(String version, String kernelVersion, int kernelBytes, long partitionBytes) throws IOException {
         FatTree t = new FatTree();
         t.addFile("slot.json", ("{\"version\":\"" + version + "\"}").getBytes(StandardCharsets.UTF_8));
         byte[] kernel = new byte[kernelBytes];
-        new Random(version.hashCode()).nextBytes(kernel);
+        new Random(kernelVersion.hashCode()).nextBytes(kernel);
         t.addFile("Image", kernel);
         Path tmp = Files.createTempFile("slot-", ".img");
         try {

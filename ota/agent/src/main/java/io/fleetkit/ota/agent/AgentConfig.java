@@ -22,7 +22,9 @@ import java.util.TreeMap;
  * Commands are run with {@code /bin/sh -c}. {@code download.syncBytes} (default 8 MiB) is how
  * many bytes of a download may be written to the slot between two durable checkpoints (fsync of
  * the slot, then the saved state); a power cut costs at most that much download again. 0, or
- * anything up to one chunk, checkpoints every chunk. {@code settings.file} is where the init wrote the
+ * anything up to one chunk, checkpoints every chunk. {@code download.delta} (default true) copies the
+ * chunks the running slot holds already instead of downloading them ({@link LocalChunks}); false
+ * downloads every chunk. {@code settings.file} is where the init wrote the
  * device's settings ({@link DeviceSettingsFile}); its {@code server} replaces {@code broker.url}.
  */
 public record AgentConfig(
@@ -49,6 +51,7 @@ public record AgentConfig(
         int downloadWindow,
         Duration chunkTimeout,
         long downloadSyncBytes,
+        boolean downloadDelta,
         Path procCmdline,
         Path procBootId,
         Path procUptime,
@@ -64,7 +67,7 @@ public record AgentConfig(
     private static final Set<String> KEYS = Set.of("device.id", "board", "version", "versionNumber", "agent.version",
             "broker.url", "topic.prefix", "signing.publicKey", "disk.device", "boot.backend", "boot.fwEnvConfig", "data.dir",
             "tls.ca", "tls.cert", "tls.key", "health.services", "health.deadlineSeconds", "reboot.command",
-            "reboot.trybootCommand", "download.window", "download.timeoutSeconds", "download.syncBytes", "proc.cmdline", "proc.bootId",
+            "reboot.trybootCommand", "download.window", "download.timeoutSeconds", "download.syncBytes", "download.delta", "proc.cmdline", "proc.bootId",
             "proc.uptime", "proc.deviceTree", "machineId", "settings.file");
 
     public static AgentConfig load(Path file) throws IOException {
@@ -102,7 +105,7 @@ public record AgentConfig(
                 List.of("/bin/sh", "-c", m.getOrDefault("reboot.command", "reboot")),
                 List.of("/bin/sh", "-c", m.getOrDefault("reboot.trybootCommand", "/bin/fleetkit-reboot tryboot")),
                 (int) number(m, "download.window", "16", source), Duration.ofSeconds(number(m, "download.timeoutSeconds", "30", source)),
-                number(m, "download.syncBytes", Long.toString(DEFAULT_SYNC_BYTES), source),
+                number(m, "download.syncBytes", Long.toString(DEFAULT_SYNC_BYTES), source), flag(m, "download.delta", true, source),
                 path(m, "proc.cmdline", "/proc/cmdline"), path(m, "proc.bootId", "/proc/sys/kernel/random/boot_id"),
                 path(m, "proc.uptime", "/proc/uptime"), path(m, "proc.deviceTree", "/proc/device-tree"),
                 path(m, "machineId", "/etc/machine-id"), path(m, "settings.file", DeviceSettingsFile.DEFAULT_PATH));
@@ -112,7 +115,7 @@ public record AgentConfig(
     public AgentConfig withBrokerUrl(String url) {
         return new AgentConfig(deviceId, board, version, versionNumber, agentVersion, url, topicPrefix, signingPublicKey, disk,
                 backend, fwEnvConfig, dataDir, tlsCa, tlsCert, tlsKey, healthServices, healthChecks, healthDeadline, rebootCommand,
-                trybootCommand, downloadWindow, chunkTimeout, downloadSyncBytes, procCmdline, procBootId, procUptime, deviceTree,
+                trybootCommand, downloadWindow, chunkTimeout, downloadSyncBytes, downloadDelta, procCmdline, procBootId, procUptime, deviceTree,
                 machineId, settingsFile);
     }
 
@@ -122,6 +125,17 @@ public record AgentConfig(
             throw bad(source, key, "is required");
         }
         return v;
+    }
+
+    private static boolean flag(Map<String, String> m, String key, boolean dflt, String source) {
+        String v = m.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.equals("true") && !v.equals("false")) {
+            throw bad(source, key, "must be true or false, is " + v);
+        }
+        return Boolean.parseBoolean(v);
     }
 
     private static long number(Map<String, String> m, String key, String dflt, String source) {

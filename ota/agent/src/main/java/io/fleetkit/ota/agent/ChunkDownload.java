@@ -16,20 +16,29 @@ import java.util.function.Consumer;
  * The download of one bundle as chunks over MQTT: asks for the signed header, then keeps a window
  * of payload chunk requests outstanding ({@link ChunkTransfer}), and passes each answer on to a
  * {@link DownloadReceiver} — the header to be verified, verified chunks in order to be written.
- * Runs on the agent's thread.
+ * Chunks the device holds already ({@link LocalChunks}) are copied instead of asked for: a delta
+ * update. Runs on the agent's thread.
  */
 final class ChunkDownload {
+
+    /** The chunks of a verified bundle that the device holds already, for a download starting at chunk {@code next}. */
+    @FunctionalInterface
+    interface LocalIndex {
+        LocalChunks of(VerifiedManifest v, int next);
+    }
 
     private final String bundle;
     private final int window;
     private final Duration timeout;
     private final Clock clock;
     private final Consumer<ChunkRequest> send;
+    private final LocalIndex localIndex;
     private ChunkTransfer transfer;
     private Instant headerAskedAt;
 
-    ChunkDownload(String bundle, int window, Duration timeout, Clock clock, Consumer<ChunkRequest> send) {
+    ChunkDownload(String bundle, int window, Duration timeout, Clock clock, Consumer<ChunkRequest> send, LocalIndex localIndex) {
         this.bundle = bundle;
+        this.localIndex = localIndex;
         this.window = window;
         this.timeout = timeout;
         this.clock = clock;
@@ -38,7 +47,7 @@ final class ChunkDownload {
 
     /** Starts after a verified header (a resume), from chunk {@code next}. */
     void resumeAt(VerifiedManifest v, int next) {
-        transfer = new ChunkTransfer(v.manifest(), v.chunkVerifier(), next, window, timeout, clock);
+        transfer = new ChunkTransfer(v.manifest(), v.chunkVerifier(), next, window, timeout, clock, localIndex.of(v, next));
     }
 
     /** Sends what is due: the header request, or payload requests to fill the window and replace timed-out ones. */
@@ -74,7 +83,9 @@ final class ChunkDownload {
                 VerifiedManifest v = receiver.header(f.data());
                 if (v != null) {
                     resumeAt(v, 0);
-                    ask();
+                    if (fill(receiver)) {
+                        ask();
+                    }
                 }
             }
             return;
@@ -83,15 +94,34 @@ final class ChunkDownload {
             return;
         }
         List<ChunkTransfer.Ready> ready = transfer.accept(f.index(), f.data());
-        if (ready.isEmpty()) {
-            return;
+        if (!ready.isEmpty() && deliver(ready, receiver) && fill(receiver)) {
+            ask();
         }
+    }
+
+    /**
+     * Hands {@code receiver} every chunk that is ready without asking anyone: those that arrived and
+     * those the device holds, up to the next one to download. False when the receiver wants no more.
+     */
+    boolean fill(DownloadReceiver receiver) throws IOException {
+        if (transfer == null) {
+            return true;
+        }
+        for (List<ChunkTransfer.Ready> ready = transfer.ready(); !ready.isEmpty(); ready = transfer.ready()) {
+            if (!deliver(ready, receiver)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean deliver(List<ChunkTransfer.Ready> ready, DownloadReceiver receiver) throws IOException {
         for (ChunkTransfer.Ready r : ready) {
             if (!receiver.chunk(r.index(), r.data())) {
-                return;
+                return false;
             }
             transfer.written(r.index());
         }
-        ask();
+        return true;
     }
 }

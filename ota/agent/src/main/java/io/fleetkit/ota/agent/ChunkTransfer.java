@@ -22,7 +22,9 @@ import java.util.TreeMap;
  * for, and asking again while chunks keep arriving would only send them twice and slow the link
  * further. A chunk the broker lost is asked for again once the rest of the window has arrived
  * and the timeout has passed with nothing more. Chunks are verified on arrival; a mismatch throws the
- * bundle refusal. Not thread-safe: the agent drives it from one thread.
+ * bundle refusal. Chunks the device holds already ({@link LocalChunks}, a delta update) are never
+ * asked for: they are read when their turn comes and verified the same way; one that does not
+ * verify is asked for instead. Not thread-safe: the agent drives it from one thread.
  */
 public final class ChunkTransfer {
 
@@ -35,13 +37,20 @@ public final class ChunkTransfer {
     private final int window;
     private final Duration timeout;
     private final Clock clock;
+    private final LocalChunks local;
     private final Map<Integer, Instant> asked = new HashMap<>();
     private final TreeMap<Integer, byte[]> held = new TreeMap<>();
     private int next;
     private Instant lastArrival; // of a chunk new to this transfer; null before the first
 
     public ChunkTransfer(BundleManifest manifest, ChunkVerifier verifier, int firstChunk, int window, Duration timeout, Clock clock) {
+        this(manifest, verifier, firstChunk, window, timeout, clock, LocalChunks.NONE);
+    }
+
+    ChunkTransfer(BundleManifest manifest, ChunkVerifier verifier, int firstChunk, int window, Duration timeout, Clock clock,
+                  LocalChunks local) {
         this.manifest = manifest;
+        this.local = local;
         this.verifier = verifier;
         this.next = firstChunk;
         this.window = Math.max(1, window);
@@ -62,7 +71,7 @@ public final class ChunkTransfer {
         Instant now = clock.instant();
         List<Integer> out = new ArrayList<>();
         for (int i = next; i < Math.min(manifest.chunkCount(), next + window); i++) {
-            if (held.containsKey(i)) {
+            if (held.containsKey(i) || isLocal(i)) {
                 continue;
             }
             Instant at = asked.get(i);
@@ -92,13 +101,39 @@ public final class ChunkTransfer {
         held.put(index, data);
         asked.remove(index);
         lastArrival = clock.instant();
+        return ready();
+    }
+
+    /**
+     * The chunks ready to write from {@link #next()} on, in order: those that arrived, and those read
+     * from the device itself, at most a window of the latter per call (call again after writing them).
+     * Call {@link #written(int)} after writing each.
+     */
+    public List<Ready> ready() {
         List<Ready> ready = new ArrayList<>();
-        int i = next;
-        while (held.containsKey(i)) {
-            ready.add(new Ready(i, held.get(i)));
-            i++;
+        int fromDevice = 0;
+        for (int i = next; i < manifest.chunkCount(); i++) {
+            byte[] data = held.get(i);
+            if (data == null && isLocal(i) && fromDevice < window) {
+                data = readLocal(i);
+                fromDevice++;
+            }
+            if (data == null) {
+                break;
+            }
+            held.put(i, data);
+            ready.add(new Ready(i, data));
         }
         return ready;
+    }
+
+    private boolean isLocal(int index) {
+        return local.has(index);
+    }
+
+    /** Chunk {@code index} from the device, verified; null (and asked for from now on) if unreadable or not the signed chunk. */
+    private byte[] readLocal(int index) {
+        return local.readVerified(index, verifier);
     }
 
     private static Instant latest(Instant a, Instant b) {

@@ -16,8 +16,9 @@ import java.util.concurrent.ExecutorService;
 /**
  * The download of one bundle over HTTP with {@code Range} requests (the desired update's
  * {@code url}), on a thread of its own: the signed header first (handed to the agent to verify),
- * then the payload from the first chunk not yet written, as one ranged stream read chunk by
- * chunk. Each chunk is verified against the manifest here (once; the agent's thread only writes
+ * then the payload from the first chunk not yet written, as ranged streams read chunk by chunk:
+ * one stream for each run of chunks the device does not hold already ({@link LocalChunks}; those
+ * are read from the running slot and verified the same way, a delta update). Each chunk is verified against the manifest here (once; the agent's thread only writes
  * it), then handed to the agent's thread to be written and recorded. A broken stream is resumed
  * with a new range from the next chunk; after {@link #ATTEMPTS} failures in a row without
  * progress the agent is told to fall back to MQTT chunks. Uses {@link HttpURLConnection} (module
@@ -42,14 +43,17 @@ final class HttpDownload implements Runnable {
     private final javax.net.ssl.SSLSocketFactory tls;
     private final ExecutorService loop;
     private final Receiver receiver;
+    private final ChunkDownload.LocalIndex localIndex;
+    private LocalChunks local;
     private VerifiedManifest verified;
     private int next;
     private volatile boolean stopped;
 
     /** {@code verified} is the saved header when resuming (null: fetch it first), {@code next} the first chunk not written. */
     HttpDownload(URL url, javax.net.ssl.SSLSocketFactory tls, BundleRef bundle, VerifiedManifest verified, int next, ExecutorService loop,
-                 Receiver receiver) {
+                 Receiver receiver, ChunkDownload.LocalIndex localIndex) {
         this.url = url;
+        this.localIndex = localIndex;
         this.tls = tls;
         this.bundle = bundle;
         this.verified = verified;
@@ -115,12 +119,38 @@ final class HttpDownload implements Runnable {
 
     private void stream() throws IOException {
         ChunkVerifier v = verified.chunkVerifier();
-        if (next >= v.chunkCount()) {
-            return;
+        if (local == null) {
+            VerifiedManifest m = verified;
+            int from = next;
+            local = onLoop(() -> localIndex.of(m, from)); // it tells the agent's state machine, on the agent's thread
         }
-        HttpURLConnection c = open(bundle.chunkOffset(next), bundle.size() - 1);
+        while (next < v.chunkCount() && !stopped) {
+            byte[] held = local.has(next) ? local.readVerified(next, v) : null;
+            if (held != null) {
+                deliver(next, held);
+                continue;
+            }
+            int end = next + 1;
+            while (end < v.chunkCount() && !local.has(end)) {
+                end++;
+            }
+            streamRun(v, end);
+        }
+    }
+
+    private void deliver(int index, byte[] data) throws IOException {
+        if (!onLoop(() -> receiver.chunk(index, data))) {
+            throw new StoppedException();
+        }
+        next++;
+    }
+
+    /** Downloads chunks {@code next..end-1} as one ranged stream. */
+    private void streamRun(ChunkVerifier v, int end) throws IOException {
+        long last = end < v.chunkCount() ? bundle.chunkOffset(end) - 1 : bundle.size() - 1;
+        HttpURLConnection c = open(bundle.chunkOffset(next), last);
         try (InputStream in = c.getInputStream()) {
-            while (next < v.chunkCount() && !stopped) {
+            while (next < end && !stopped) {
                 int len = v.chunkLength(next);
                 // straight into one array: readNBytes(len) would gather 8 KiB pieces and copy them again
                 byte[] data = new byte[len];
@@ -128,12 +158,8 @@ final class HttpDownload implements Runnable {
                 if (got != len) {
                     throw new IOException(url + " ended inside chunk " + next + " (" + got + " of " + len + " bytes)");
                 }
-                int index = next;
-                v.verify(index, data);
-                if (!onLoop(() -> receiver.chunk(index, data))) {
-                    throw new StoppedException();
-                }
-                next++;
+                v.verify(next, data);
+                deliver(next, data);
             }
         } finally {
             c.disconnect();

@@ -3,7 +3,9 @@ package io.fleetkit.ota.agent;
 import io.fleetkit.ota.boot.BootBackend;
 import io.fleetkit.formats.mbr.MbrReader;
 import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.ota.bundle.BundleManifest;
 import io.fleetkit.ota.bundle.VerifiedManifest;
+import io.fleetkit.formats.mbr.MbrPartition;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,6 +85,12 @@ public final class SlotDownload {
             inFlight = null;
         }
         return writer;
+    }
+
+    /** The chunks of {@code m} that the running slot holds already, to copy instead of downloading. */
+    LocalChunks localChunks(BundleManifest m) throws IOException {
+        MbrPartition running = MbrReader.read(disk).require(boot.currentSlot().partition(), "running slot " + boot.currentSlot());
+        return LocalChunks.index(disk, running.startByte(), running.sizeBytes(), m);
     }
 
     /**

@@ -76,6 +76,10 @@ final class UpdateDriver {
         if (s == UpdateState.DOWNLOADING) {
             machine.settleCheckpoint();
             download();
+            ChunkDownload c = chunks;
+            if (c != null && c.fill(slot) && chunks == c && online.getAsBoolean()) {
+                c.ask(); // the window moved past chunks copied from the device
+            }
         } else {
             stopDownloads();
             if (s == UpdateState.TRIAL) {
@@ -94,7 +98,7 @@ final class UpdateDriver {
             return;
         }
         if (chunks == null) {
-            chunks = new ChunkDownload(sha, config.downloadWindow(), config.chunkTimeout(), clock, send);
+            chunks = new ChunkDownload(sha, config.downloadWindow(), config.chunkTimeout(), clock, send, this::localChunks);
             if (machine.state().hasHeader()) {
                 chunks.resumeAt(machine.verifiedManifest(), machine.state().chunksDone());
             }
@@ -104,12 +108,38 @@ final class UpdateDriver {
         }
     }
 
+    /**
+     * What a delta update copies instead of downloading: the chunks of {@code v} that the running
+     * slot holds, told to the server when the download starts (not again on each resume). Reading
+     * the running slot is an optimisation: if it fails, everything is downloaded.
+     */
+    private LocalChunks localChunks(VerifiedManifest v, int next) {
+        if (!config.downloadDelta()) {
+            return LocalChunks.NONE;
+        }
+        try {
+            LocalChunks local = machine.localChunks(v.manifest());
+            long total = v.manifest().slotSize();
+            String message = String.format("%d of %d chunks (%.1f of %.1f MiB) are on this device already; downloading %.1f MiB",
+                    local.count(), v.manifest().chunkCount(), local.bytes() / 1048576.0, total / 1048576.0,
+                    (total - local.bytes()) / 1048576.0);
+            sink.info("agent", "delta update: " + message);
+            if (next == 0) {
+                machine.note("download.delta", message);
+            }
+            return local;
+        } catch (IOException e) {
+            sink.warn("agent", "delta update: cannot read the running slot (" + e.getMessage() + "); downloading every chunk");
+            return LocalChunks.NONE;
+        }
+    }
+
     private void startHttp(String url) {
         try {
             VerifiedManifest v = machine.state().hasHeader() ? machine.verifiedManifest() : null;
             httpGeneration++;
             http = new HttpDownload(new URL(url), tls, machine.state().bundle(), v, machine.state().chunksDone(), loop,
-                    new HttpReceiver(httpGeneration));
+                    new HttpReceiver(httpGeneration), this::localChunks);
             httpThread = new Thread(http, "fleet-agent-http-" + deviceId);
             httpThread.setDaemon(true);
             httpThread.start();

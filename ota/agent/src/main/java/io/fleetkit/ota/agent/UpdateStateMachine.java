@@ -5,6 +5,7 @@ import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.boot.BootBackend;
 import io.fleetkit.ota.boot.RebootKind;
 import io.fleetkit.ota.bundle.BundleHeader;
+import io.fleetkit.ota.bundle.BundleManifest;
 import io.fleetkit.ota.bundle.BundleRefusedException;
 import io.fleetkit.ota.bundle.VerifiedManifest;
 import io.fleetkit.ota.protocol.DesiredUpdate;
@@ -363,6 +364,11 @@ public final class UpdateStateMachine {
      */
     public void note(String reason, String message) throws IOException {
         move(state.state(), reason, message);
+    }
+
+    /** The chunks of {@code m} that the running slot holds already ({@link SlotDownload#localChunks}). */
+    LocalChunks localChunks(BundleManifest m) throws IOException {
+        return download.localChunks(m);
     }
 
     public List<UpdateEvent> outbox() {

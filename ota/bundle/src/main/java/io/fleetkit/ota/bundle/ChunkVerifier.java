@@ -1,7 +1,5 @@
 package io.fleetkit.ota.bundle;
 
-import java.security.MessageDigest;
-import java.util.HexFormat;
 
 /**
  * Checks one chunk of the slot image against the signed manifest: its length and its SHA-256.
@@ -39,9 +37,7 @@ public final class ChunkVerifier {
             throw new BundleRefusedException(BundleRefusal.CHUNK_MISMATCH,
                     "chunk " + index + " of " + manifest.name() + " " + manifest.version() + " is " + length + " bytes, the manifest says " + expected);
         }
-        MessageDigest md = SlotDigests.newSha256();
-        md.update(data, offset, length);
-        String actual = HexFormat.of().formatHex(md.digest());
+        String actual = SlotDigests.chunkSha256(data, offset, length);
         if (!actual.equals(manifest.chunkSha256().get(index))) {
             throw new BundleRefusedException(BundleRefusal.CHUNK_MISMATCH,
                     "chunk " + index + " of " + manifest.name() + " " + manifest.version() + " has SHA-256 " + actual

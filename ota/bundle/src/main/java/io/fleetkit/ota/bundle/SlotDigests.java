@@ -40,6 +40,13 @@ public record SlotDigests(long size, String sha256, List<String> chunkSha256) {
         return new SlotDigests(size, HexFormat.of().formatHex(whole.digest()), List.copyOf(chunks));
     }
 
+    /** The digest the manifest lists for a chunk: SHA-256 of its bytes, lower-case hex. */
+    public static String chunkSha256(byte[] data, int offset, int length) {
+        MessageDigest md = newSha256();
+        md.update(data, offset, length);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
     static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
