@@ -3,10 +3,13 @@ package io.fleetkit.build;
 import com.github.luben.zstd.ZstdOutputStream;
 import io.fleetkit.events.UsageException;
 import io.fleetkit.formats.cpio.CpioNewcWriter;
+import io.fleetkit.ota.bundle.BundleManifest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.tukaani.xz.LZMA2Options;
@@ -16,8 +19,18 @@ import org.tukaani.xz.XZOutputStream;
  * Writes the root tree as a compressed cpio {@code newc} initramfs: entries in path order,
  * every timestamp {@code SOURCE_DATE_EPOCH}, owners from the tree. gzip by default; the gzip
  * header carries no time or name, so the bytes depend only on the tree.
+ * <p>
+ * One archive per {@link InitramfsLayer}, each compressed on its own (with the directories above
+ * its entries, so it unpacks alone) and zero-padded to a multiple of {@link #ALIGNMENT}: the
+ * kernel unpacks concatenated archives and skips zeros between them
+ * (Documentation/driver-api/early-userspace/buffer-format.rst), and as the slot places the file on
+ * such a boundary, a layer that did not change lies in the same chunks as before, which a delta
+ * update then need not send.
  */
 final class WriteInitramfsStep implements BuildStep<InitramfsImage> {
+
+    /** Where each layer's archive starts in the file: the bundle's chunk size, the unit a delta update sends. */
+    static final int ALIGNMENT = BundleManifest.DEFAULT_CHUNK_SIZE;
 
     private final BuildInputs in;
     private final RootFilesystem root;
@@ -34,17 +47,46 @@ final class WriteInitramfsStep implements BuildStep<InitramfsImage> {
 
     @Override
     public InitramfsImage run() throws IOException {
+        Map<InitramfsLayer, TreeMap<String, RootEntry>> layers = layers(root.tree().entries());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 << 20);
-        long uncompressed;
-        try (OutputStream compressed = compressor(in.request().compression(), bytes)) {
-            CpioNewcWriter cpio = new CpioNewcWriter(compressed, in.epoch().getEpochSecond());
-            for (Map.Entry<String, RootEntry> e : root.tree().entries().entrySet()) {
-                write(cpio, e.getKey(), e.getValue());
+        long uncompressed = 0;
+        int written = 0;
+        for (TreeMap<String, RootEntry> layer : layers.values()) {
+            if (written++ > 0) {
+                bytes.write(new byte[(int) ((ALIGNMENT - bytes.size() % ALIGNMENT) % ALIGNMENT)]);
             }
-            cpio.finish();
-            uncompressed = cpio.size();
+            try (OutputStream compressed = compressor(in.request().compression(), bytes)) {
+                CpioNewcWriter cpio = new CpioNewcWriter(compressed, in.epoch().getEpochSecond());
+                for (Map.Entry<String, RootEntry> e : layer.entrySet()) {
+                    write(cpio, e.getKey(), e.getValue());
+                }
+                cpio.finish();
+                uncompressed += cpio.size();
+            }
         }
         return new InitramfsImage(bytes.toByteArray(), uncompressed, in.request().compression());
+    }
+
+    /** The entries of each layer that has any, with the directories above them, in path order. */
+    static Map<InitramfsLayer, TreeMap<String, RootEntry>> layers(Map<String, RootEntry> entries) {
+        Map<InitramfsLayer, TreeMap<String, RootEntry>> layers = new EnumMap<>(InitramfsLayer.class);
+        for (Map.Entry<String, RootEntry> e : entries.entrySet()) {
+            if (e.getValue() instanceof RootEntry.Directory) {
+                continue; // a directory goes with what it holds (below), or with the image's own files if it holds nothing
+            }
+            TreeMap<String, RootEntry> layer = layers.computeIfAbsent(InitramfsLayer.of(e.getKey()), k -> new TreeMap<>());
+            layer.put(e.getKey(), e.getValue());
+            for (int slash = e.getKey().lastIndexOf('/'); slash > 0; slash = e.getKey().lastIndexOf('/', slash - 1)) {
+                String parent = e.getKey().substring(0, slash);
+                layer.put(parent, entries.get(parent));
+            }
+        }
+        for (Map.Entry<String, RootEntry> e : entries.entrySet()) {
+            if (e.getValue() instanceof RootEntry.Directory && layers.values().stream().noneMatch(l -> l.containsKey(e.getKey()))) {
+                layers.computeIfAbsent(InitramfsLayer.IMAGE, k -> new TreeMap<>()).put(e.getKey(), e.getValue());
+            }
+        }
+        return layers;
     }
 
     private static void write(CpioNewcWriter cpio, String path, RootEntry entry) throws IOException {

@@ -48,7 +48,8 @@ final class WriteSlotStep implements BuildStep<SlotImage> {
         FatWriteResult result;
         long size;
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            result = new FatImageWriter(volume, in.events())
+            // kernel and initramfs on chunk boundaries: unchanged, they are found by a delta update wherever they moved
+            result = new FatImageWriter(volume, in.events()).alignFilesTo(WriteInitramfsStep.ALIGNMENT)
                     .write(SlotContents.tree(in, kernel, kernelImage, initramfs.bytes(), cmdline), ch, 0);
             long end = result.writtenRanges().stream().mapToLong(ByteRange::end).max().orElse(0);
             size = (end + BLOCK - 1) / BLOCK * BLOCK;

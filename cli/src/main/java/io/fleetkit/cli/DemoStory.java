@@ -151,7 +151,8 @@ final class DemoStory {
                 DeviceRecord d = awaitDevice(client, r -> "1.0.0".equals(r.version()), BOOT);
                 done("device " + d.id() + " is online with " + d.version() + " on slot " + d.slot());
 
-                step("6/7", "Publish v2 and roll it out: the device downloads it over MQTT into slot B, chunk by chunk, each verified");
+                step("6/7", "Publish v2 and roll it out: the device copies the chunks slot A already holds and downloads the rest"
+                        + " over MQTT, into slot B, each verified");
                 String sha = io.fleetkit.debian.archive.ContentCache.sha256Of(v2.path(OutputFormat.BUNDLE));
                 boolean republished = client.bundles().stream().anyMatch(b -> b.sha256().equals(sha));
                 client.publish(v2.path(OutputFormat.BUNDLE), Optional.empty());
@@ -163,6 +164,8 @@ final class DemoStory {
                 expect(vm, "^fleetkit: ready " + name + " 2\\.0\\.0 slot=B$", from, UPDATE, console);
                 expect(vm, "COMMITTED", from, UPDATE, console);
                 DeviceRecord after = awaitDevice(client, r -> "2.0.0".equals(r.version()) && "B".equals(r.slot()), UPDATE);
+                client.device(after.id()).events().stream().filter(e -> "download.delta".equals(e.reason())).findFirst()
+                        .ifPresent(e -> done("delta update: " + TerminalText.safe(e.message())));
                 done("device " + after.id() + " runs " + after.version() + " on slot " + after.slot() + ", committed"
                         + (republished ? " (2.0.0 was published by an earlier run with these very bytes, reused)" : ""));
 

@@ -27,14 +27,33 @@ public final class FatImageWriter {
     private static final String TASK = "fat";
     private final FatVolumeSpec spec;
     private final EventSink sink;
+    private final int fileAlignment;
 
     public FatImageWriter(FatVolumeSpec spec) {
         this(spec, EventSink.NONE);
     }
 
     public FatImageWriter(FatVolumeSpec spec, EventSink sink) {
+        this(spec, sink, 0);
+    }
+
+    private FatImageWriter(FatVolumeSpec spec, EventSink sink, int fileAlignment) {
         this.spec = spec;
         this.sink = sink;
+        this.fileAlignment = fileAlignment;
+    }
+
+    /**
+     * This writer, placing every file of at least {@code bytes} at a volume offset that is a multiple
+     * of {@code bytes} (a power of two, at least the cluster size), the clusters skipped left free:
+     * so a file that is the same in two volumes lies in the same aligned blocks of both, whatever
+     * came before it (what a delta update finds, in blocks of the bundle's chunk size).
+     */
+    public FatImageWriter alignFilesTo(int bytes) {
+        if (bytes <= 0 || Integer.bitCount(bytes) != 1) {
+            throw new IllegalArgumentException("file alignment must be a power of two, is " + bytes);
+        }
+        return new FatImageWriter(spec, sink, bytes);
     }
 
     /**
@@ -62,7 +81,7 @@ public final class FatImageWriter {
     public FatWriteResult write(FatTree tree, SeekableByteChannel ch, long offset) throws IOException {
         FatLayout layout = new FatLayout(tree.root(), spec.hasLabel());
         FatGeometry g = FatGeometry.choose(spec.sizeBytes(), spec.type(), layout.root.slots, spec.hiddenSectors());
-        long nextFree = layout.allocate(g, spec.sizeBytes());
+        long nextFree = layout.allocate(g, spec.sizeBytes(), fileAlignment);
         FatTable fat = new FatTable(g.type(), g.clusterCount());
         for (FatLayout.Dir d : layout.dirs) {
             fat.chain(d.firstCluster, d.clusters);
@@ -70,7 +89,7 @@ public final class FatImageWriter {
         for (FatLayout.Item f : layout.files) {
             fat.chain(f.firstCluster, f.clusters);
         }
-        long used = nextFree - 2;
+        long used = layout.usedClusters();
         long free = g.clusterCount() - used;
         DosTimestamp ts = DosTimestamp.ofEpochSecond(spec.timestampEpochSecond());
         DiskRegion out = new DiskRegion(ch, offset);

@@ -104,8 +104,16 @@ final class FatLayout {
         }
     }
 
-    /** Assigns cluster runs; returns the first cluster left free. */
-    long allocate(FatGeometry g, long sizeBytes) {
+    /** Clusters the directories and files take (not the gaps alignment leaves). */
+    long usedClusters() {
+        return dirs.stream().mapToLong(d -> d.clusters).sum() + files.stream().mapToLong(f -> f.clusters).sum();
+    }
+
+    /**
+     * Assigns cluster runs; returns the first cluster after the last run. Files of at least
+     * {@code alignment} bytes (0: none) start at a volume offset that is a multiple of it.
+     */
+    long allocate(FatGeometry g, long sizeBytes, int alignment) {
         int cb = g.clusterBytes();
         long next = 2;
         for (Dir dir : dirs) {
@@ -119,10 +127,17 @@ final class FatLayout {
         for (Item f : files) {
             long size = ((FatEntry.File) f.entry).content().size();
             f.clusters = (size + cb - 1) / cb;
+            if (alignment > 0 && size >= alignment) {
+                if (alignment % cb != 0) {
+                    throw new IllegalArgumentException("file alignment " + alignment + " is not a multiple of the " + cb + "-byte cluster");
+                }
+                long misaligned = g.clusterOffset(next) % alignment;
+                next += misaligned == 0 ? 0 : (alignment - misaligned) / cb;
+            }
             f.firstCluster = f.clusters == 0 ? 0 : next;
             next += f.clusters;
         }
-        long needed = next - 2;
+        long needed = next - 2; // alignment gaps included: the runs must end inside the volume
         if (needed > g.clusterCount()) {
             long short_ = needed - g.clusterCount();
             throw new FleetkitException("image.fat-full",

@@ -65,6 +65,34 @@ class FatImageWriterTest {
     }
 
     @Test
+    void alignedFilesStartOnBoundariesWhateverPrecedesThemAndTheVolumeStaysClean() throws Exception {
+        int align = 256 * 1024;
+        byte[] kernel = pattern(700_001, 3);
+        byte[] initrd = pattern(300_000, 4);
+        for (int before : new int[] {100, 90_000}) {
+            FatTree tree = new FatTree()
+                    .addFile("config.txt", pattern(before, 5))
+                    .addFile("vmlinuz", kernel)
+                    .addFile("small.dtb", pattern(5000, 6))
+                    .addFile("initrd.img", initrd);
+            Path img = tmp.resolve("aligned-" + before + ".img");
+            FatWriteResult result = new FatImageWriter(spec(32L << 20, null)).alignFilesTo(align).write(tree, img);
+            FatChecks.fsckClean(img);
+            FatChecks.assertMcopy(img, "/vmlinuz", kernel);
+            FatChecks.assertMcopy(img, "/initrd.img", initrd);
+            FatImageReader reader = new FatImageReader(img);
+            for (String big : List.of("/vmlinuz", "/initrd.img")) {
+                long at = result.geometry().clusterOffset(reader.find(big).orElseThrow().firstCluster());
+                assertEquals(0, at % align, big + " at " + at + " with " + before + " bytes before it");
+            }
+            long small = result.geometry().clusterOffset(reader.find("/small.dtb").orElseThrow().firstCluster());
+            assertTrue(small % align != 0, "a file under the alignment packs where it falls");
+            assertEquals(reader.freeClusters(), result.freeClusters(), "the gaps count as free");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new FatImageWriter(spec(32L << 20, null)).alignFilesTo(3000));
+    }
+
+    @Test
     void writesFat32VolumeWithFsInfoAndBackupBootSector() throws Exception {
         byte[] big = pattern(5_000_000, 3);
         FatTree tree = new FatTree().addFile("boot/Image", big).addFile("slot.json", text("{}"));

@@ -28,7 +28,12 @@ final class ShellPipeline {
         sh("rm -rf " + dir + " && mkdir -p " + dir + "/root " + dir + "/bare");
         Path netboot = built.path(OutputFormat.NETBOOT);
         // Inputs, not timed: our root tree and the raw kernel.
-        sh("cd " + dir + "/root && zcat " + netboot.resolve("initrd.img") + " | cpio -idm --quiet 2>/dev/null; true");
+        // one gzip archive per layer, zero-padded between them: zcat would stop at the first padding
+        List<byte[]> archives = gzipMembers(Files.readAllBytes(netboot.resolve("initrd.img")));
+        for (int i = 0; i < archives.size(); i++) {
+            Path part = Files.write(dir.resolve("initrd-" + i + ".gz"), archives.get(i));
+            sh("cd " + dir + "/root && zcat " + part + " | cpio -idmu --quiet 2>/dev/null; true");
+        }
         sh("zcat " + netboot.resolve("vmlinuz") + " > " + dir + "/Image");
         sh("mcopy -n -i " + built.path(OutputFormat.SLOT) + " ::boot.env " + dir + "/boot.env");
         Files.writeString(dir.resolve("boot.scr.txt"), UBootAbScript.render(UBootAbScript.Parameters.arm64()));
@@ -51,6 +56,44 @@ final class ShellPipeline {
                 "sync " + d + "/disk.img")));
         double seconds = (System.nanoTime() - start) / 1e9;
         return seconds;
+    }
+
+    /** The gzip members of {@code bytes}, skipping the zeros between them (the kernel's initramfs format). */
+    static List<byte[]> gzipMembers(byte[] bytes) throws java.util.zip.DataFormatException {
+        List<byte[]> out = new java.util.ArrayList<>();
+        int at = 0;
+        while (at < bytes.length) {
+            if (bytes[at] == 0) {
+                at++;
+                continue;
+            }
+            int flags = bytes[at + 3];
+            int body = at + 10;
+            if ((flags & 4) != 0) {
+                body += 2 + ((bytes[body] & 0xff) | (bytes[body + 1] & 0xff) << 8);
+            }
+            for (int bit : new int[] {8, 16}) {
+                if ((flags & bit) != 0) {
+                    while (bytes[body++] != 0) {
+                        // a zero-terminated name or comment
+                    }
+                }
+            }
+            body += (flags & 2) != 0 ? 2 : 0;
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+            inflater.setInput(bytes, body, bytes.length - body);
+            byte[] sink = new byte[1 << 16];
+            while (!inflater.finished()) {
+                if (inflater.inflate(sink) == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new java.util.zip.DataFormatException("gzip member at " + at + " is cut short");
+                }
+            }
+            int end = bytes.length - inflater.getRemaining() + 8; // the CRC-32 and size trailer
+            inflater.end();
+            out.add(java.util.Arrays.copyOfRange(bytes, at, end));
+            at = end;
+        }
+        return out;
     }
 
     /** A bare busybox initramfs that prints one line, in the same boot chain, for the boot-time baseline. */
