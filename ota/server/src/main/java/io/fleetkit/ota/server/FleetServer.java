@@ -95,6 +95,7 @@ public final class FleetServer implements AutoCloseable {
         try {
             server.refreshRevocations();
             server.connect();
+            server.engine.serverStarted(); // silence while the server was down is not a device's
             server.ticker.scheduleWithFixedDelay(server::tickQuietly, 0, config.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
             return server;
         } catch (IOException | SQLException | RuntimeException e) {
