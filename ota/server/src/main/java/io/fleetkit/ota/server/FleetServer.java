@@ -95,7 +95,6 @@ public final class FleetServer implements AutoCloseable {
         try {
             server.refreshRevocations();
             server.connect();
-            server.engine.serverStarted(); // silence while the server was down is not a device's
             server.ticker.scheduleWithFixedDelay(server::tickQuietly, 0, config.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
             return server;
         } catch (IOException | SQLException | RuntimeException e) {
@@ -180,6 +179,7 @@ public final class FleetServer implements AutoCloseable {
     }
 
     private void onConnected(boolean reconnect) {
+        engine.silenceCountsFromNow(); // devices' silence while the server could not hear them is not theirs
         try {
             // The broker may have lost its retained messages (a restart): send every desired state again.
             db.transaction(c -> {

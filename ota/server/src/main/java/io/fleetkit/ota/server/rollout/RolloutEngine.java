@@ -43,11 +43,12 @@ public final class RolloutEngine {
     }
 
     /**
-     * The server that drives this engine has just started: what devices sent while it was down was never heard, so
-     * silence counts from now, not from a device's last message. Each offered device thus gets one timeout of grace
-     * after a restart, and a rollout whose server was down for longer than its timeout does not time out every device.
+     * The server that drives this engine hears devices from now on (it started, or its broker connection is back): what
+     * devices sent while it could not hear them was never heard, so silence counts from now, not from a device's last
+     * message. Each offered device thus gets one timeout of grace after a restart, and a rollout whose server was down for
+     * longer than its timeout does not time out every device.
      */
-    public void serverStarted() {
+    public void silenceCountsFromNow() {
         silenceCountsFrom = clock.instant();
     }
 
