@@ -88,6 +88,19 @@ class PublishCrashRepairTest {
         assertArrayEquals(Files.readAllBytes(bundle), Files.readAllBytes(store.file(again)));
     }
 
+    @Test
+    void theTemporaryFileOfAPublishThatDiedADayAgoIsRemovedByTheNextPublish() throws Exception {
+        Path dir = Files.createDirectories(data.resolve("bundles"));
+        Path dead = Files.write(dir.resolve(".publish-123.tmp"), new byte[1000]);
+        Files.setLastModifiedTime(dead, java.nio.file.attribute.FileTime.from(TestFleet.T0.minus(java.time.Duration.ofDays(2))));
+        Path writing = Files.write(dir.resolve(".publish-456.tmp"), new byte[1000]); // another process's publish, under way
+
+        PublishedBundle b = store.publish(bundle, Optional.empty());
+
+        assertEquals(List.of(".publish-456.tmp", b.sha256() + ".bundle"), namesIn(dir));
+        assertTrue(Files.exists(writing));
+    }
+
     private static List<String> namesIn(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -55,6 +55,7 @@ public final class BundleStore {
     /** Verifies and stores {@code bundle} as {@code name} (default: the manifest's version). */
     public PublishedBundle publish(Path bundle, Optional<String> name) throws IOException, SQLException {
         Path dir = Files.createDirectories(dataDir.resolve("bundles"));
+        removeLeftovers(dir);
         Path tmp = Files.createTempFile(dir, ".publish-", ".tmp");
         try {
             MessageDigest sha = sha256();
@@ -101,6 +102,23 @@ public final class BundleStore {
             return record;
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Deletes the temporary files of publishes that died (a crash, {@code kill -9}) more than a day ago: each may be as large as
+     * a bundle. A day, because a publish from another process may be writing its temporary file right now.
+     */
+    private void removeLeftovers(Path dir) throws IOException {
+        java.time.Instant dayAgo = clock.instant().minus(java.time.Duration.ofDays(1));
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(".publish-")
+                    && f.getFileName().toString().endsWith(".tmp")).toList()) {
+                if (Files.getLastModifiedTime(f).toInstant().isBefore(dayAgo)) {
+                    Files.deleteIfExists(f);
+                    sink.info("publish", "removed " + f.getFileName() + ", left by a publish that did not finish");
+                }
+            }
         }
     }
 
