@@ -143,6 +143,16 @@ class SimulatedRestartTest {
             }
             Await.until("`fleet devices` showing v2 everywhere", Duration.ofSeconds(30),
                     () -> devices(f).stream().filter(SimulatedRolloutTest::onV2).count() == 10);
+            // No event lost across the restart: each left its agent's outbox only when a server had applied it.
+            Await.until("every agent's outbox empty: every event acknowledged by a server", Duration.ofSeconds(60),
+                    () -> fleet.all(d -> d.state().map(s -> s.outbox().isEmpty()).orElse(false)),
+                    () -> fleet.devices.stream().map(d -> d.id + " " + d.state().map(s -> s.outbox().toString()).orElse("?")).toList().toString());
+            for (SimulatedDevice d : fleet.devices) {
+                long sent = d.state().orElseThrow().eventSeq();
+                List<Long> stored = second.database().transaction(c -> new io.fleetkit.ota.server.db.EventStore().forDevice(c, d.id, 1000))
+                        .stream().map(e -> e.seq()).toList();
+                assertEquals(java.util.stream.LongStream.rangeClosed(1, sent).boxed().toList(), stored, d.id + ": every event stored");
+            }
         }
     }
 

@@ -92,10 +92,10 @@ public record AgentState(
                 committedVersionNumber, seq, events);
     }
 
-    /** The events after the server acknowledged everything up to {@code seq}. */
-    public AgentState delivered(long seq) {
+    /** The events after the server acknowledged having applied event {@code seq} (that one only). */
+    public AgentState acknowledged(long seq) {
         return new AgentState(state, targetVersion, rollout, bundle, url, targetSlot, manifest, signature, chunksDone, reason, message,
-                bootId, since, committedVersionNumber, eventSeq, outbox.stream().filter(e -> e.seq() > seq).toList());
+                bootId, since, committedVersionNumber, eventSeq, outbox.stream().filter(e -> e.seq() != seq).toList());
     }
 
     /** Same state, stamped with the current boot (after deciding a resume). */

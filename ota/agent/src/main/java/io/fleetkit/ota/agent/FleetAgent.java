@@ -70,12 +70,12 @@ public final class FleetAgent implements AutoCloseable {
             return t;
         });
         javax.net.ssl.SSLSocketFactory tls = tlsSockets(bootFiles);
-        this.link = new MqttLink(connectOptions(tls), List.of(topics.desired(deviceId), topics.chunkData(deviceId)), sink);
+        this.link = new MqttLink(connectOptions(tls), topics.deviceSubscriptions(deviceId), sink);
         HealthCheck health = new HealthCheck(config.healthServices(), config.healthChecks(), link::connected, Duration.ofSeconds(30));
         this.driver = new UpdateDriver(machine, config, health, clock, sink, loop, deviceId,
                 r -> link.publish(topics.chunkRequests(deviceId), r.encode(), false), link::connected, tls);
         this.status = new StatusPublisher(machine, new StateReporter(config, deviceId, boot), link, topics, deviceId,
-                work -> loop.execute(() -> guarded(work::run)), sink);
+                work -> loop.execute(() -> guarded(work::run)), clock, sink);
     }
 
     public String deviceId() {
@@ -109,6 +109,8 @@ public final class FleetAgent implements AutoCloseable {
                     driver.onDesired(payload);
                 } else if (topic.equals(topics.chunkData(deviceId))) {
                     driver.onFrame(payload);
+                } else if (topic.equals(topics.eventAcks(deviceId))) {
+                    status.onAck(payload);
                 }
                 status.publishChanges();
             }

@@ -375,8 +375,12 @@ public final class UpdateStateMachine {
         return state.outbox();
     }
 
-    public void delivered(long seq) throws IOException {
-        state = state.delivered(seq);
+    /** The server applied event {@code seq}: it leaves the saved outbox (nothing is saved when it was not there). */
+    public void acknowledged(long seq) throws IOException {
+        if (state.outbox().stream().noneMatch(e -> e.seq() == seq)) {
+            return;
+        }
+        state = state.acknowledged(seq);
         save();
     }
 

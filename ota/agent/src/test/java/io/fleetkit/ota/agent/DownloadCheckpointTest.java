@@ -205,7 +205,7 @@ class DownloadCheckpointTest {
         download(m, bundle, 0, 4);
         assertTrue(List.of(0, 3).contains(savedChunks()));
         assertEquals(TestSlots.CHUNK, m.slotWriter().unsyncedBytes());
-        m.delivered(m.state().eventSeq()); // the server acknowledged the DOWNLOADING event
+        m.acknowledged(m.state().eventSeq()); // the server acknowledged the DOWNLOADING event
         assertEquals(4, savedChunks());
         assertEquals(0, m.slotWriter().unsyncedBytes());
     }

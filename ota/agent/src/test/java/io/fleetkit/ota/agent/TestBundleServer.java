@@ -60,6 +60,11 @@ final class TestBundleServer implements AutoCloseable {
         }).start();
     }
 
+    /** Says to the device that its event {@code seq} is applied, as the fleet server does after its commit. */
+    void acknowledge(String deviceId, long seq) throws Exception {
+        client.publish(topics.eventAcks(deviceId), new io.fleetkit.ota.protocol.EventAck(seq).encode(), 1, false);
+    }
+
     void desire(String deviceId, DesiredUpdate d) throws Exception {
         client.publish(topics.desired(deviceId), d.encode(), 1, true);
     }

@@ -24,7 +24,7 @@ public final class Topics {
     public enum Kind {
         ONLINE("online", DeviceRight.PUBLISH), STATE("state", DeviceRight.PUBLISH), EVENTS("events", DeviceRight.PUBLISH),
         DESIRED("desired", DeviceRight.SUBSCRIBE), CHUNK_REQUEST("chunks/req", DeviceRight.PUBLISH),
-        CHUNK_DATA("chunks/data", DeviceRight.SUBSCRIBE);
+        CHUNK_DATA("chunks/data", DeviceRight.SUBSCRIBE), EVENT_ACK("events/ack", DeviceRight.SUBSCRIBE);
 
         private final String suffix;
         private final DeviceRight deviceRight;
@@ -89,14 +89,19 @@ public final class Topics {
         return topic(deviceId, Kind.CHUNK_DATA);
     }
 
+    /** Where the server says which of the device's events it has applied ({@link EventAck}). */
+    public String eventAcks(String deviceId) {
+        return topic(deviceId, Kind.EVENT_ACK);
+    }
+
     /** What the server subscribes to: every device's online, state, events and chunk requests. */
     public List<String> serverSubscriptions() {
         return List.of(wildcard(Kind.ONLINE), wildcard(Kind.STATE), wildcard(Kind.EVENTS), wildcard(Kind.CHUNK_REQUEST));
     }
 
-    /** What a device subscribes to: its desired update and its chunk answers. */
+    /** What a device subscribes to: its desired update, its chunk answers and the acknowledgements of its events. */
     public List<String> deviceSubscriptions(String deviceId) {
-        return List.of(desired(deviceId), chunkData(deviceId));
+        return List.of(desired(deviceId), chunkData(deviceId), eventAcks(deviceId));
     }
 
     public String wildcard(Kind kind) {

@@ -52,6 +52,11 @@ class MessagesTest {
         assertEquals(on, OnlineStatus.decode(on.encode()));
         assertEquals(OnlineStatus.lastWill(), OnlineStatus.decode(utf8("{\"schema\":1,\"online\":false}")));
 
+        assertEquals("{\"schema\":1,\"seq\":17}", new String(new EventAck(17).encode(), StandardCharsets.UTF_8));
+        assertEquals(new EventAck(17), EventAck.decode(new EventAck(17).encode()));
+        assertEquals("protocol.malformed", assertThrows(ProtocolException.class,
+                () -> EventAck.decode(utf8("{\"schema\":1,\"seq\":-1}"))).code());
+
         DesiredUpdate d = new DesiredUpdate("2.0.0", 2_000_000, "r-7", new BundleRef(SHA, 33554944, 2345, 1048576, 32), "http://s:8080/b");
         assertEquals(d, DesiredUpdate.decode(d.encode()));
         assertEquals(DesiredUpdate.none(), DesiredUpdate.decode(DesiredUpdate.none().encode()));

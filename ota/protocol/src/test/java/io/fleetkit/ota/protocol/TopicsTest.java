@@ -20,6 +20,9 @@ class TopicsTest {
         assertEquals("fleet/v1/devices/gw-00001/desired", t.desired("gw-00001"));
         assertEquals("fleet/v1/devices/gw-00001/chunks/req", t.chunkRequests("gw-00001"));
         assertEquals("fleet/v1/devices/gw-00001/chunks/data", t.chunkData("gw-00001"));
+        assertEquals("fleet/v1/devices/gw-00001/events/ack", t.eventAcks("gw-00001"));
+        assertEquals(List.of("fleet/v1/devices/gw-00001/desired", "fleet/v1/devices/gw-00001/chunks/data",
+                "fleet/v1/devices/gw-00001/events/ack"), t.deviceSubscriptions("gw-00001"));
         assertEquals(List.of("fleet/v1/devices/+/online", "fleet/v1/devices/+/state", "fleet/v1/devices/+/events",
                 "fleet/v1/devices/+/chunks/req"), t.serverSubscriptions());
     }

@@ -147,7 +147,7 @@ public final class FleetServer implements AutoCloseable {
         ChunkServer chunks = new ChunkServer(bundles, offers, ChunkRateLimit.defaults(), sink);
         DeviceMessages messages = new DeviceMessages(db, engine, config.clock(), sink);
         link = BrokerLink.connect(options, topics.serverSubscriptions(),
-                new MessageRouter(topics, messages, chunks, deviceWorker, chunkWorkers, this::publishChunk, this::onConnected), sink);
+                new MessageRouter(topics, messages, chunks, deviceWorker, chunkWorkers, this::publishToDevice, this::onConnected), sink);
         publisher = new DesiredPublisher(db, link, topics, bundleBaseUrl, sink);
     }
 
@@ -155,8 +155,8 @@ public final class FleetServer implements AutoCloseable {
         return listen.everyInterface() ? java.net.InetAddress.getLocalHost().getHostName() : listen.host();
     }
 
-    private void publishChunk(String deviceId, byte[] frame) throws Exception {
-        link.publish(topics.chunkData(deviceId), frame, false);
+    private void publishToDevice(String topic, byte[] payload) throws Exception {
+        link.publish(topic, payload, false);
     }
 
     /** The embedded broker admitted a device with {@code cert}: remember it, to show it and to drop it when revoked. */
@@ -179,6 +179,7 @@ public final class FleetServer implements AutoCloseable {
     }
 
     private void onConnected(boolean reconnect) {
+        engine.silenceCountsFromNow(); // devices' silence while the server could not hear them is not theirs
         try {
             // The broker may have lost its retained messages (a restart): send every desired state again.
             db.transaction(c -> {

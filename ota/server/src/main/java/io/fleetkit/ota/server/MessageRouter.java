@@ -1,5 +1,6 @@
 package io.fleetkit.ota.server;
 
+import io.fleetkit.ota.protocol.EventAck;
 import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.server.broker.BrokerLink;
 import io.fleetkit.ota.server.devices.ChunkServer;
@@ -11,12 +12,14 @@ import java.util.function.Consumer;
 /**
  * Routes device messages by topic: online/state/events to one ordered worker (a device's messages
  * are applied in the order they came), chunk requests to a pool (answers are reads only).
- * Messages on topics that do not parse (bad device id, unknown kind) are dropped.
+ * Messages on topics that do not parse (bad device id, unknown kind) are dropped. An event, once
+ * applied (committed), is acknowledged to its device on the device's {@code events/ack} topic.
  */
 final class MessageRouter implements BrokerLink.Handler {
 
-    interface ChunkSender {
-        void send(String deviceId, byte[] frame) throws Exception;
+    /** Publishes a server message (not retained) on a device's topic. */
+    interface DeviceSender {
+        void send(String topic, byte[] payload) throws Exception;
     }
 
     private final Topics topics;
@@ -24,11 +27,11 @@ final class MessageRouter implements BrokerLink.Handler {
     private final ChunkServer chunks;
     private final ExecutorService deviceWorker;
     private final ExecutorService chunkWorkers;
-    private final ChunkSender sender;
+    private final DeviceSender sender;
     private final Consumer<Boolean> connected;
 
     MessageRouter(Topics topics, DeviceMessages messages, ChunkServer chunks, ExecutorService deviceWorker,
-                  ExecutorService chunkWorkers, ChunkSender sender, Consumer<Boolean> connected) {
+                  ExecutorService chunkWorkers, DeviceSender sender, Consumer<Boolean> connected) {
         this.topics = topics;
         this.messages = messages;
         this.chunks = chunks;
@@ -53,11 +56,16 @@ final class MessageRouter implements BrokerLink.Handler {
         switch (parsed.get().kind()) {
             case ONLINE -> messages.onOnline(id, payload);
             case STATE -> messages.onState(id, payload);
-            case EVENTS -> messages.onEvent(id, payload);
+            case EVENTS -> {
+                Optional<EventAck> ack = messages.onEvent(id, payload);
+                if (ack.isPresent()) {
+                    sender.send(topics.eventAcks(id), ack.get().encode());
+                }
+            }
             case CHUNK_REQUEST -> {
                 Optional<byte[]> frame = chunks.answer(id, payload);
                 if (frame.isPresent()) {
-                    sender.send(id, frame.get());
+                    sender.send(topics.chunkData(id), frame.get());
                 }
             }
             default -> { }

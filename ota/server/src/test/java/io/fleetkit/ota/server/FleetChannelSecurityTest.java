@@ -234,7 +234,7 @@ class FleetChannelSecurityTest {
     void aDeviceSpeaksOnlyForItself(Broker broker) throws Exception {
         start(broker, null);
         MqttConnection gw4 = device("gw-4");
-        gw4.subscribe(List.of(topics.desired("gw-4")), 1).get(10, TimeUnit.SECONDS);
+        gw4.subscribe(List.of(topics.desired("gw-4"), topics.eventAcks("gw-4")), 1).get(10, TimeUnit.SECONDS);
         // the server's own desired state for gw-4, which only gw-4 may hear
         reportAndAwait(gw4, "gw-4", "1.0.0", UpdateState.IDLE, null);
         server.database().transaction(c -> {
@@ -256,6 +256,10 @@ class FleetChannelSecurityTest {
             c.publish(topics.desired("gw-3"), FORGED, 1, true).get(10, TimeUnit.SECONDS);
         });
         attempt("gw-3", c -> c.publish(topics.desired("gw-4"), FORGED, 1, true).get(10, TimeUnit.SECONDS));
+        // event acknowledgements: only the server says what it applied; gw-3 neither hears gw-4's nor forges one
+        attempt("gw-3", c -> c.subscribe(List.of(topics.eventAcks("gw-4")), 1).get(10, TimeUnit.SECONDS));
+        attempt("gw-3", c -> c.publish(topics.eventAcks("gw-4"), "{\"schema\":1,\"seq\":777}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                1, false).get(10, TimeUnit.SECONDS));
         // wildcards: the embedded broker refuses them (a failure SUBACK); Mosquitto 2.0 grants them and then delivers
         // only what the ACL lets gw-3 read, which is nothing here. Either way: no data.
         MqttConnection gw3 = device("gw-3");
@@ -283,7 +287,13 @@ class FleetChannelSecurityTest {
             }
         }
         // the server still hears devices, and the forgeries did nothing
-        reportAndAwait(device("gw-5"), "gw-5", "1.0.0", UpdateState.IDLE, null);
+        MqttConnection gw5 = device("gw-5");
+        reportAndAwait(gw5, "gw-5", "1.0.0", UpdateState.IDLE, null);
+        gw5.subscribe(List.of(topics.eventAcks("gw-5")), 1).get(10, TimeUnit.SECONDS);
+        gw5.publish(topics.events("gw-5"), new UpdateEvent("gw-5", 1, UpdateState.DOWNLOADING, "2.0.0", null, null, Instant.now()).encode(), 1,
+                false).get(10, TimeUnit.SECONDS);
+        Await.until("gw-5 hears its event acknowledged", DEADLINE,
+                () -> payloads.contains("gw-5 " + topics.eventAcks("gw-5") + " {\"schema\":1,\"seq\":1}"), payloads::toString);
         reportAndAwait(gw4, "gw-4", "1.0.0", UpdateState.IDLE, null);
         Thread.sleep(1000);
         assertEquals("1.0.0", server.database().transaction(c -> new DeviceStore().find(c, "gw-4")).orElseThrow().version(),
@@ -291,6 +301,7 @@ class FleetChannelSecurityTest {
         assertTrue(server.database().transaction(c -> new io.fleetkit.ota.server.db.EventStore().forDevice(c, "gw-4", 10)).isEmpty(),
                 "no forged event of gw-4");
         assertEquals(List.of(), payloads.stream().filter(r -> r.contains("forged")).toList(), "no desired message from a device reached anyone");
+        assertEquals(List.of(), payloads.stream().filter(r -> r.contains("777")).toList(), "no forged acknowledgement reached anyone");
         assertEquals(List.of(), received.stream().filter(r -> r.startsWith("gw-3 ") && !r.endsWith(" lost")).toList(),
                 "gw-3 heard nothing of others");
     }

@@ -172,6 +172,7 @@ class FleetServerEndToEndTest {
             assertEquals("2.0.0", d.version());
         }
         assertEquals(10, server.rollouts().status(r.id()).totals().succeeded());
+        awaitEveryEventAcknowledgedAfterItsCommit(server);
         assertEquals("2.0.0", new FleetClientView(server).version("gw-001"));
         assertEquals(Optional.empty(), server.database().transaction(c -> new io.fleetkit.ota.server.db.DeviceStore().find(c, "rogue")
                 .map(d -> d.version())), "a chunk request is no report");
@@ -207,6 +208,20 @@ class FleetServerEndToEndTest {
         awaitRollout(server, r.id(), RolloutState.FINISHED);
         for (SimDevice d : devices) {
             assertEquals("2.0.0", d.version());
+        }
+        awaitEveryEventAcknowledgedAfterItsCommit(server);
+    }
+
+    /** Each device hears an acknowledgement of every event it sent, and each acknowledged event is in the database. */
+    void awaitEveryEventAcknowledgedAfterItsCommit(FleetServer server) throws Exception {
+        for (SimDevice d : devices) {
+            List<Long> all = java.util.stream.LongStream.rangeClosed(1, d.eventsSent()).boxed().toList();
+            assertTrue(!all.isEmpty(), d.id + " sent events");
+            Await.untilMatches(d.id + " hears every event acknowledged", DEADLINE, () -> new java.util.TreeSet<>(d.acks),
+                    acked -> acked.containsAll(all));
+            List<Long> stored = server.database().transaction(c -> new io.fleetkit.ota.server.db.EventStore().forDevice(c, d.id, 100))
+                    .stream().map(e -> e.seq()).toList();
+            assertTrue(stored.containsAll(d.acks), d.id + ": acknowledged " + d.acks + ", stored " + stored);
         }
     }
 

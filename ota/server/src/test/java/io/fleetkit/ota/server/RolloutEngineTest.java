@@ -232,6 +232,75 @@ class RolloutEngineTest {
     }
 
     @Test
+    void serverDowntimeLongerThanTheTimeoutIsNotDeviceSilence() throws Exception {
+        String url = restartableUrl();
+        db.close();
+        open(url);
+        new BundleStore(db, tmp.resolve("data2"), keys.signingKey().publicKey(), clock, EventSink.NONE)
+                .publish(TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 20_000, 4096), Optional.empty());
+        devices(5, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("5")).withTimeout(Duration.ofMinutes(10)));
+        engine.tick();
+        messages.onState("gw-000", TestFleet.report("gw-000", "1.0.0", UpdateState.DOWNLOADING, "2.0.0").encode());
+        db.close();
+
+        clock.advance(Duration.ofHours(1)); // the server is down for six timeouts
+        open(url);
+        engine.silenceCountsFromNow(); // as the server does when it (re)connects to its broker
+        engine.tick();
+        RolloutStatus s = engine.status(r.id());
+        assertEquals(RolloutState.RUNNING, s.rollout().state());
+        assertEquals(5, offered(s).size(), "one timeout of grace from the restart: " + s.devices());
+
+        clock.advance(Duration.ofMinutes(9));
+        for (String id : List.of("gw-000", "gw-001", "gw-002")) {
+            messages.onState(id, TestFleet.report(id, "1.0.0", UpdateState.DOWNLOADING, "2.0.0").encode());
+        }
+        clock.advance(Duration.ofMinutes(1)); // the grace is over for the two that stayed silent
+        engine.tick();
+        s = engine.status(r.id());
+        assertEquals(List.of("gw-000", "gw-001", "gw-002"), offered(s));
+        assertEquals(List.of("gw-003", "gw-004"), s.devices().stream().filter(d -> d.state() == DeviceRolloutState.TIMED_OUT)
+                .map(RolloutDevice::deviceId).toList());
+    }
+
+    @Test
+    void aTimedOutDeviceThatReportsProgressIsOfferedAgainAndItsSuccessCounts() throws Exception {
+        devices(2, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("2")).withTimeout(Duration.ofMinutes(10)));
+        engine.tick();
+        clock.advance(Duration.ofMinutes(10));
+        engine.tick();
+        assertEquals(List.of(DeviceRolloutState.TIMED_OUT, DeviceRolloutState.TIMED_OUT),
+                engine.status(r.id()).devices().stream().map(RolloutDevice::state).toList());
+        assertEquals(RolloutState.PAUSED, engine.status(r.id()).rollout().state());
+
+        messages.onEvent("gw-000", new UpdateEvent("gw-000", ++seq, UpdateState.INSTALLING, "2.0.0", null, null, clock.instant()).encode());
+        messages.onState("gw-001", TestFleet.report("gw-001", "1.0.0", UpdateState.DOWNLOADING, "2.0.0").encode());
+        RolloutStatus s = engine.status(r.id());
+        assertEquals(List.of("gw-000", "gw-001"), offered(s), "back where their messages say: " + s.devices());
+
+        succeed("gw-000");
+        messages.onEvent("gw-001", new UpdateEvent("gw-001", ++seq, UpdateState.FAILED, "2.0.0", "bundle.chunk-mismatch", null,
+                clock.instant()).encode());
+        s = engine.status(r.id());
+        assertEquals(DeviceRolloutState.SUCCEEDED, s.devices().get(0).state());
+        assertEquals(DeviceRolloutState.FAILED, s.devices().get(1).state());
+    }
+
+    @Test
+    void aTimedOutDeviceStaysTimedOutWhenItsMessageIsAboutAnotherVersion() throws Exception {
+        devices(1, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withTimeout(Duration.ofMinutes(10)));
+        engine.tick();
+        clock.advance(Duration.ofMinutes(10));
+        engine.tick();
+        assertEquals(RolloutState.PAUSED, engine.status(r.id()).rollout().state());
+        messages.onEvent("gw-000", new UpdateEvent("gw-000", ++seq, UpdateState.DOWNLOADING, "3.0.0", null, null, clock.instant()).encode());
+        assertEquals(DeviceRolloutState.TIMED_OUT, engine.status(r.id()).devices().get(0).state());
+    }
+
+    @Test
     void devicesAlreadyOnTheTargetCountAsSucceededAtOnce() throws Exception {
         devices(3, "2.0.0");
         Rollout r = engine.create(RolloutRequest.of("2.0.0"));

@@ -58,7 +58,7 @@ final class SimDevice implements AutoCloseable {
     private String version;
     private UpdateState state = UpdateState.IDLE;
     private String target;
-    private long seq;
+    private volatile long seq;
     private DesiredUpdate working;
     private ChunkVerifier verifier;
     private BitSet verified;
@@ -69,6 +69,8 @@ final class SimDevice implements AutoCloseable {
     final AtomicInteger frames = new AtomicInteger();
     final List<Integer> requestLog = new ArrayList<>();
     volatile long payloadBytes;
+    /** The seqs of the events the server said it applied, in the order the acknowledgements came. */
+    final List<Long> acks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     SimDevice(String url, Topics topics, String id, String board, String version, PublicKey trusted, SocketFactory sockets, boolean failHealth) {
         this.url = url;
@@ -79,6 +81,11 @@ final class SimDevice implements AutoCloseable {
         this.trusted = trusted;
         this.sockets = sockets;
         this.failHealth = failHealth;
+    }
+
+    /** How many events the device has sent (their seqs are 1..this). */
+    long eventsSent() {
+        return seq;
     }
 
     void connect() throws MqttException {
@@ -96,7 +103,7 @@ final class SimDevice implements AutoCloseable {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {
                 try {
-                    client.subscribe(new String[] {topics.desired(id), topics.chunkData(id)}, new int[] {1, 1});
+                    client.subscribe(new String[] {topics.desired(id), topics.chunkData(id), topics.eventAcks(id)}, new int[] {1, 1, 1});
                     client.publish(topics.online(id), OnlineStatus.online(Instant.now()).encode(), 1, true);
                     report();
                 } catch (MqttException e) {
@@ -111,7 +118,9 @@ final class SimDevice implements AutoCloseable {
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 try {
-                    if (topic.endsWith("/desired")) {
+                    if (topic.equals(topics.eventAcks(id))) {
+                        acks.add(io.fleetkit.ota.protocol.EventAck.decode(message.getPayload()).seq());
+                    } else if (topic.endsWith("/desired")) {
                         onDesired(DesiredUpdate.decode(message.getPayload()));
                     } else {
                         onFrame(ChunkFrame.decode(message.getPayload()));

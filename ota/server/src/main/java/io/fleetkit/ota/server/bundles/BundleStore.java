@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,8 +29,8 @@ import java.util.regex.Pattern;
 
 /**
  * Published bundles: verified with the fleet's signing key (signature and every chunk) while they
- * are copied into {@code <data>/bundles/<sha256>.bundle}, then recorded in the {@code bundles}
- * table. A name (version label) names one bundle per board; publishing other bytes under a taken
+ * are copied to a temporary file, which is fsynced and moved into {@code <data>/bundles/<sha256>.bundle}
+ * ({@link DurableMove}); only then is the bundle recorded in the {@code bundles} table. A name (version label) names one bundle per board; publishing other bytes under a taken
  * name is refused, publishing the same bytes again is a no-op.
  */
 public final class BundleStore {
@@ -56,6 +55,7 @@ public final class BundleStore {
     /** Verifies and stores {@code bundle} as {@code name} (default: the manifest's version). */
     public PublishedBundle publish(Path bundle, Optional<String> name) throws IOException, SQLException {
         Path dir = Files.createDirectories(dataDir.resolve("bundles"));
+        removeLeftovers(dir);
         Path tmp = Files.createTempFile(dir, ".publish-", ".tmp");
         try {
             MessageDigest sha = sha256();
@@ -84,15 +84,41 @@ public final class BundleStore {
             String relative = "bundles/" + digest + ".bundle";
             PublishedBundle record = new PublishedBundle(digest, label, m.version(), m.versionNumber(), m.board(), size,
                     verified.payloadOffset(), m.chunkSize(), m.chunkCount(), relative, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-            Optional<PublishedBundle> existing = db.transaction(c -> insert(c, record, new String(verified.header().manifestBytes(), StandardCharsets.UTF_8)));
+            String manifestJson = new String(verified.header().manifestBytes(), StandardCharsets.UTF_8);
+            Optional<PublishedBundle> before = db.transaction(c -> alreadyPublished(c, record));
+            if (before.isPresent() && Files.isRegularFile(file(before.get()))) {
+                sink.info("publish", bundle + " was already published as " + before.get().name());
+                return before.get();
+            }
+            // The file is in place, whole and durable, before its row is committed: a row never names a missing file.
+            // A crash between the two leaves a file without a row, which nothing serves; publishing the same bytes again
+            // puts the same file in place again and commits the row.
+            DurableMove.into(tmp, dataDir.resolve(relative));
+            Optional<PublishedBundle> existing = db.transaction(c -> insert(c, record, manifestJson));
             if (existing.isPresent()) {
                 sink.info("publish", bundle + " was already published as " + existing.get().name());
                 return existing.get();
             }
-            Files.move(tmp, dataDir.resolve(relative), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return record;
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Deletes the temporary files of publishes that died (a crash, {@code kill -9}) more than a day ago: each may be as large as
+     * a bundle. A day, because a publish from another process may be writing its temporary file right now.
+     */
+    private void removeLeftovers(Path dir) throws IOException {
+        java.time.Instant dayAgo = clock.instant().minus(java.time.Duration.ofDays(1));
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(".publish-")
+                    && f.getFileName().toString().endsWith(".tmp")).toList()) {
+                if (Files.getLastModifiedTime(f).toInstant().isBefore(dayAgo)) {
+                    Files.deleteIfExists(f);
+                    sink.info("publish", "removed " + f.getFileName() + ", left by a publish that did not finish");
+                }
+            }
         }
     }
 
@@ -117,7 +143,8 @@ public final class BundleStore {
         return dataDir.resolve(b.path());
     }
 
-    private static Optional<PublishedBundle> insert(Connection c, PublishedBundle b, String manifestJson) throws SQLException {
+    /** The bundle with these bytes when it is published already; refused when its name is taken by other bytes. */
+    private static Optional<PublishedBundle> alreadyPublished(Connection c, PublishedBundle b) throws SQLException {
         Optional<PublishedBundle> same = bySha256(c, b.sha256());
         if (same.isPresent()) {
             return same;
@@ -128,6 +155,14 @@ public final class BundleStore {
             throw new FleetkitException("publish.duplicate-version", "version " + b.name() + " for board " + b.board()
                     + " is already published with other bytes (sha256 " + taken.get().sha256() + ", this one " + b.sha256() + ")",
                     "Build with a new version, or publish this one under another name with --as.");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<PublishedBundle> insert(Connection c, PublishedBundle b, String manifestJson) throws SQLException {
+        Optional<PublishedBundle> same = alreadyPublished(c, b);
+        if (same.isPresent()) {
+            return same;
         }
         Sql.update(c, "INSERT INTO bundles (" + COLUMNS + ", manifest_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 b.sha256(), b.name(), b.version(), b.versionNumber(), b.board(), b.size(), b.headerSize(), b.chunkSize(), b.chunks(),

@@ -34,10 +34,12 @@ public final class Database implements AutoCloseable {
     private static final int ATTEMPTS = 5;
 
     private final String url;
+    private final DurableCommit durable;
     private Connection connection;
 
     private Database(String url) {
         this.url = url;
+        this.durable = DurableCommit.forUrl(url);
     }
 
     /**
@@ -46,10 +48,11 @@ public final class Database implements AutoCloseable {
      * A row lock is waited for up to 10 s (H2's default, 1 s, ran out on a busy 2-core machine while the server's
      * tick held a rollout row, and an operator's abort failed); PostgreSQL waits without a limit by default.
      * The auto-server listens on loopback only (see the static initializer); H2's own log goes to SLF4J, so into the
-     * server's events.
+     * server's events. Commits are durable before {@link #transaction} returns ({@link DurableCommit}: WRITE_DELAY=0 and
+     * an fsync per commit).
      */
     public static String h2Url(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;TRACE_LEVEL_FILE=4";
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;TRACE_LEVEL_FILE=4;WRITE_DELAY=0";
     }
 
     /** Opens {@code url} and brings its schema up to date. */
@@ -92,6 +95,7 @@ public final class Database implements AutoCloseable {
         try {
             T result = work.run(c);
             c.commit();
+            durable.afterCommit(c);
             return result;
         } catch (SQLException | RuntimeException e) {
             try {
@@ -114,7 +118,7 @@ public final class Database implements AutoCloseable {
 
     private void connect() throws SQLException {
         try {
-            connection = DriverManager.getConnection(url);
+            connection = DriverManager.getConnection(durable.url());
         } catch (SQLException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("No suitable driver")) {
                 throw new FleetkitException("server.no-jdbc-driver", "no JDBC driver for " + url,

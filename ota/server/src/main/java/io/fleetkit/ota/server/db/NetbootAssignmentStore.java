@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class NetbootAssignmentStore {
 
+    private final Counters counters = new Counters();
+
     /** Image names as {@code fleet build} names images; tags as the protocol allows them. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}");
 
@@ -33,7 +35,7 @@ public final class NetbootAssignmentStore {
                     "Use the image's name from fleet.yml (letters, digits, . _ + ~ -), as `fleet netboot serve` lists it.");
         }
         if (Sql.update(c, "UPDATE netboot_assignments SET image = ? WHERE kind = ? AND target = ?", image, kind, target) == 0) {
-            long seq = Sql.count(c, "SELECT COALESCE(MAX(seq), 0) FROM netboot_assignments") + 1;
+            long seq = counters.next(c, Counters.NETBOOT_ASSIGNMENTS);
             Sql.update(c, "INSERT INTO netboot_assignments (kind, target, image, seq, created_at) VALUES (?, ?, ?, ?, ?)",
                     kind, target, image, seq, now.toEpochMilli());
         }

@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * The schema, as numbered steps; {@code schema_version} records the last one applied, so an
- * older database is brought forward on open and a newer one is refused. Times are epoch
+ * older database is brought forward on open and a newer one is refused. A change of the schema is
+ * a new step at the end, never an edit of an applied one. On PostgreSQL the steps are applied
+ * under an advisory lock, so servers starting together apply them once. Times are epoch
  * milliseconds (BIGINT), JSON is text: portable between H2 and PostgreSQL.
  */
 final class SchemaMigrations {
@@ -57,13 +59,23 @@ final class SchemaMigrations {
             "CREATE TABLE device_certificates (device_id VARCHAR(64) PRIMARY KEY, serial VARCHAR(40) NOT NULL, not_after BIGINT NOT NULL)",
             "CREATE TABLE revocations (device_id VARCHAR(64) NOT NULL, serial VARCHAR(40), reason VARCHAR(1024) NOT NULL,"
                     + " revoked_at BIGINT NOT NULL)",
-            "CREATE INDEX revocations_device ON revocations (device_id)"));
+            "CREATE INDEX revocations_device ON revocations (device_id)"),
+            // 5: several servers on one database. Counters for the keys that were MAX(seq)+1 (two servers' transactions
+            // got the same one), carried on from the rows there are.
+            List.of(
+            "CREATE TABLE counters (name VARCHAR(64) PRIMARY KEY, last_value BIGINT NOT NULL)",
+            "INSERT INTO counters (name, last_value) SELECT 'rollouts', COALESCE(MAX(seq), 0) FROM rollouts",
+            "INSERT INTO counters (name, last_value) SELECT 'netboot_assignments', COALESCE(MAX(seq), 0) FROM netboot_assignments"));
+
+    /** The advisory lock that makes PostgreSQL apply the steps once when several servers start together ("fleet" in ASCII). */
+    private static final long MIGRATION_LOCK = 0x666c656574L;
 
     private SchemaMigrations() {
     }
 
     static void apply(Database db) throws SQLException {
         db.transaction(c -> {
+            lockAgainstOtherServers(c);
             int current = currentVersion(c);
             if (current > STEPS.size()) {
                 throw new SQLException("database schema version " + current + " is newer than this server (" + STEPS.size()
@@ -79,6 +91,19 @@ final class SchemaMigrations {
             }
             return null;
         });
+    }
+
+    /**
+     * On PostgreSQL, waits for the transaction-scoped advisory lock, so that of several servers starting on one database
+     * one applies the steps and the others, when they get the lock, find them applied. H2 is opened by one server (the CLI
+     * reaches it through that server), so it needs none.
+     */
+    private static void lockAgainstOtherServers(Connection c) throws SQLException {
+        if ("PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+            }
+        }
     }
 
     /** The current schema as a metadata pattern ({@code _} and {@code %} taken literally); null (any) when there is none. */

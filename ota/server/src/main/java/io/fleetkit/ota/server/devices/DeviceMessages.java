@@ -2,6 +2,7 @@ package io.fleetkit.ota.server.devices;
 
 import io.fleetkit.events.EventSink;
 import io.fleetkit.ota.protocol.DeviceReport;
+import io.fleetkit.ota.protocol.EventAck;
 import io.fleetkit.ota.protocol.OnlineStatus;
 import io.fleetkit.ota.protocol.ProtocolException;
 import io.fleetkit.ota.protocol.UpdateEvent;
@@ -13,6 +14,7 @@ import io.fleetkit.ota.server.rollout.RolloutEngine;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Applies what devices say (online, state, events) to the database, each message in one
@@ -69,14 +71,19 @@ public final class DeviceMessages {
         }
     }
 
-    public void onEvent(String deviceId, byte[] payload) throws SQLException {
+    /**
+     * Applies a device's update event and returns its acknowledgement, to be sent to the device once this returned (the
+     * transaction is committed, durably); a repeat (same seq) changes nothing and is acknowledged again. Empty for a
+     * message that is dropped.
+     */
+    public Optional<EventAck> onEvent(String deviceId, byte[] payload) throws SQLException {
         UpdateEvent event = decode(deviceId, "event", () -> UpdateEvent.decode(payload));
         if (event == null) {
-            return;
+            return Optional.empty();
         }
         if (!event.id().equals(deviceId)) {
             sink.warn("devices", "dropped an event of " + event.id() + " sent on " + deviceId + "'s topic");
-            return;
+            return Optional.empty();
         }
         Instant now = clock.instant();
         db.transaction(c -> {
@@ -86,6 +93,7 @@ public final class DeviceMessages {
             }
             return null;
         });
+        return Optional.of(new EventAck(event.seq())); // committed durably, or a repeat of one that was
     }
 
     private interface Decoder<T> {

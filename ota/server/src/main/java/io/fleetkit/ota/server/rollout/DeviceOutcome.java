@@ -3,7 +3,8 @@ package io.fleetkit.ota.server.rollout;
 /**
  * What one observation of a device means for its place in a rollout of {@code version}: success
  * when it runs the version, failure when its update of the version ended badly while offered (or
- * after timing out), otherwise a sign of life that restarts an offered device's timeout. Pure.
+ * after timing out), otherwise a sign of life that restarts an offered device's timeout or takes a
+ * timed-out device back to offered (it was slow or unheard, not failed). Pure.
  */
 final class DeviceOutcome {
 
@@ -18,6 +19,10 @@ final class DeviceOutcome {
 
     /** Heard from while offered: its timeout starts again. */
     record Touch() implements Change {
+    }
+
+    /** Timed out, then heard from with the update under way (not failed): offered again, its timeout starting anew. */
+    record Revive() implements Change {
     }
 
     record None() implements Change {
@@ -36,6 +41,9 @@ final class DeviceOutcome {
         }
         if (d.state() == DeviceRolloutState.OFFERED && o.showsProgressOn(version)) {
             return new Touch();
+        }
+        if (d.state() == DeviceRolloutState.TIMED_OUT && !o.state().isFailure() && o.showsProgressOn(version)) {
+            return new Revive();
         }
         return new None();
     }

@@ -34,11 +34,22 @@ public final class RolloutEngine {
     private final EventSink sink;
     private final RolloutStore rollouts = new RolloutStore();
     private final DeviceStore devices = new DeviceStore();
+    private volatile Instant silenceCountsFrom = Instant.MIN;
 
     public RolloutEngine(Database db, Clock clock, EventSink sink) {
         this.db = db;
         this.clock = clock;
         this.sink = sink;
+    }
+
+    /**
+     * The server that drives this engine hears devices from now on (it started, or its broker connection is back): what
+     * devices sent while it could not hear them was never heard, so silence counts from now, not from a device's last
+     * message. Each offered device thus gets one timeout of grace after a restart, and a rollout whose server was down for
+     * longer than its timeout does not time out every device.
+     */
+    public void silenceCountsFromNow() {
+        silenceCountsFrom = clock.instant();
     }
 
     /** Creates a rollout (CREATED; the next tick starts it). Devices already on the target count as succeeded at once. */
@@ -146,12 +157,16 @@ public final class RolloutEngine {
         }
     }
 
-    /** The phase's devices, those offered and silent for longer than the rollout's timeout marked TIMED_OUT (in the list too). */
+    /**
+     * The phase's devices, those offered and silent for longer than the rollout's timeout marked TIMED_OUT (in the list
+     * too). Silence counts from the device's last message or from the server's start, whichever is later.
+     */
     private List<RolloutDevice> timeOutSilent(Connection c, Rollout r, int phase, Instant now) throws SQLException {
         List<RolloutDevice> inPhase = new ArrayList<>(rollouts.devicesInPhase(c, r.id(), phase));
         for (int i = 0; i < inPhase.size(); i++) {
             RolloutDevice d = inPhase.get(i);
-            if (d.state() == DeviceRolloutState.OFFERED && !d.updatedAt().plus(r.timeout()).isAfter(now)) {
+            Instant heardFrom = d.updatedAt().isAfter(silenceCountsFrom) ? d.updatedAt() : silenceCountsFrom;
+            if (d.state() == DeviceRolloutState.OFFERED && !heardFrom.plus(r.timeout()).isAfter(now)) {
                 String why = "no report within " + r.timeout();
                 rollouts.setDeviceState(c, d, DeviceRolloutState.TIMED_OUT, why, now);
                 inPhase.set(i, new RolloutDevice(d.rolloutId(), d.deviceId(), d.phase(), d.bundleSha256(), DeviceRolloutState.TIMED_OUT,
@@ -192,6 +207,10 @@ public final class RolloutEngine {
                 rollouts.setDeviceState(c, d, DeviceRolloutState.FAILED, fail.reason(), now);
             } else if (change instanceof DeviceOutcome.Touch) {
                 rollouts.touch(c, d, now);
+            } else if (change instanceof DeviceOutcome.Revive) {
+                rollouts.setDeviceState(c, d, DeviceRolloutState.OFFERED, null, now);
+                sink.info("rollout", d.rolloutId() + ": " + d.deviceId() + " timed out but is working on " + d.rolloutId()
+                        + " after all (" + o.state() + "); offered again");
             }
         }
     }

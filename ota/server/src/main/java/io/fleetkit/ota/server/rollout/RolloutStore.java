@@ -1,5 +1,6 @@
 package io.fleetkit.ota.server.rollout;
 
+import io.fleetkit.ota.server.db.Counters;
 import io.fleetkit.ota.server.db.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,9 +18,11 @@ final class RolloutStore {
             + " accepted_failures, reason, created_at, updated_at";
     private static final String DEVICE = "rollout_id, device_id, phase, bundle_sha256, state, reason, offered_at, updated_at";
 
+    private final Counters counters = new Counters();
+
+    /** The next rollout id, {@code r-<n>}; unique among servers sharing the database. */
     String nextId(Connection c) throws SQLException {
-        long seq = Sql.count(c, "SELECT COALESCE(MAX(seq), 0) FROM rollouts") + 1;
-        return "r-" + seq;
+        return "r-" + counters.next(c, Counters.ROLLOUTS);
     }
 
     void insert(Connection c, Rollout r) throws SQLException {

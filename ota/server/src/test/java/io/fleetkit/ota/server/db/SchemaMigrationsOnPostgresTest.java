@@ -52,4 +52,55 @@ class SchemaMigrationsOnPostgresTest extends SchemaMigrationsTest {
             assertEquals(0, rs.getInt(1), "nothing may land in the public schema");
         }
     }
+
+    @Test
+    void serversStartingTogetherApplyTheStepsOnce() throws Exception {
+        String url = pg.createDatabase();
+        List<java.util.concurrent.Callable<Long>> servers = java.util.Collections.nCopies(4, () -> {
+            try (Database db = Database.open(url)) {
+                return version(db);
+            }
+        });
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (java.util.concurrent.Future<Long> opened : pool.invokeAll(servers)) {
+                assertEquals(SchemaMigrations.STEPS.size(), (long) opened.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Database db = Database.open(url)) {
+            assertEquals(1L, (long) db.transaction(c -> Sql.count(c, "SELECT COUNT(*) FROM schema_version")));
+            assertEquals(2L, (long) db.transaction(c -> Sql.count(c, "SELECT COUNT(*) FROM counters")));
+        }
+    }
+
+    @Test
+    void twoServersNeverGetTheSameNumber() throws Exception {
+        String url = pg.createDatabase();
+        try (Database one = Database.open(url); Database two = Database.open(url)) {
+            Counters counters = new Counters();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<List<Long>>> taken = pool.invokeAll(List.of(numbers(one, counters), numbers(two, counters)));
+                java.util.Set<Long> all = new java.util.TreeSet<>();
+                for (java.util.concurrent.Future<List<Long>> f : taken) {
+                    all.addAll(f.get());
+                }
+                assertEquals(java.util.stream.LongStream.rangeClosed(1, 100).boxed().toList(), List.copyOf(all));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static java.util.concurrent.Callable<List<Long>> numbers(Database db, Counters counters) {
+        return () -> {
+            List<Long> out = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                out.add(db.transaction(c -> counters.next(c, Counters.ROLLOUTS)));
+            }
+            return out;
+        };
+    }
 }

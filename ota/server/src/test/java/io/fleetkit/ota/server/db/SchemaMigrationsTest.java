@@ -72,4 +72,28 @@ class SchemaMigrationsTest {
         SQLException e = assertThrows(SQLException.class, () -> Database.open(url).close());
         assertTrue(e.getMessage().contains("newer than this server"), e.getMessage());
     }
+
+    @Test
+    void countersCarryOnFromTheKeysOfAnOlderSchema() throws Exception {
+        String url = freshUrl();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement s = c.createStatement()) {
+            for (List<String> step : SchemaMigrations.STEPS.subList(0, 4)) {
+                for (String sql : step) {
+                    s.execute(sql);
+                }
+            }
+            s.execute("CREATE TABLE schema_version (version INT NOT NULL)");
+            s.executeUpdate("INSERT INTO schema_version (version) VALUES (4)");
+            s.executeUpdate("INSERT INTO rollouts (id, seq, target, selector, phases, max_failures, timeout_ms, state, current_phase,"
+                    + " phase_count, created_at, updated_at) VALUES ('r-3', 3, '2.0.0', 'all', '1', 0.0, 60000, 'FINISHED', 0, 1, 0, 0)");
+            s.executeUpdate("INSERT INTO netboot_assignments (kind, target, image, seq, created_at) VALUES ('TAG', 'lab', 'img', 2, 0)");
+        }
+        try (Database db = Database.open(url)) {
+            assertEquals(SchemaMigrations.STEPS.size(), version(db));
+            Counters counters = new Counters();
+            assertEquals(4L, (long) db.transaction(c -> counters.next(c, Counters.ROLLOUTS)));
+            assertEquals(3L, (long) db.transaction(c -> counters.next(c, Counters.NETBOOT_ASSIGNMENTS)));
+            assertEquals(5L, (long) db.transaction(c -> counters.next(c, Counters.ROLLOUTS)));
+        }
+    }
 }
