@@ -45,7 +45,7 @@ public final class BundleInspectCommand implements Callable<Integer> {
         }
         BundleManifest m = header.unverifiedManifest();
         long size = Files.size(file);
-        DeltaEstimate delta = from == null ? null : DeltaEstimate.of(m, header.payloadOffset(), OlderSlot.of(from));
+        DeltaEstimate delta = from == null ? null : DeltaEstimate.of(file, m, header.payloadOffset(), OlderSlot.of(from));
         if (output.json) {
             Map<String, Object> doc = BundleDocs.manifest(m);
             doc.put("file", file.toString());

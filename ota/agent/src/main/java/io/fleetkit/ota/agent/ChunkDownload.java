@@ -60,7 +60,7 @@ final class ChunkDownload {
             return;
         }
         for (int i : transfer.due()) {
-            send.accept(ChunkRequest.payload(bundle, i));
+            send.accept(ChunkRequest.payload(bundle, i).acceptingDeflate());
         }
     }
 
@@ -93,7 +93,12 @@ final class ChunkDownload {
         if (transfer == null) {
             return;
         }
-        List<ChunkTransfer.Ready> ready = transfer.accept(f.index(), f.data());
+        int length = transfer.chunkLength(f.index());
+        if (length < 0) {
+            return;
+        }
+        // a deflated chunk is inflated to exactly its manifest length, or refused (protocol.bad-encoding) and asked for again
+        List<ChunkTransfer.Ready> ready = transfer.accept(f.index(), f.content(length));
         if (!ready.isEmpty() && deliver(ready, receiver) && fill(receiver)) {
             ask();
         }

@@ -62,6 +62,11 @@ public final class ChunkTransfer {
         return next;
     }
 
+    /** The length chunk {@code index} has in the manifest, or -1 when there is no such chunk. */
+    public int chunkLength(int index) {
+        return index >= 0 && index < manifest.chunkCount() ? manifest.chunkLength(index) : -1;
+    }
+
     public boolean done() {
         return next >= manifest.chunkCount();
     }

@@ -6,10 +6,15 @@ import java.util.Map;
 
 /**
  * The binary answer on {@code chunks/data}: a 4-byte big-endian length {@code n}, {@code n} bytes
- * of JSON header ({@code schema, bundle, part, index, length}, or {@code error} instead of data),
- * then exactly {@code length} bytes of data. Decoding checks every length before it allocates.
+ * of JSON header ({@code schema, bundle, part, index, length}, {@code encoding} when the data is
+ * deflated, or {@code error} instead of data), then exactly {@code length} bytes of data. Decoding
+ * checks every length before it allocates; {@link #content(int)} inflates within the chunk's length.
  */
-public record ChunkFrame(String bundle, ChunkPart part, int index, String error, byte[] data) {
+public record ChunkFrame(String bundle, ChunkPart part, int index, String error, String encoding, byte[] data) {
+
+    public ChunkFrame(String bundle, ChunkPart part, int index, String error, byte[] data) {
+        this(bundle, part, index, error, null, data);
+    }
 
     /** Largest JSON header. */
     public static final int MAX_HEADER = 4096;
@@ -32,6 +37,21 @@ public record ChunkFrame(String bundle, ChunkPart part, int index, String error,
         if (data.length > MAX_DATA) {
             throw new IllegalArgumentException("frame data of " + data.length + " bytes is more than " + MAX_DATA);
         }
+        if (encoding != null && !encoding.equals(ChunkCompression.DEFLATE)) {
+            throw new IllegalArgumentException("unknown encoding " + encoding);
+        }
+    }
+
+    /** A payload chunk deflated ({@link ChunkCompression#deflate}) where that is smaller, else as it is. */
+    public static ChunkFrame payload(String bundle, int index, byte[] chunk, boolean mayDeflate) {
+        byte[] deflated = mayDeflate ? ChunkCompression.deflate(chunk, 0, chunk.length) : null;
+        return deflated != null ? new ChunkFrame(bundle, ChunkPart.PAYLOAD, index, null, ChunkCompression.DEFLATE, deflated)
+                : new ChunkFrame(bundle, ChunkPart.PAYLOAD, index, null, null, chunk);
+    }
+
+    /** The data as sent, inflated when deflated; {@code length}: what the chunk must come to (refused otherwise). */
+    public byte[] content(int length) {
+        return encoding == null ? data : ChunkCompression.inflate(data, length);
     }
 
     public static ChunkFrame error(ChunkRequest request, String code) {
@@ -48,7 +68,7 @@ public record ChunkFrame(String bundle, ChunkPart part, int index, String error,
     }
 
     public byte[] encode() {
-        Prepared p = prepare(bundle, part, index, error, data.length);
+        Prepared p = prepare(bundle, part, index, error, encoding, data.length);
         System.arraycopy(data, 0, p.bytes(), p.dataOffset(), data.length);
         return p.bytes();
     }
@@ -57,6 +77,10 @@ public record ChunkFrame(String bundle, ChunkPart part, int index, String error,
     public record Prepared(byte[] bytes, int dataOffset) {}
 
     public static Prepared prepare(String bundle, ChunkPart part, int index, String error, int length) {
+        return prepare(bundle, part, index, error, null, length);
+    }
+
+    private static Prepared prepare(String bundle, ChunkPart part, int index, String error, String encoding, int length) {
         if (length < 0 || length > MAX_DATA) {
             throw new IllegalArgumentException("frame data of " + length + " bytes is outside 0.." + MAX_DATA);
         }
@@ -67,6 +91,9 @@ public record ChunkFrame(String bundle, ChunkPart part, int index, String error,
         m.put("length", length);
         if (error != null) {
             m.put("error", error);
+        }
+        if (encoding != null) {
+            m.put("encoding", encoding);
         }
         byte[] header = Messages.bytes(m);
         if (header.length > MAX_HEADER) {
@@ -97,6 +124,10 @@ public record ChunkFrame(String bundle, ChunkPart part, int index, String error,
         int index = f.requiredInt("index", 0, Integer.MAX_VALUE);
         int length = f.requiredInt("length", 0, MAX_DATA);
         String error = f.optionalString("error", Schema.MAX_NAME);
+        String encoding = f.optionalString("encoding", 16);
+        if (encoding != null && (!encoding.equals(ChunkCompression.DEFLATE) || part != ChunkPart.PAYLOAD || error != null)) {
+            throw ProtocolException.malformed("chunk frame", "encoding " + encoding + " on a " + part.wire() + " frame");
+        }
         long dataStart = 4 + n;
         if (frame.length - dataStart != length) {
             throw new ProtocolException(frame.length - dataStart < length ? "protocol.truncated-frame" : "protocol.malformed",
@@ -105,13 +136,13 @@ public record ChunkFrame(String bundle, ChunkPart part, int index, String error,
         if (error != null && length != 0) {
             throw ProtocolException.malformed("chunk frame", "an error frame carries data");
         }
-        return new ChunkFrame(bundle, part, index, error, Arrays.copyOfRange(frame, (int) dataStart, frame.length));
+        return new ChunkFrame(bundle, part, index, error, encoding, Arrays.copyOfRange(frame, (int) dataStart, frame.length));
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof ChunkFrame c && bundle.equals(c.bundle) && part == c.part && index == c.index
-                && java.util.Objects.equals(error, c.error) && Arrays.equals(data, c.data);
+                && java.util.Objects.equals(error, c.error) && java.util.Objects.equals(encoding, c.encoding) && Arrays.equals(data, c.data);
     }
 
     @Override

@@ -2,8 +2,15 @@ package io.fleetkit.ota.protocol;
 
 import java.util.Map;
 
-/** A device asks for its bundle's signed header ({@code index} 0) or for payload chunk {@code index}. */
-public record ChunkRequest(String bundle, ChunkPart part, int index) {
+/**
+ * A device asks for its bundle's signed header ({@code index} 0) or for payload chunk {@code index};
+ * {@code acceptsDeflate}: the answer may carry the chunk deflated ({@link ChunkCompression}).
+ */
+public record ChunkRequest(String bundle, ChunkPart part, int index, boolean acceptsDeflate) {
+
+    public ChunkRequest(String bundle, ChunkPart part, int index) {
+        this(bundle, part, index, false);
+    }
 
     public ChunkRequest {
         if (bundle == null || !JsonFields.SHA256.matcher(bundle).matches()) {
@@ -22,12 +29,20 @@ public record ChunkRequest(String bundle, ChunkPart part, int index) {
         return new ChunkRequest(bundle, ChunkPart.PAYLOAD, index);
     }
 
+    /** This request, saying the answer may be deflated. */
+    public ChunkRequest acceptingDeflate() {
+        return new ChunkRequest(bundle, part, index, true);
+    }
+
     public byte[] encode() {
         Map<String, Object> m = Messages.start();
         m.put("bundle", bundle);
         m.put("part", part.wire());
         if (part == ChunkPart.PAYLOAD) {
             m.put("index", index);
+        }
+        if (acceptsDeflate) {
+            m.put("accept", ChunkCompression.DEFLATE);
         }
         return Messages.bytes(m);
     }
@@ -37,6 +52,7 @@ public record ChunkRequest(String bundle, ChunkPart part, int index) {
         String bundle = f.requiredSha256("bundle");
         ChunkPart part = ChunkPart.parse(f.requiredString("part", 16), "chunk request");
         int index = part == ChunkPart.PAYLOAD ? f.requiredInt("index", 0, Integer.MAX_VALUE) : 0;
-        return new ChunkRequest(bundle, part, index);
+        // an encoding this server does not know is simply not used
+        return new ChunkRequest(bundle, part, index, ChunkCompression.DEFLATE.equals(f.optionalString("accept", 16)));
     }
 }

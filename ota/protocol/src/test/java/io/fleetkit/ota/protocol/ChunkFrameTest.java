@@ -75,6 +75,47 @@ class ChunkFrameTest {
         assertEquals("protocol.unsupported-schema", assertThrows(ProtocolException.class, () -> ChunkFrame.decode(future)).code());
     }
 
+    @Test
+    void aCompressibleChunkTravelsDeflatedAndComesBackExactlyAnIncompressibleOneAsItIs() {
+        byte[] text = "fleetkit ".repeat(10_000).getBytes(StandardCharsets.UTF_8);
+        ChunkFrame f = ChunkFrame.decode(ChunkFrame.payload(SHA, 3, text, true).encode());
+        assertEquals(ChunkCompression.DEFLATE, f.encoding());
+        assertTrue(f.data().length < text.length / 20, f.data().length + " bytes");
+        assertArrayEquals(text, f.content(text.length));
+
+        byte[] noise = new byte[50_000];
+        new Random(2).nextBytes(noise);
+        ChunkFrame raw = ChunkFrame.decode(ChunkFrame.payload(SHA, 4, noise, true).encode());
+        assertEquals(null, raw.encoding(), "deflating noise would not save bytes");
+        assertArrayEquals(noise, raw.content(noise.length));
+        assertEquals(null, ChunkFrame.decode(ChunkFrame.payload(SHA, 3, text, false).encode()).encoding(), "not accepted: not deflated");
+    }
+
+    @Test
+    void aDeflatedChunkMustInflateToExactlyItsLengthAndNoMore() {
+        byte[] zeros = new byte[1 << 20];
+        ChunkFrame bomb = ChunkFrame.decode(ChunkFrame.payload(SHA, 0, zeros, true).encode());
+        assertTrue(bomb.data().length < 2048, "1 MiB of zeros deflates to " + bomb.data().length + " bytes");
+        assertEquals("protocol.bad-encoding", assertThrows(ProtocolException.class, () -> bomb.content(4096)).code(),
+                "more than the manifest's length is refused before it is held");
+        assertEquals("protocol.bad-encoding", assertThrows(ProtocolException.class, () -> bomb.content((1 << 20) + 1)).code());
+        ChunkFrame garbage = new ChunkFrame(SHA, ChunkPart.PAYLOAD, 0, null, ChunkCompression.DEFLATE, new byte[] {(byte) 0xff, 1, 2, 3});
+        assertEquals("protocol.bad-encoding", assertThrows(ProtocolException.class,
+                () -> ChunkFrame.decode(garbage.encode()).content(100)).code());
+        byte[] headerDeflated = frame("{\"schema\":1,\"bundle\":\"" + SHA + "\",\"part\":\"header\",\"index\":0,\"length\":1,"
+                + "\"encoding\":\"deflate\"}", new byte[1]);
+        assertThrows(ProtocolException.class, () -> ChunkFrame.decode(headerDeflated), "only payload chunks are deflated");
+        byte[] unknown = frame("{\"schema\":1,\"bundle\":\"" + SHA + "\",\"part\":\"payload\",\"index\":0,\"length\":1,"
+                + "\"encoding\":\"br\"}", new byte[1]);
+        assertThrows(ProtocolException.class, () -> ChunkFrame.decode(unknown));
+    }
+
+    @Test
+    void aRequestSaysWhetherItsAnswerMayBeDeflated() {
+        assertTrue(ChunkRequest.decode(ChunkRequest.payload(SHA, 5).acceptingDeflate().encode()).acceptsDeflate());
+        assertTrue(!ChunkRequest.decode(ChunkRequest.payload(SHA, 5).encode()).acceptsDeflate());
+    }
+
     static byte[] frame(String header, byte[] data) {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(4 + h.length + data.length).putInt(h.length).put(h).put(data).array();

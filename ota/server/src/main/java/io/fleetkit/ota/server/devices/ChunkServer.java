@@ -31,6 +31,8 @@ public final class ChunkServer {
     private final EventSink sink;
     private final ConcurrentHashMap<String, Long> lastWarned = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, PublishedBundle> known = new ConcurrentHashMap<>();
+    /** Deflated chunk frames; the raw ones are read from the file each time (cheap, and no copy to keep). */
+    private final EncodedChunkCache deflated = new EncodedChunkCache(64L << 20);
 
     public ChunkServer(BundleStore store, OfferedBundles offers, ChunkRateLimit limit, EventSink sink) {
         this.store = store;
@@ -105,9 +107,29 @@ public final class ChunkServer {
         } else {
             return ChunkFrame.error(request, "chunk.out-of-range").encode();
         }
+        if (request.part() == ChunkPart.PAYLOAD && request.acceptsDeflate()) {
+            try {
+                return deflated.frame(b.sha256(), request.index(), () -> {
+                    byte[] chunk = new byte[length];
+                    read(b, offset, ByteBuffer.wrap(chunk));
+                    return ChunkFrame.payload(b.sha256(), request.index(), chunk, true).encode();
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
         ChunkFrame.Prepared frame = ChunkFrame.prepare(b.sha256(), request.part(), request.index(), null, length);
+        try {
+            read(b, offset, ByteBuffer.wrap(frame.bytes(), frame.dataOffset(), length));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return frame.bytes();
+    }
+
+    /** Fills {@code buf} from {@code offset} of the bundle's file. */
+    private void read(PublishedBundle b, long offset, ByteBuffer buf) {
         try (FileChannel ch = FileChannel.open(store.file(b), StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.wrap(frame.bytes(), frame.dataOffset(), length);
             long pos = offset;
             while (buf.hasRemaining()) {
                 int n = ch.read(buf, pos);
@@ -116,7 +138,8 @@ public final class ChunkServer {
                 }
                 pos += n;
             }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        return frame.bytes();
     }
 }
