@@ -23,7 +23,7 @@ record DeltaEstimate(OlderSlot from, int chunks, int held, long heldBytes, long 
         try (FileChannel in = FileChannel.open(from.file(), StandardOpenOption.READ)) {
             found = ChunkLocator.locate(m, in, from.start(), from.length());
         }
-        long heldBytes = (long) found.size() * m.chunkSize();
+        long heldBytes = found.keySet().stream().mapToLong(m::chunkLength).sum();
         long full = headerSize + m.slotSize();
         long wire = headerSize;
         try (FileChannel in = FileChannel.open(bundle, StandardOpenOption.READ)) {

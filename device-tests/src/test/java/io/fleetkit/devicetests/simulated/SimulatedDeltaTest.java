@@ -115,7 +115,7 @@ class SimulatedDeltaTest {
         return device;
     }
 
-    /** The chunks of {@code next} whose bytes {@code running} holds at a chunk-aligned offset, as the agent looks for them. */
+    /** The chunks of {@code next} whose bytes {@code running} holds at a chunk-aligned offset, as the agent looks for them (ChunkLocator). */
     private static Set<Integer> chunksFoundIn(byte[] running, byte[] next) {
         Set<String> held = new HashSet<>();
         for (int at = 0; at + CHUNK <= Math.min(running.length, next.length); at += CHUNK) {
@@ -125,6 +125,16 @@ class SimulatedDeltaTest {
         for (int i = 0; (i + 1) * CHUNK <= next.length; i++) {
             if (held.contains(SlotDigests.chunkSha256(next, i * CHUNK, CHUNK))) {
                 found.add(i);
+            }
+        }
+        int tail = next.length % CHUNK; // a shorter last chunk is looked for at the start of each block
+        if (tail > 0) {
+            String digest = SlotDigests.chunkSha256(next, next.length - tail, tail);
+            for (int at = 0; at + tail <= Math.min(running.length, next.length); at += CHUNK) {
+                if (SlotDigests.chunkSha256(running, at, tail).equals(digest)) {
+                    found.add(next.length / CHUNK);
+                    break;
+                }
             }
         }
         return found;

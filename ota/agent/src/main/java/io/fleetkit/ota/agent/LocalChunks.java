@@ -26,23 +26,23 @@ import java.util.Set;
 final class LocalChunks {
 
     /** A device that offers nothing locally: every chunk is downloaded. */
-    static final LocalChunks NONE = new LocalChunks(null, Map.of(), 0);
+    static final LocalChunks NONE = new LocalChunks(null, Map.of(), null);
 
     private final Path source;
     private final Map<Integer, Long> offsets; // chunk index -> byte offset on the disk
-    private final int chunkSize;
+    private final BundleManifest manifest;
     private final Set<Integer> unusable = new HashSet<>(); // found, but did not verify when read
 
-    private LocalChunks(Path source, Map<Integer, Long> offsets, int chunkSize) {
+    private LocalChunks(Path source, Map<Integer, Long> offsets, BundleManifest manifest) {
         this.source = source;
         this.offsets = offsets;
-        this.chunkSize = chunkSize;
+        this.manifest = manifest;
     }
 
     /** Indexes the running slot, {@code length} bytes from {@code start} of {@code disk}, against {@code wanted} ({@link ChunkLocator}). */
     static LocalChunks index(Path disk, long start, long length, BundleManifest wanted) throws IOException {
         try (FileChannel in = FileChannel.open(disk, StandardOpenOption.READ)) {
-            return new LocalChunks(disk, ChunkLocator.locate(wanted, in, start, length), wanted.chunkSize());
+            return new LocalChunks(disk, ChunkLocator.locate(wanted, in, start, length), wanted);
         }
     }
 
@@ -77,7 +77,7 @@ final class LocalChunks {
 
     /** Those chunks' bytes: what a delta update does not download. */
     long bytes() {
-        return (long) offsets.size() * chunkSize;
+        return offsets.keySet().stream().mapToLong(manifest::chunkLength).sum();
     }
 
     /** The bytes of chunk {@code index} as the running slot holds them (unverified), or null if they cannot be read. */
@@ -86,7 +86,7 @@ final class LocalChunks {
         if (at == null) {
             return null;
         }
-        ByteBuffer block = ByteBuffer.allocate(chunkSize);
+        ByteBuffer block = ByteBuffer.allocate(manifest.chunkLength(index));
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
             return ChunkLocator.readFully(in, block, at) ? block.array() : null;
         } catch (IOException e) {

@@ -79,6 +79,21 @@ class LocalChunksTest {
     }
 
     @Test
+    void findsAShorterLastChunkAtTheStartOfABlock() throws Exception {
+        SigningKey key = TestSlots.newKey();
+        TestSlots.Bundle odd = TestSlots.bundle(TestSlots.release("3.0.0", 3000000),
+                TestSlots.slotImage(dir.resolve("v3"), "3.0.0", 9L * CHUNK + CHUNK / 2), key);
+        VerifiedManifest v = BundleReader.verify(BundleReader.readHeader(new ByteArrayInputStream(odd.header())), List.of(key.publicKey()));
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) { // the tail, then other bytes, in block 4
+            f.seek(SLOT_START + 4L * CHUNK);
+            f.write(odd.chunk(9));
+        }
+        LocalChunks local = LocalChunks.index(disk, SLOT_START, 12L * CHUNK, v.manifest());
+        assertTrue(local.has(9), "the half chunk that ends the image");
+        assertArrayEquals(odd.chunk(9), local.readVerified(9, v.chunkVerifier()));
+    }
+
+    @Test
     void aDownloadCopiesLocalChunksInsteadOfAskingAndAsksForOneThatNoLongerVerifies() throws Exception {
         LocalChunks local = LocalChunks.index(disk, SLOT_START, 12L * CHUNK, verified.manifest());
         ChunkTransfer t = new ChunkTransfer(verified.manifest(), verified.chunkVerifier(), 0, 4, Duration.ofSeconds(30), clock, local);

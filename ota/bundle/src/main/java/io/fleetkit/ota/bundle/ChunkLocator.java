@@ -13,7 +13,8 @@ import java.util.Map;
  * bundle's slot image): the older bytes are read once in blocks of the manifest's chunk size at
  * chunk-aligned offsets, and each block whose SHA-256 is a wanted chunk's digest is noted. This is
  * what a delta update copies instead of downloading; the agent and {@code fleet bundle inspect
- * --from} both ask it, so the estimate is what a device does. A shorter last chunk is never found.
+ * --from} both ask it, so the estimate is what a device does. A shorter last chunk is looked for
+ * at the start of each block (the tail of a file that ends the image, a kernel say, stays put).
  */
 public final class ChunkLocator {
 
@@ -21,7 +22,7 @@ public final class ChunkLocator {
     }
 
     /**
-     * The offsets in {@code source} of {@code wanted}'s full-size chunks, by chunk index, looking at
+     * The offsets in {@code source} of {@code wanted}'s chunks, by chunk index, looking at
      * {@code length} bytes from {@code start} but never more than the new slot image's size (content
      * further out would be there only if the build had moved it).
      */
@@ -33,19 +34,26 @@ public final class ChunkLocator {
                 byDigest.computeIfAbsent(wanted.chunkSha256().get(i), k -> new ArrayList<>()).add(i);
             }
         }
-        long readable = Math.min(length, wanted.slotSize()) / size * size;
+        int last = wanted.chunkCount() - 1;
+        int lastLength = wanted.chunkLength(last);
+        String shortLast = lastLength < size ? wanted.chunkSha256().get(last) : null;
+        long readable = Math.min(length, wanted.slotSize());
         Map<Integer, Long> offsets = new HashMap<>();
         ByteBuffer block = ByteBuffer.allocate(size);
-        for (long at = 0; at < readable && !byDigest.isEmpty(); at += size) {
-            block.clear();
+        for (long at = 0; at < readable && (!byDigest.isEmpty() || shortLast != null); at += size) {
+            block.clear().limit((int) Math.min(size, readable - at));
             if (!readFully(source, block, start + at)) {
                 break;
             }
-            List<Integer> indices = byDigest.remove(SlotDigests.chunkSha256(block.array(), 0, size));
+            List<Integer> indices = block.position() == size ? byDigest.remove(SlotDigests.chunkSha256(block.array(), 0, size)) : null;
             if (indices != null) {
                 for (int i : indices) {
                     offsets.put(i, start + at);
                 }
+            }
+            if (shortLast != null && block.position() >= lastLength && shortLast.equals(SlotDigests.chunkSha256(block.array(), 0, lastLength))) {
+                offsets.put(last, start + at);
+                shortLast = null;
             }
         }
         return Map.copyOf(offsets);
