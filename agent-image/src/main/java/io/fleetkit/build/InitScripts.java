@@ -77,6 +77,10 @@ final class InitScripts {
         s.append("""
                 # the command line names the disk and the slot
                 disk=$(sed -n 's/.*fleetkit\\.disk=\\([^ ]*\\).*/\\1/p' /proc/cmdline)
+                """);
+        s.append(DiskByPartuuid.SHELL);
+        s.append(TrialWatchdog.SHELL);
+        s.append("""
                 # network: loopback, then DHCP on every other wired interface (in the background; Wi-Fi is
                 # configured from the device's settings, after the onboot commands)
                 ip link set lo up
