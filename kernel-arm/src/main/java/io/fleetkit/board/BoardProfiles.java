@@ -55,7 +55,7 @@ public final class BoardProfiles {
                         FirmwareFile.raspi("fixup.dat", true),
                         new FirmwareFile("u-boot-rpi", "usr/lib/u-boot/rpi_arm64/u-boot.bin", "u-boot.bin", true)),
                 "ttyS1,115200",
-                modules("bcm2835", "sdhci_iproc", "dwc2", "smsc95xx", "lan78xx", "bcm2835_rng", "bcm2835_wdt"),
+                modules("bcm2835", "sdhci_iproc", "fixed", "dwc2", "smsc95xx", "lan78xx", "bcm2835_rng", "bcm2835_wdt"),
                 BootloaderKind.UBOOT_SCRIPT, null, LayoutDefaults.ofMiB(64, 512, 256), PI_LOAD_WINDOW));
         // Pi 4: the firmware's own tryboot A/B needs the Raspberry Pi kernel's reboot patch ("0 tryboot"),
         // which Debian's kernel lacks, so the Pi 4 uses U-Boot's boot.scr too. Its SD controller (emmc2)

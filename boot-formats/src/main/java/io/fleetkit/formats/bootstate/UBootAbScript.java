@@ -35,22 +35,25 @@ public final class UBootAbScript {
      *                       Raspberry Pi): the slot's own {@code ${fdtfile}} is passed to the kernel, else a
      *                       copy of the firmware's; false: U-Boot's own tree ({@code ${fdtcontroladdr}}, qemu virt)
      * @param diskByPartuuid true: the kernel learns its disk as {@code fleetkit.disk=PARTUUID=<slot's partition UUID>}
+     * @param recomputeStateCrc true where U-Boot's {@code CONFIG_ENV_SIZE} is not {@link BootState#SIZE}: the
+     *                       script recomputes the written state's CRC over the whole size with {@code crc32}
      */
     public record Parameters(String bootCommand, String kernelFile, boolean compressedKernel, String initrdFile,
                              String kernelCompAddr, int bootPartition, int slotAPartition, int slotBPartition,
-                             UBootLoadAddresses addresses, boolean slotDeviceTrees, boolean diskByPartuuid) {
+                             UBootLoadAddresses addresses, boolean slotDeviceTrees, boolean diskByPartuuid,
+                             boolean recomputeStateCrc) {
 
         public static Parameters arm64() {
-            return new Parameters("booti", "vmlinuz", true, "initrd.img", "0x50000000", 1, 2, 3, null, false, false);
+            return new Parameters("booti", "vmlinuz", true, "initrd.img", "0x50000000", 1, 2, 3, null, false, false, false);
         }
 
         public static Parameters armhf() {
-            return new Parameters("bootz", "vmlinuz", false, "initrd.img", null, 1, 2, 3, null, false, false);
+            return new Parameters("bootz", "vmlinuz", false, "initrd.img", null, 1, 2, 3, null, false, false, false);
         }
 
         /** Raspberry Pi 3/4 with Debian's {@code rpi_arm64} U-Boot, started by the GPU firmware. */
         public static Parameters raspberryPi(UBootLoadAddresses addresses) {
-            return new Parameters("booti", "vmlinuz", true, "initrd.img", null, 1, 2, 3, addresses, true, true);
+            return new Parameters("booti", "vmlinuz", true, "initrd.img", null, 1, 2, 3, addresses, true, true, true);
         }
     }
 
@@ -118,7 +121,16 @@ public final class UBootAbScript {
         s.append("    setenv @FAILED@ ${@TRIAL@}; setenv @TRIAL@ @NONE@\n");
         s.append("  fi\n");
         s.append("  setexpr @SEQ@ ${@SEQ@} + 1\n");
+        if (p.recomputeStateCrc()) {
+            s.append("  mw.b ${fk_scratch} 0 @SIZE@\n");
+        }
         s.append("  env export -c ${fk_scratch} @SIZE@ @VARS@\n");
+        if (p.recomputeStateCrc()) {
+            // This U-Boot's env export -c checksums its own CONFIG_ENV_SIZE (rpi_arm64: 0x4000), not the size
+            // it is given: the contract's CRC covers the whole file, so compute it again (stored little-endian).
+            s.append("  setexpr fk_data ${fk_scratch} + 4\n");
+            s.append("  crc32 ${fk_data} ").append(String.format("0x%x", BootState.SIZE - 4)).append(" ${fk_scratch}\n");
+        }
         s.append("  if test \"${fk_newest}\" = 0; then setenv fk_copy 1; else setenv fk_copy 0; fi\n");
         s.append("  fatwrite ${fk_disk}:${fk_bootpart} ${fk_scratch} @FILE_PREFIX@${fk_copy} @SIZE@\n");
         s.append("fi\n");

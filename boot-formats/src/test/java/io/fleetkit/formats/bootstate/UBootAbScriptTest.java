@@ -46,6 +46,17 @@ class UBootAbScriptTest {
     }
 
     @Test
+    void aPiScriptChecksumsTheWholeStateFileItWrites() {
+        // rpi_arm64's env export -c checksums its CONFIG_ENV_SIZE (0x4000); the state file is 0x40000
+        String script = UBootAbScript.render(PI);
+        int export = script.indexOf("env export -c ${fk_scratch} 0x40000");
+        assertTrue(script.indexOf("mw.b ${fk_scratch} 0 0x40000") < export, script);
+        assertTrue(script.indexOf("crc32 ${fk_data} 0x3fffc ${fk_scratch}\n") > export, script);
+        assertTrue(script.indexOf("crc32 ${fk_data} 0x3fffc ${fk_scratch}\n") < script.indexOf("fatwrite"), script);
+        assertFalse(UBootAbScript.render(UBootAbScript.Parameters.arm64()).contains("crc32"));
+    }
+
+    @Test
     void qemuScriptsKeepUBootsOwnTreeAndAddresses() {
         String script = UBootAbScript.render(UBootAbScript.Parameters.arm64());
         assertTrue(script.contains("${fdtcontroladdr}"), script);
