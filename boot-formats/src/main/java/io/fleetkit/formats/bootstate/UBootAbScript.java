@@ -128,8 +128,11 @@ public final class UBootAbScript {
         if (p.recomputeStateCrc()) {
             // This U-Boot's env export -c checksums its own CONFIG_ENV_SIZE (rpi_arm64: 0x4000), not the size
             // it is given: the contract's CRC covers the whole file, so compute it again (stored little-endian).
+            // crc32 stores a whole word (8 bytes on arm64) at its target: store aside, then copy the 4 bytes.
             s.append("  setexpr fk_data ${fk_scratch} + 4\n");
-            s.append("  crc32 ${fk_data} ").append(String.format("0x%x", BootState.SIZE - 4)).append(" ${fk_scratch}\n");
+            s.append("  setexpr fk_crc ${fk_scratch} + ").append(String.format("0x%x", BootState.SIZE)).append('\n');
+            s.append("  crc32 ${fk_data} ").append(String.format("0x%x", BootState.SIZE - 4)).append(" ${fk_crc}\n");
+            s.append("  cp.b ${fk_crc} ${fk_scratch} 4\n");
         }
         s.append("  if test \"${fk_newest}\" = 0; then setenv fk_copy 1; else setenv fk_copy 0; fi\n");
         s.append("  fatwrite ${fk_disk}:${fk_bootpart} ${fk_scratch} @FILE_PREFIX@${fk_copy} @SIZE@\n");

@@ -51,8 +51,10 @@ class UBootAbScriptTest {
         String script = UBootAbScript.render(PI);
         int export = script.indexOf("env export -c ${fk_scratch} 0x40000");
         assertTrue(script.indexOf("mw.b ${fk_scratch} 0 0x40000") < export, script);
-        assertTrue(script.indexOf("crc32 ${fk_data} 0x3fffc ${fk_scratch}\n") > export, script);
-        assertTrue(script.indexOf("crc32 ${fk_data} 0x3fffc ${fk_scratch}\n") < script.indexOf("fatwrite"), script);
+        // crc32 writes 8 bytes at its target on arm64: it goes aside, and only its 4 bytes are copied over the CRC field
+        assertTrue(script.indexOf("crc32 ${fk_data} 0x3fffc ${fk_crc}\n") > export, script);
+        assertTrue(script.indexOf("cp.b ${fk_crc} ${fk_scratch} 4\n") < script.indexOf("fatwrite"), script);
+        assertTrue(script.contains("setexpr fk_crc ${fk_scratch} + 0x40000\n"), script);
         assertFalse(UBootAbScript.render(UBootAbScript.Parameters.arm64()).contains("crc32"));
     }
 
