@@ -3,7 +3,6 @@ package io.fleetkit.build;
 import io.fleetkit.formats.bmap.BlockMapBuilder;
 import io.fleetkit.formats.bmap.BmapWriter;
 import io.fleetkit.formats.disk.ByteRange;
-import io.fleetkit.formats.fat.FatHiddenSectors;
 import io.fleetkit.formats.fat.FatImageWriter;
 import io.fleetkit.formats.fat.FatVolumeSpec;
 import io.fleetkit.formats.fat.FatWriteResult;
@@ -73,7 +72,6 @@ final class WriteDiskStep implements BuildStep<DiskImage> {
 
             MbrPartition slotA = parts.get(DiskLayout.SLOT_A);
             copySlot(slot.file(), ch, slotA.startByte());
-            FatHiddenSectors.set(ch, slotA.startByte(), slotA.startLba());
             ranges.add(new ByteRange(slotA.startByte(), slot.bytes()));
 
             MbrPartition data = parts.get(DiskLayout.DATA);
