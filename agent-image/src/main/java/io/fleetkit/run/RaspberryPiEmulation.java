@@ -18,11 +18,11 @@ import java.util.List;
  * tree ({@code bcm2837-rpi-3-b.dtb} from p1) into RAM, and handing U-Boot that tree's address as the
  * firmware would ({@code ${fdt_addr}}). From U-Boot on, everything is the image's own. The SD card's
  * size must be a power of two: a writable disk is grown in place (the tail is outside every
- * partition); otherwise qemu writes to an overlay of that size in {@code workDir}. U-Boot and the
+ * partition); otherwise qemu gets a sparse copy in {@code workDir}, grown, and the image stays as it was. U-Boot and the
  * kernel talk on the mini UART, qemu's second serial port.
  *
  * @param drive the file qemu uses as the SD card
- * @param format its format, {@code raw} or {@code qcow2}
+ * @param format its format ({@code raw})
  */
 public record RaspberryPiEmulation(Path drive, String format, Path uBoot, Path deviceTree) {
 
@@ -51,19 +51,19 @@ public record RaspberryPiEmulation(Path drive, String format, Path uBoot, Path d
             }
         }
         long sdSize = Long.highestOneBit(size) == size ? size : Long.highestOneBit(size) << 1;
-        if (writable) {
-            if (sdSize != size) {
-                try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.WRITE)) {
-                    ch.write(java.nio.ByteBuffer.allocate(1), sdSize - 1);
-                }
-            }
-            return new RaspberryPiEmulation(disk, "raw", uBoot, dtb);
+        Path card = disk;
+        if (!writable) {
+            // A sparse copy to grow and write to: qemu's -snapshot overlay would keep the image's own size.
+            card = workDir.resolve("sd.img");
+            Files.deleteIfExists(card);
+            run(List.of("cp", "--sparse=always", disk.toAbsolutePath().toString(), card.toString()));
         }
-        Path overlay = workDir.resolve("sd-overlay.qcow2");
-        Files.deleteIfExists(overlay);
-        run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b", disk.toAbsolutePath().toString(), "-F", "raw",
-                overlay.toString(), Long.toString(sdSize)));
-        return new RaspberryPiEmulation(overlay, "qcow2", uBoot, dtb);
+        if (sdSize != size) {
+            try (FileChannel ch = FileChannel.open(card, StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.allocate(1), sdSize - 1);
+            }
+        }
+        return new RaspberryPiEmulation(card, "raw", uBoot, dtb);
     }
 
     public List<String> argv() {
@@ -78,7 +78,7 @@ public record RaspberryPiEmulation(Path drive, String format, Path uBoot, Path d
             p = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new FleetkitException("run.no-qemu", "cannot start " + command.get(0) + ": " + e.getMessage(),
-                    "sudo apt-get install qemu-utils qemu-system-arm", e);
+                    "sudo apt-get install coreutils qemu-system-arm", e);
         }
         try {
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
