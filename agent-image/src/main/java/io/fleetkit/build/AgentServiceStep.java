@@ -41,6 +41,8 @@ final class AgentServiceStep implements BuildStep<AgentService> {
     static final String PACKAGE_DIR = "/usr/lib/fleetkit";
     static final String CONFIG = "/etc/fleetkit/agent.properties";
     static final String DATA = "/data/fleetkit";
+    /** busybox's reboot: init stops the services, then reboot(2) and the kernel's restart handler. */
+    static final String REBOOT = "reboot";
     /** Libraries the jlinked runtime links against, besides libc. */
     static final List<String> RUNTIME_PACKAGES = List.of("libstdc++6", "zlib1g");
 
@@ -84,6 +86,7 @@ final class AgentServiceStep implements BuildStep<AgentService> {
         }
         root.file(PACKAGE_DIR.substring(1) + "/" + AgentPackage.MANIFEST, 0644, pkg.manifest());
         root.file(PACKAGE_DIR.substring(1) + "/" + AgentPackage.SIGNATURE, 0644, pkg.signature());
+        AgentCommandCheck.require(root, commands());
         root.file(CONFIG.substring(1), 0644, AssembleRootfsStep.utf8(AgentProperties.render(properties())));
         ServiceSpec service = new ServiceSpec(NAME, AgentProperties.javaCommand(JRE, jarPaths, CONFIG), 0, 0,
                 List.of("CAP_SYS_BOOT"), true, NetMode.HOST, RestartPolicy.ALWAYS, Optional.empty(),
@@ -96,6 +99,17 @@ final class AgentServiceStep implements BuildStep<AgentService> {
         return new AgentService(service, jdk.name() + " " + jdk.version(), jarBytes);
     }
 
+    /** The commands {@link #properties()} names, as argument vectors, for {@link AgentCommandCheck}. */
+    private Map<String, List<String>> commands() {
+        Map<String, List<String>> c = new LinkedHashMap<>();
+        c.put("reboot.command", List.of(REBOOT));
+        c.put("health.services", List.of("test", "-e", "/run/fleetkit/ready"));
+        for (CommandSpec check : update.health().checks()) {
+            c.put("health.check." + check.name(), check.command());
+        }
+        return c;
+    }
+
     private Map<String, String> properties() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("board", in.board().name());
@@ -103,7 +117,7 @@ final class AgentServiceStep implements BuildStep<AgentService> {
         p.put("versionNumber", Long.toString(VersionNumber.of(in.spec().version())));
         p.put("broker.url", update.server().toString());
         p.put("signing.publicKey", "/" + InitScripts.DIR + "/signing.pub");
-        p.put("disk.device", in.board().emulated() ? "/dev/vda" : "/dev/mmcblk0");
+        p.put("disk.device", in.board().emulated() ? "/dev/vda" : DiskByPartuuid.LINK);
         p.put("boot.backend", in.board().bootloader() == BootloaderKind.RPI_TRYBOOT ? "rpi-tryboot" : "uboot-script");
         p.put("data.dir", DATA);
         p.put("health.services", "test -e /run/fleetkit/ready");
@@ -111,7 +125,7 @@ final class AgentServiceStep implements BuildStep<AgentService> {
         for (CommandSpec check : update.health().checks()) {
             p.put("health.check." + check.name(), ShellQuoting.command(check.command()));
         }
-        p.put("reboot.command", "reboot");
+        p.put("reboot.command", REBOOT);
         // The device's settings as the init applied them: its own server, host name and declared settings.
         p.put("settings.file", DeviceSettingsStep.SETTINGS_FILE);
         // Without a provisioned identity or a board serial, the id the device made on its first boot.

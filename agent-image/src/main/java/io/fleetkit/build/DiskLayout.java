@@ -1,6 +1,8 @@
 package io.fleetkit.build;
 
 import io.fleetkit.board.BoardProfile;
+import io.fleetkit.formats.fat.FatGeometry;
+import io.fleetkit.formats.fat.FatType;
 import io.fleetkit.formats.mbr.MbrPartition;
 import io.fleetkit.formats.mbr.PartitionTable;
 import io.fleetkit.spec.LayoutSpec;
@@ -32,9 +34,15 @@ record DiskLayout(long bootBytes, long slotBytes, long dataBytes) {
         long data = dataBytes / sector;
         return new PartitionTable(diskSignature, List.of(
                 new MbrPartition(start, boot, MbrPartition.TYPE_FAT32_LBA, true),
-                new MbrPartition(start + boot, slot, MbrPartition.TYPE_FAT32_LBA, false),
-                new MbrPartition(start + boot + slot, slot, MbrPartition.TYPE_FAT32_LBA, false),
+                new MbrPartition(start + boot, slot, slotType(), false),
+                new MbrPartition(start + boot + slot, slot, slotType(), false),
                 new MbrPartition(start + boot + 2 * slot, data, MbrPartition.TYPE_LINUX, false)));
+    }
+
+    /** The slots' partition type says which FAT their size makes (WriteSlotStep lets the size choose): 0x0e or 0x0c. */
+    int slotType() {
+        return FatGeometry.choose(slotBytes, null, 512, 0).type() == FatType.FAT16
+                ? MbrPartition.TYPE_FAT16_LBA : MbrPartition.TYPE_FAT32_LBA;
     }
 
     long diskBytes() {

@@ -18,6 +18,8 @@ final class InitScripts {
     /** Debian's directories first, busybox applets last. */
     static final String PATH = "/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/busybox";
 
+    private static final long TRIAL_DEADLINE_SECONDS = 300;
+
     private InitScripts() {
     }
 
@@ -77,6 +79,11 @@ final class InitScripts {
         s.append("""
                 # the command line names the disk and the slot
                 disk=$(sed -n 's/.*fleetkit\\.disk=\\([^ ]*\\).*/\\1/p' /proc/cmdline)
+                """);
+        s.append(DiskByPartuuid.SHELL);
+        // A slot without an agent is never on trial; the deadline then is only a default.
+        s.append(TrialWatchdog.shell(spec.update().map(u -> u.health().timeout().toSeconds()).orElse(TRIAL_DEADLINE_SECONDS)));
+        s.append("""
                 # network: loopback, then DHCP on every other wired interface (in the background; Wi-Fi is
                 # configured from the device's settings, after the onboot commands)
                 ip link set lo up

@@ -53,7 +53,10 @@ final class SlotContents {
         in.spec().kernel().cmdline().ifPresent(args::add);
         // A panicking kernel reboots, so the bootloader's attempt counter can bring the old slot back.
         args.add("panic=5");
-        args.add("fleetkit.disk=" + (in.board().emulated() ? "/dev/vda" : "/dev/mmcblk0"));
+        if (!(in.board().raspberryPi() && in.board().bootloader() == BootloaderKind.UBOOT_SCRIPT)) {
+            // A Pi's boot script names the disk itself, by the booted slot's partition UUID (DiskByPartuuid).
+            args.add("fleetkit.disk=" + (in.board().emulated() ? "/dev/vda" : "/dev/mmcblk0"));
+        }
         return String.join(" ", args);
     }
 
@@ -65,6 +68,13 @@ final class SlotContents {
         t.addFile(SLOT_JSON, AssembleRootfsStep.utf8(JsonWriter.writePretty(slotJson(in, kernel))));
         if (in.board().bootloader() == BootloaderKind.UBOOT_SCRIPT) {
             t.addFile(UBootAbScript.SLOT_ENV_FILE, AssembleRootfsStep.utf8("fk_cmdline=" + cmdline + "\n"));
+            if (in.board().raspberryPi()) {
+                // The slot's own device trees, by the names U-Boot's ${fdtfile} gives them (broadcom/...dtb),
+                // so a kernel update brings the trees that match it.
+                for (DeviceTreeFile d : kernel.deviceTrees()) {
+                    t.addFile(d.relativePath(), FatContent.of(d.source()));
+                }
+            }
         } else {
             PiConfigTxt config = PiConfigTxt.standard(KERNEL, INITRD);
             t.addFile("config.txt", AssembleRootfsStep.utf8(BootConfigText.configTxt(config)));

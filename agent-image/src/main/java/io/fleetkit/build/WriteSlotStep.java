@@ -40,6 +40,11 @@ final class WriteSlotStep implements BuildStep<SlotImage> {
     public SlotImage run() throws IOException {
         byte[] kernelImage = SlotContents.kernelImage(in, kernel);
         String cmdline = SlotContents.cmdline(in);
+        if (in.board().raspberryPi() && in.board().bootloader() == io.fleetkit.board.BootloaderKind.UBOOT_SCRIPT) {
+            UBootAddressCheck.require(in.board().name(), BootPartitionContents.scriptParameters(in.board()).addresses(),
+                    in.board().loadWindowBytes(), UBootAddressCheck.imageSize(kernel.tree().image()), kernelImage.length,
+                    initramfs.bytes().length);
+        }
         FatVolumeSpec volume = new FatVolumeSpec(in.layout().slotBytes(), null, "FLEETSLOT", in.stableId("slot"),
                 in.epoch().getEpochSecond(), 0);
         Path target = in.outputs().path(OutputFormat.SLOT);

@@ -35,7 +35,11 @@ public final class ConsoleSession implements AutoCloseable {
 
     /** @param echo receives every console line as it arrives (e.g. to print it, or to a log file) */
     public static ConsoleSession start(QemuCommand command, Consumer<String> echo) throws IOException {
-        List<String> argv = command.argv();
+        return start(command.argv(), echo);
+    }
+
+    /** @param argv an emulator's command line whose stdout is the console (e.g. {@link RaspberryPiEmulation#argv()}) */
+    public static ConsoleSession start(List<String> argv, Consumer<String> echo) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
         Process p;
         try {

@@ -12,6 +12,7 @@ import io.fleetkit.events.UsageException;
 import io.fleetkit.json.JsonParser;
 import io.fleetkit.run.ConsoleSession;
 import io.fleetkit.run.QemuCommand;
+import io.fleetkit.run.RaspberryPiEmulation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,13 +92,14 @@ public final class RunCommand implements Callable<Integer> {
         for (String f : forwards) {
             command = command.withForward(f);
         }
+        List<String> argv = profile.raspberryPi() ? raspberryPi(profile, image) : command.argv();
         if (until == null && timeoutSeconds == null && System.console() != null) {
             // A person at a terminal: give qemu the terminal itself so typing reaches the guest.
-            return new ProcessBuilder(command.argv()).inheritIO().start().waitFor();
+            return new ProcessBuilder(argv).inheritIO().start().waitFor();
         }
         var out = output.out();
         Duration timeout = timeoutSeconds == null ? Duration.ofDays(365) : Duration.ofSeconds(timeoutSeconds);
-        try (ConsoleSession session = ConsoleSession.start(command, line -> {
+        try (ConsoleSession session = ConsoleSession.start(argv, line -> {
             synchronized (out) {
                 out.println(line);
                 out.flush();
@@ -115,6 +117,22 @@ public final class RunCommand implements Callable<Integer> {
                     : "the emulator stopped") + (until != null ? " before a line matched " + until.pattern() : ""));
             return 1;
         }
+    }
+
+    /** A Pi 3 image on qemu's raspi3b (RaspberryPiEmulation): no firmware stage, no network, fixed memory. */
+    private List<String> raspberryPi(BoardProfile profile, Path image) throws java.io.IOException {
+        if (!profile.name().equals("rpi3")) {
+            throw new FleetkitException("run.not-emulated", "board " + profile.name() + " has no emulator (qemu 7.2 has raspi3b, no Pi 4)",
+                    "flash it with 'fleet flash', or try an rpi3 or qemu-arm64 build here");
+        }
+        if (!forwards.isEmpty() || memory > 0) {
+            throw new UsageException("run.pi-options", "--forward and --memory do not apply to raspi3b (no network, 1 GiB)",
+                    "leave them out for an rpi3 image");
+        }
+        output.err().println("fleet: " + RaspberryPiEmulation.MACHINE + ": qemu loads the image's U-Boot and device tree itself;"
+                + " the GPU firmware stage (bootcode.bin, start.elf, config.txt) is skipped, and the board has no network");
+        Path work = image.resolveSibling(image.getFileName() + "." + RaspberryPiEmulation.MACHINE);
+        return RaspberryPiEmulation.prepare(image, work, write).argv();
     }
 
     private static boolean isSpec(Path p) {

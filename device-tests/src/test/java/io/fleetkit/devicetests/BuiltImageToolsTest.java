@@ -28,8 +28,8 @@ class BuiltImageToolsTest {
         assertEquals(0, dump.exit(), dump.output());
         // 32 MiB boot at 4 MiB, two 128 MiB slots, 64 MiB data (the example's layout), all 4 MiB aligned.
         assertTrue(dump.output().contains("img1 : start=        8192, size=       65536, type=c, bootable"), dump.output());
-        assertTrue(dump.output().contains("img2 : start=       73728, size=      262144, type=c"), dump.output());
-        assertTrue(dump.output().contains("img3 : start=      335872, size=      262144, type=c"), dump.output());
+        assertTrue(dump.output().contains("img2 : start=       73728, size=      262144, type=e"), dump.output());
+        assertTrue(dump.output().contains("img3 : start=      335872, size=      262144, type=e"), dump.output());
         assertTrue(dump.output().contains("img4 : start=      598016, size=      131072, type=83"), dump.output());
     }
 

@@ -3,6 +3,7 @@ package io.fleetkit.devicetests;
 import io.fleetkit.board.BoardProfiles;
 import io.fleetkit.run.ConsoleSession;
 import io.fleetkit.run.QemuCommand;
+import io.fleetkit.run.RaspberryPiEmulation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -46,6 +47,11 @@ final class Emulator implements AutoCloseable {
         Path logFile = TestBuilds.ROOT.resolve("logs").resolve(logName + ".log");
         Files.createDirectories(logFile.getParent());
         PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile), true);
+        if (BoardProfiles.get(board).raspberryPi()) {
+            // qemu's raspi3b: fixed memory and CPUs; no network (see EmulatedPi3Test)
+            RaspberryPiEmulation pi = RaspberryPiEmulation.prepare(disk, logFile.resolveSibling(logName + "-firmware"), writable);
+            return new Emulator(ConsoleSession.start(pi.argv(), log::println), log, logFile);
+        }
         QemuCommand cmd = new QemuCommand(BoardProfiles.get(board), disk, true, memoryMiB, List.of()).withCpus(cpus);
         for (String f : forwards) {
             cmd = cmd.withForward(f);

@@ -53,29 +53,26 @@ class ExampleImagesTest {
     }
 
     @Test
-    void rpi4ExampleHasAutobootOnP1AndFirmwareConfigAndDeviceTreesInTheSlot() throws Exception {
+    void rpi4ExampleStartsUBootFromP1AndCarriesItsDeviceTreesInTheSlot() throws Exception {
         BuildResult built = Examples.build("rpi4");
         try (FileChannel ch = FileChannel.open(built.path(OutputFormat.IMG), StandardOpenOption.READ)) {
             List<MbrPartition> parts = MbrReader.read(ch).partitions();
             assertEquals(4, parts.size());
             assertTrue(parts.get(0).bootable());
             assertEquals(MbrPartition.TYPE_FAT32_LBA, parts.get(0).type(), "the Pi ROM wants 0x0c");
+            assertEquals(MbrPartition.TYPE_FAT16_LBA, parts.get(1).type(), "a 256 MiB slot is FAT16");
             try (FatImageReader p1 = new FatImageReader(ch, parts.get(0).startByte())) {
-                byte[] autoboot = p1.read("autoboot.txt");
-                assertEquals(512, autoboot.length);
-                assertTrue(new String(autoboot).startsWith("[all]\ntryboot_a_b=1\nboot_partition=2\n[tryboot]\nboot_partition=3\n"));
-            }
-            try (FatImageReader slot = new FatImageReader(ch, parts.get(1).startByte())) {
-                for (String f : List.of("start4.elf", "fixup4.dat", "config.txt", "cmdline.txt", "vmlinuz", "initrd.img",
-                        "bcm2711-rpi-4-b.dtb", "bcm2711-rpi-400.dtb", "bcm2711-rpi-cm4-io.dtb", "slot.json")) {
-                    assertTrue(slot.find(f).isPresent(), f + " in slot A");
+                for (String f : List.of("start4.elf", "fixup4.dat", "u-boot.bin", "config.txt", "boot.scr", "bootstate.0",
+                        "bootstate.1", "bcm2711-rpi-4-b.dtb")) {
+                    assertTrue(p1.find(f).isPresent(), f + " on p1");
                 }
-                String config = new String(slot.read("config.txt"));
+                assertTrue(p1.find("autoboot.txt").isEmpty(), "no firmware tryboot with Debian's kernel");
+                String config = new String(p1.read("config.txt"));
                 assertTrue(config.contains("arm_64bit=1"), config);
-                assertTrue(config.contains("kernel=vmlinuz"), config);
-                assertTrue(config.contains("initramfs initrd.img followkernel"), config);
-                assertTrue(new String(slot.read("cmdline.txt")).contains("fleetkit.disk=/dev/mmcblk0"));
+                assertTrue(config.contains("kernel=u-boot.bin"), config);
             }
+            assertSlotCarriesItsTreesAndLetsUBootNameTheDisk(ch, parts.get(1),
+                    List.of("bcm2711-rpi-4-b.dtb", "bcm2711-rpi-400.dtb", "bcm2711-rpi-cm4-io.dtb"));
         }
     }
 
@@ -91,6 +88,20 @@ class ExampleImagesTest {
                 }
                 assertTrue(new String(p1.read("config.txt")).contains("kernel=u-boot.bin"));
             }
+            assertSlotCarriesItsTreesAndLetsUBootNameTheDisk(ch, table.partitions().get(1),
+                    List.of("bcm2837-rpi-3-b.dtb", "bcm2837-rpi-3-b-plus.dtb", "bcm2837-rpi-zero-2-w.dtb"));
+        }
+    }
+
+    private static void assertSlotCarriesItsTreesAndLetsUBootNameTheDisk(FileChannel ch, MbrPartition slotA, List<String> trees)
+            throws IOException {
+        try (FatImageReader slot = new FatImageReader(ch, slotA.startByte())) {
+            for (String t : trees) {
+                assertTrue(slot.find("broadcom/" + t).isPresent(), "broadcom/" + t + " in slot A (U-Boot's ${fdtfile})");
+            }
+            String env = new String(slot.read("boot.env"));
+            assertTrue(env.startsWith("fk_cmdline=console=ttyS1,115200 "), env);
+            assertTrue(!env.contains("fleetkit.disk="), "the boot script names the disk by partition UUID: " + env);
         }
     }
 

@@ -54,6 +54,38 @@ public final class SpecVariants {
     }
 
     /**
+     * The example whose first boot reboots it once, 10 s after its onboot commands, the way the agent reboots
+     * (busybox {@code reboot}: init stops everything, then reboot(2) and the kernel's restart handler).
+     */
+    static BuildResult rebootingOnce(String example) {
+        return withOnboot(example, "1.0.0", "-reboot-once", "reboot-once",
+                "[ -e /data/rebooted-once ] || { touch /data/rebooted-once; sync; (sleep 10; echo 'reboot-once: rebooting'; reboot) & }");
+    }
+
+    /**
+     * A version whose system panics once its init has loaded the modules and armed the watchdog: its first onboot
+     * command crashes the kernel (sysrq c with panic_on_oops), and panic=5 resets the board.
+     */
+    static BuildResult panickingOnboot(String example, String version) {
+        return withOnboot(example, version, "-panic-onboot", "crash",
+                "echo 1 > /proc/sys/kernel/panic_on_oops; echo c > /proc/sysrq-trigger");
+    }
+
+    private static BuildResult withOnboot(String example, String version, String suffix, String name, String shell) {
+        String entry = "onboot:\n  - name: " + name + "\n    command: [\"/bin/sh\", \"-c\", \"" + shell.replace("\"", "\\\"") + "\"]\n";
+        return build(example, version, suffix, text -> onRaspi3b(example, replace(text, "onboot:\n", entry)));
+    }
+
+    /**
+     * The rpi3 example as qemu's raspi3b can run it: the trial watchdog off (fleetkit.watchdog=0), because
+     * qemu 7.2 resets the machine the moment the BCM2835 watchdog is started (it models no countdown).
+     */
+    private static String onRaspi3b(String example, String text) {
+        return !example.equals("rpi3") ? text
+                : replace(text, "kernel:\n  modules: [brcmfmac]", "kernel:\n  cmdline: \"fleetkit.watchdog=0\"\n  modules: [brcmfmac]");
+    }
+
+    /**
      * The example with a service that prints what it sees of the device's settings, and a fleet server
      * that does not exist (port 9 of the host), so the device finds this lane's only through its own
      * {@code server} setting.

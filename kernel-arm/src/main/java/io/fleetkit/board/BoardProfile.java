@@ -22,11 +22,14 @@ import java.util.TreeSet;
  * @param bootloader    how slots are chosen
  * @param qemu          emulator settings; null for real hardware
  * @param layout        default partition sizes
+ * @param loadWindowBytes the low RAM that U-Boot's load addresses must stay in on every supported model
+ *                      (the smallest model's RAM less its GPU's share and U-Boot's own top), or 0 where
+ *                      U-Boot's own addresses are kept (qemu virt)
  */
 public record BoardProfile(String name, String description, Architecture architecture, String kernelFlavour,
                            List<String> deviceTrees, List<FirmwareFile> firmware, String console,
                            List<String> modules, BootloaderKind bootloader, QemuSettings qemu,
-                           LayoutDefaults layout) {
+                           LayoutDefaults layout, long loadWindowBytes) {
 
     public BoardProfile {
         Objects.requireNonNull(name, "name");
@@ -36,6 +39,9 @@ public record BoardProfile(String name, String description, Architecture archite
         Objects.requireNonNull(console, "console");
         Objects.requireNonNull(bootloader, "bootloader");
         Objects.requireNonNull(layout, "layout");
+        if (loadWindowBytes < 0) {
+            throw new IllegalArgumentException("loadWindowBytes must not be negative: " + loadWindowBytes);
+        }
         deviceTrees = List.copyOf(deviceTrees);
         firmware = List.copyOf(firmware);
         modules = List.copyOf(modules);
@@ -44,6 +50,11 @@ public record BoardProfile(String name, String description, Architecture archite
     /** The Debian metapackage that tracks the newest kernel of this flavour, e.g. {@code linux-image-rpi}. */
     public String kernelPackage() {
         return "linux-image-" + kernelFlavour;
+    }
+
+    /** True for Raspberry Pi boards: started by the GPU firmware, which hands its device tree on. */
+    public boolean raspberryPi() {
+        return name.startsWith("rpi");
     }
 
     /** True for boards that run under qemu rather than on hardware. */

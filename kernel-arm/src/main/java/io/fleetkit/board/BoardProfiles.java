@@ -19,6 +19,9 @@ public final class BoardProfiles {
     /** Every image needs FAT (slots, boot) and ext4 (data); vfat mounts need the default codepages. */
     private static final List<String> FILESYSTEM_MODULES = List.of("vfat", "nls_cp437", "nls_ascii", "ext4");
 
+    /** Raspberry Pi load addresses stay below 384 MiB (UBootLoadAddresses.raspberryPi). */
+    private static final long PI_LOAD_WINDOW = 384L * 1024 * 1024;
+
     private static final Map<String, BoardProfile> PROFILES = new LinkedHashMap<>();
 
     static {
@@ -28,7 +31,7 @@ public final class BoardProfiles {
                 BootloaderKind.UBOOT_SCRIPT,
                 new QemuSettings("qemu-system-aarch64", "virt", "cortex-a57", 1024,
                         "u-boot-qemu", "/usr/lib/u-boot/qemu_arm64/u-boot.bin"),
-                LayoutDefaults.ofMiB(16, 256, 64)));
+                LayoutDefaults.ofMiB(16, 256, 64), 0));
         // armmp-lpae rather than armmp: both have the virtio modules, but only an LPAE kernel can
         // reach qemu virt's PCIe window and RAM above 4 GiB.
         add(new BoardProfile("qemu-armhf", "qemu virt, 32-bit, U-Boot from u-boot-qemu",
@@ -37,9 +40,12 @@ public final class BoardProfiles {
                 BootloaderKind.UBOOT_SCRIPT,
                 new QemuSettings("qemu-system-arm", "virt", "cortex-a15", 1024,
                         "u-boot-qemu", "/usr/lib/u-boot/qemu_arm/u-boot.bin"),
-                LayoutDefaults.ofMiB(16, 256, 64)));
-        // Pi 3 has no tryboot in its boot ROM/bootcode.bin, so the firmware starts U-Boot, which
-        // runs boot.scr; everything the firmware reads sits on p1.
+                LayoutDefaults.ofMiB(16, 256, 64), 0));
+        // The Pi firmware starts Debian's rpi_arm64 U-Boot, which runs boot.scr (the same A/B scheme as
+        // on qemu); everything the firmware reads sits on p1. Each slot carries its own device trees.
+        // Reboots and watchdog: with Debian's kernel the only restart handler on BCM283x/BCM2711 is
+        // bcm2835_wdt (no PSCI in their device trees), so every Pi image carries it.
+        // Load addresses stay in the low 384 MiB: the 3A+ and Zero 2 W have 512 MiB, less the GPU's 64.
         add(new BoardProfile("rpi3", "Raspberry Pi 3 B/B+/A+, CM3, Zero 2 W (64-bit), via U-Boot",
                 Architecture.ARM64, "arm64",
                 List.of("broadcom/bcm2837-rpi-3-b.dtb", "broadcom/bcm2837-rpi-3-b-plus.dtb",
@@ -49,17 +55,21 @@ public final class BoardProfiles {
                         FirmwareFile.raspi("fixup.dat", true),
                         new FirmwareFile("u-boot-rpi", "usr/lib/u-boot/rpi_arm64/u-boot.bin", "u-boot.bin", true)),
                 "ttyS1,115200",
-                modules("bcm2835", "sdhci_iproc", "dwc2", "smsc95xx", "lan78xx", "bcm2835_rng"),
-                BootloaderKind.UBOOT_SCRIPT, null, LayoutDefaults.ofMiB(64, 512, 256)));
-        add(new BoardProfile("rpi4", "Raspberry Pi 4 B, Pi 400, CM4 (64-bit), firmware tryboot A/B",
+                modules("bcm2835", "sdhci_iproc", "fixed", "dwc2", "smsc95xx", "lan78xx", "bcm2835_rng", "bcm2835_wdt"),
+                BootloaderKind.UBOOT_SCRIPT, null, LayoutDefaults.ofMiB(64, 512, 256), PI_LOAD_WINDOW));
+        // Pi 4: the firmware's own tryboot A/B needs the Raspberry Pi kernel's reboot patch ("0 tryboot"),
+        // which Debian's kernel lacks, so the Pi 4 uses U-Boot's boot.scr too. Its SD controller (emmc2)
+        // needs the GPIO and fixed regulators that feed it.
+        add(new BoardProfile("rpi4", "Raspberry Pi 4 B, Pi 400, CM4 (64-bit), via U-Boot",
                 Architecture.ARM64, "arm64",
                 List.of("broadcom/bcm2711-rpi-4-b.dtb", "broadcom/bcm2711-rpi-400.dtb",
                         "broadcom/bcm2711-rpi-cm4-io.dtb"),
-                List.of(FirmwareFile.raspi("start4.elf", false), FirmwareFile.raspi("fixup4.dat", false)),
+                List.of(FirmwareFile.raspi("start4.elf", true), FirmwareFile.raspi("fixup4.dat", true),
+                        new FirmwareFile("u-boot-rpi", "usr/lib/u-boot/rpi_arm64/u-boot.bin", "u-boot.bin", true)),
                 "ttyS1,115200",
-                modules("sdhci_iproc", "genet", "mdio_bcm_unimac", "broadcom", "reset_raspberrypi",
-                        "xhci_pci", "iproc_rng200"),
-                BootloaderKind.RPI_TRYBOOT, null, LayoutDefaults.ofMiB(64, 512, 256)));
+                modules("sdhci_iproc", "gpio_regulator", "fixed", "genet", "mdio_bcm_unimac", "broadcom",
+                        "reset_raspberrypi", "xhci_pci", "iproc_rng200", "bcm2835_wdt"),
+                BootloaderKind.UBOOT_SCRIPT, null, LayoutDefaults.ofMiB(64, 512, 256), PI_LOAD_WINDOW));
     }
 
     private BoardProfiles() {

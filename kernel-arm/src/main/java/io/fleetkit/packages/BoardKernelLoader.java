@@ -1,22 +1,30 @@
 package io.fleetkit.packages;
 
+import io.fleetkit.board.BoardDriverRequirements;
 import io.fleetkit.board.BoardProfile;
 import io.fleetkit.board.FirmwareSelection;
 import io.fleetkit.debian.BinaryPackage;
 import io.fleetkit.debian.DebianVersion;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
+import io.fleetkit.kernel.DeviceTreeFile;
 import io.fleetkit.kernel.DeviceTreeSelection;
+import io.fleetkit.kernel.DriverClosureCheck;
+import io.fleetkit.kernel.FlattenedDeviceTree;
+import io.fleetkit.kernel.KernelImageStrings;
 import io.fleetkit.kernel.KernelPackages;
 import io.fleetkit.kernel.KernelTree;
 import io.fleetkit.kernel.ModuleClosure;
+import io.fleetkit.kernel.ModuleIndex;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Finds, fetches and unpacks the kernel a board boots — the flavour's metapackage leads to the
@@ -72,8 +80,9 @@ public final class BoardKernelLoader {
                                  List<String> extraModules, List<String> extraDtbs) throws IOException {
         List<String> modules = new ArrayList<>(tree.modulesDir() == null ? List.of() : board.modules());
         modules.addAll(extraModules);
-        ModuleClosure closure = tree.modulesDir() == null ? new ModuleClosure(List.of(), List.of(), List.of())
-                : ModuleClosure.resolve(tree.loadModuleIndex(events), modules);
+        ModuleIndex index = tree.modulesDir() == null ? null : tree.loadModuleIndex(events);
+        ModuleClosure closure = index == null ? new ModuleClosure(List.of(), List.of(), List.of())
+                : ModuleClosure.resolve(index, modules);
         List<BinaryPackage> firmwarePackages = new ArrayList<>();
         Map<String, Path> firmwareRoots = new LinkedHashMap<>();
         for (String name : board.firmwarePackages()) {
@@ -83,8 +92,36 @@ public final class BoardKernelLoader {
             firmwarePackages.add(p);
             firmwareRoots.put(name, unpacked.unpack(universe.fetch(p), p.sha256()));
         }
-        return new BoardKernel(board, image, tree, closure, DeviceTreeSelection.forBoard(board, tree, extraDtbs),
+        List<DeviceTreeFile> deviceTrees = DeviceTreeSelection.forBoard(board, tree, extraDtbs);
+        if (index != null) {
+            requireDrivers(board, tree, index, closure, deviceTrees);
+        }
+        return new BoardKernel(board, image, tree, closure, deviceTrees,
                 FirmwareSelection.forBoard(board, firmwareRoots), firmwarePackages);
+    }
+
+    /** Every model's tree must reach its storage, console and restart handler with the initramfs's drivers. */
+    private void requireDrivers(BoardProfile board, KernelTree tree, ModuleIndex index, ModuleClosure closure,
+                                List<DeviceTreeFile> deviceTrees)
+            throws IOException {
+        List<DriverClosureCheck.Requirement> requirements = BoardDriverRequirements.of(board);
+        if (requirements.isEmpty()) {
+            return;
+        }
+        Set<String> loaded = new java.util.HashSet<>();
+        closure.modules().forEach(m -> loaded.add(m.name()));
+        List<String> problems = new ArrayList<>();
+        KernelImageStrings image = KernelImageStrings.read(tree.image());
+        for (DeviceTreeFile d : deviceTrees) {
+            FlattenedDeviceTree dt = FlattenedDeviceTree.read(Files.readAllBytes(d.source()));
+            new DriverClosureCheck(dt, index, loaded, image::containsCompatible).problems(requirements)
+                    .forEach(p -> problems.add(d.targetName() + ": " + p));
+        }
+        if (!problems.isEmpty()) {
+            throw new FleetkitException("kernel.driver-missing", "the initramfs cannot drive every " + board.name() + " model: "
+                    + String.join("; ", problems), "add the named modules under kernel.modules in the spec");
+        }
+        events.info("kernel", "drivers: storage, console and restart of " + deviceTrees.size() + " device trees are covered");
     }
 
     private BinaryPackage realImagePackage(String name, String version) {

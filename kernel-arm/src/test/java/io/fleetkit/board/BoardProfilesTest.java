@@ -45,12 +45,27 @@ class BoardProfilesTest {
         BoardProfile rpi4 = BoardProfiles.get("rpi4");
         assertNull(rpi4.qemu());
         assertFalse(rpi4.emulated());
-        assertEquals(BootloaderKind.RPI_TRYBOOT, rpi4.bootloader());
+        // Debian's kernel cannot set the firmware's tryboot flag, so the Pi 4 uses U-Boot's boot.scr.
+        assertEquals(BootloaderKind.UBOOT_SCRIPT, rpi4.bootloader());
         assertTrue(rpi4.deviceTrees().contains("broadcom/bcm2711-rpi-4-b.dtb"));
-        assertEquals(java.util.Set.of("raspi-firmware"), rpi4.firmwarePackages());
+        assertEquals(java.util.Set.of("raspi-firmware", "u-boot-rpi"), rpi4.firmwarePackages());
+        assertTrue(rpi4.firmware().stream().allMatch(FirmwareFile::bootPartition), "the firmware reads everything from p1");
         BoardProfile rpi3 = BoardProfiles.get("rpi3");
         assertTrue(rpi3.firmware().stream().anyMatch(f -> f.targetName().equals("bootcode.bin") && f.bootPartition()));
         assertEquals(java.util.Set.of("raspi-firmware", "u-boot-rpi"), rpi3.firmwarePackages());
+    }
+
+    @Test
+    void everyPiCarriesItsRestartHandlerAndThePi4ItsSdRegulators() {
+        for (String pi : java.util.List.of("rpi3", "rpi4")) {
+            BoardProfile board = BoardProfiles.get(pi);
+            assertTrue(board.modules().contains("bcm2835_wdt"), pi + ": the only restart handler with Debian's kernel");
+            assertTrue(board.raspberryPi(), pi);
+            assertEquals(384L << 20, board.loadWindowBytes(), pi);
+        }
+        assertTrue(BoardProfiles.get("rpi4").modules().containsAll(java.util.List.of("gpio_regulator", "fixed")));
+        assertFalse(BoardProfiles.get("qemu-arm64").raspberryPi());
+        assertEquals(0, BoardProfiles.get("qemu-arm64").loadWindowBytes(), "qemu virt keeps U-Boot's addresses");
     }
 
     @Test
