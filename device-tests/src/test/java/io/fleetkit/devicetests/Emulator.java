@@ -48,7 +48,7 @@ final class Emulator implements AutoCloseable {
         Files.createDirectories(logFile.getParent());
         PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile), true);
         if (BoardProfiles.get(board).raspberryPi()) {
-            // qemu's raspi3b: fixed memory and CPUs; no network (see EmulatedPi3Test)
+            // qemu's raspi3b: fixed memory and CPUs; no network (see RaspberryPi3EmulatedTest)
             RaspberryPiEmulation pi = RaspberryPiEmulation.prepare(disk, logFile.resolveSibling(logName + "-firmware"), writable);
             return new Emulator(ConsoleSession.start(pi.argv(), log::println), log, logFile);
         }

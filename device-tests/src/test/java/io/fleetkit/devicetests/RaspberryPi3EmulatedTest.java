@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * started. No update over MQTT: the emulated Pi has no network (docs/raspberry-pi.md).
  */
 @Tag("slow")
-class EmulatedPi3Test {
+class RaspberryPi3EmulatedTest {
 
     /** From power-on: U-Boot reads a 11 MiB kernel and a 41 MiB initramfs at 1-2 MiB/s from the emulated SD. */
     private static final Duration BOOT = Duration.ofMinutes(6);
