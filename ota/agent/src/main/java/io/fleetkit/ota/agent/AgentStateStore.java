@@ -9,13 +9,9 @@ import io.fleetkit.ota.protocol.UpdateEvent;
 import io.fleetkit.ota.protocol.UpdateState;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,9 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Keeps {@link AgentState} in {@code <data>/agent-state.json} with atomic replacement: write a
- * temp file, fsync it, rename over the old file, fsync the directory. A power cut leaves either
- * the old or the new file, never a mix.
+ * Keeps {@link AgentState} in {@code <data>/agent-state.json}, replaced atomically ({@link AtomicFile}):
+ * a power cut leaves either the old or the new file, never a mix.
  */
 public final class AgentStateStore {
 
@@ -73,26 +68,7 @@ public final class AgentStateStore {
 
     // synchronized: a download checkpoint is saved on the slot writer's sync thread
     private synchronized void save(AgentState s, boolean durableRename) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(FILE + ".tmp");
-        byte[] bytes = JsonWriter.writePretty(encode(s)).getBytes(StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        if (!durableRename) {
-            return;
-        }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // some file systems refuse to open directories for fsync; the rename is still atomic
-        }
+        AtomicFile.write(file(), JsonWriter.writePretty(encode(s)).getBytes(StandardCharsets.UTF_8), durableRename);
     }
 
     static Map<String, Object> encode(AgentState s) {

@@ -45,6 +45,7 @@ public final class FleetAgent implements AutoCloseable {
     private final MqttLink link;
     private final UpdateDriver driver;
     private final StatusPublisher status;
+    private final StateReporter reporter;
     private volatile boolean rebooting;
 
     public FleetAgent(AgentConfig config, Clock clock, Rebooter rebooter, EventSink sink) throws IOException {
@@ -74,7 +75,8 @@ public final class FleetAgent implements AutoCloseable {
         HealthCheck health = new HealthCheck(config.healthServices(), config.healthChecks(), link::connected, Duration.ofSeconds(30));
         this.driver = new UpdateDriver(machine, config, health, clock, sink, loop, deviceId,
                 r -> link.publish(topics.chunkRequests(deviceId), r.encode(), false), link::connected, tls);
-        this.status = new StatusPublisher(machine, new StateReporter(config, deviceId, boot), link, topics, deviceId,
+        this.reporter = new StateReporter(config, deviceId, boot);
+        this.status = new StatusPublisher(machine, reporter, link, topics, deviceId,
                 work -> loop.execute(() -> guarded(work::run)), clock, sink);
     }
 
@@ -97,6 +99,10 @@ public final class FleetAgent implements AutoCloseable {
         if (rebooting) {
             return;
         }
+        loop.submit(() -> {
+            reporter.startRun(AgentRuns.next(config.dataDir()));
+            return null;
+        }).get();
         link.start(new MqttLink.Listener() {
             @Override
             public void connected() throws IOException {

@@ -27,6 +27,8 @@ final class StateReporter {
     private final DeviceIdentity.Network network;
     private final DeviceSettingsFile settings;
     private List<Object> lastKey;
+    private AgentRuns.Run run;
+    private long sent;
 
     /**
      * Reads the network identity from {@code /sys/class/net}, the configured device tree, and cpuinfo beside proc.uptime,
@@ -51,6 +53,12 @@ final class StateReporter {
         this.settings = settings;
     }
 
+    /** From now on every report carries its place in {@code run} ({@link io.fleetkit.ota.protocol.ReportOrder}). */
+    void startRun(AgentRuns.Run current) {
+        run = current;
+        sent = 0;
+    }
+
     /** Forget what was sent (after a reconnect), so the next call reports. */
     void forget() {
         lastKey = null;
@@ -64,7 +72,7 @@ final class StateReporter {
             return Optional.empty();
         }
         lastKey = key;
-        return Optional.of(r.encode());
+        return Optional.of((run == null ? r : r.withOrder(run.report(++sent))).encode());
     }
 
     DeviceReport report(AgentState s, ChunkTransfer transfer) throws IOException {

@@ -39,6 +39,7 @@ public final class MqttConnection implements AutoCloseable {
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final ReentrantLock sendLock = new ReentrantLock();
     private final PendingAcks pending = new PendingAcks();
+    private final InOrderAcks inOrder = new InOrderAcks();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final java.util.concurrent.Semaphore unacknowledged;
     private volatile Socket socket;
@@ -241,7 +242,7 @@ public final class MqttConnection implements AutoCloseable {
                 return;
             }
             awaitRoomForUnacknowledged();
-            listener.message(m.topic(), m.payload(), m.retain(), acknowledgement(m.packetId()));
+            listener.message(m.topic(), m.payload(), m.retain(), acknowledgement(inOrder.received(m.packetId())));
         } else if (p instanceof Packet.PubAck a) {
             pending.acknowledged(a.packetId(), a);
         } else if (p instanceof Packet.SubAck a) {
@@ -265,21 +266,29 @@ public final class MqttConnection implements AutoCloseable {
         }
     }
 
-    /** Sends the PUBACK for {@code packetId} once, from whichever thread calls it; a connection that ended meanwhile gets none. */
-    private Runnable acknowledgement(int packetId) {
+    /**
+     * Acknowledges {@code message} once, from whichever thread calls it: its PUBACK goes when those of all messages
+     * received before it have gone (in order, as MQTT asks). A connection that ended meanwhile sends none.
+     */
+    private Runnable acknowledgement(InOrderAcks.Received message) {
         AtomicBoolean done = new AtomicBoolean();
         return () -> {
             if (!done.compareAndSet(false, true)) {
                 return;
             }
             unacknowledged.release();
-            if (ended.get()) {
-                return; // the broker sends it again (persistent session) or has dropped it with the session
-            }
-            try {
-                send(w -> w.pubAck(packetId));
-            } catch (IOException e) {
-                // the connection went away; its owner hears of it through connectionLost
+            // one at a time, so that the PUBACKs released by different threads keep their order on the wire
+            synchronized (inOrder) {
+                for (int packetId : inOrder.handled(message)) {
+                    if (ended.get()) {
+                        return; // the broker sends it again (persistent session) or has dropped it with the session
+                    }
+                    try {
+                        send(w -> w.pubAck(packetId));
+                    } catch (IOException e) {
+                        return; // the connection went away; its owner hears of it through connectionLost
+                    }
+                }
             }
         };
     }

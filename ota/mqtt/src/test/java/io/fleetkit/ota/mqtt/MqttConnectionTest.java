@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetkit.testsupport.Await;
 import io.fleetkit.testsupport.Mosquitto;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,5 +192,79 @@ class MqttConnectionTest {
                     () -> c.subscribe(List.of("ok/topic", "bad/#/filter"), 1).get(30, TimeUnit.SECONDS));
             assertInstanceOf(MqttException.class, e.getCause());
         }
+    }
+
+    /**
+     * Messages handled on several threads finish in any order, but their PUBACKs must go in the order the PUBLISHes came
+     * (MQTT-4.6.0-2): a client that acknowledged out of order got a device's state reports redelivered out of order by
+     * Mosquitto 2.0.11 under load.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"moquette", "mosquitto"})
+    void acknowledgesInTheOrderMessagesCameWhateverOrderTheyWereHandledIn(String kind) throws Exception {
+        List<Runnable> acks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MqttListener holding = new MqttListener() {
+            @Override
+            public void message(String topic, byte[] payload, boolean retained) {
+                throw new AssertionError("acknowledged by hand");
+            }
+
+            @Override
+            public void message(String topic, byte[] payload, boolean retained, Runnable acknowledge) {
+                seen.add(new String(payload, StandardCharsets.UTF_8));
+                acks.add(acknowledge);
+            }
+
+            @Override
+            public void connectionLost(IOException cause) {
+            }
+        };
+        RecordingSocketFactory wire = new RecordingSocketFactory();
+        try (Broker b = broker(kind);
+             MqttConnection receiver = b.open(MqttOptions.of(b.url(), "receiver").withSocketFactory(wire), holding);
+             MqttConnection pub = b.open(MqttOptions.of(b.url(), "pub"), new Inbox())) {
+            receiver.subscribe(List.of("order/#"), 1).get(30, TimeUnit.SECONDS);
+            int from = wire.sentCount();
+            int receivedFrom = wire.receivedCount();
+            for (int i = 0; i < 3; i++) {
+                pub.publish("order/x", bytes("m" + i), 1, false).get(30, TimeUnit.SECONDS);
+            }
+            Await.until("three messages handed to the listener", Duration.ofSeconds(30), () -> acks.size() == 3, seen::toString);
+            List<Integer> delivered = publishPacketIds(wire.receivedFrom(receivedFrom));
+            assertEquals(3, delivered.size(), "three QoS 1 PUBLISHes on the wire");
+            acks.get(2).run(); // the last first: nothing may go yet
+            acks.get(1).run();
+            assertEquals(List.of(), pubAckIds(wire.sentFrom(from)), "no PUBACK before the first message's");
+            acks.get(0).run();
+            Await.until("three PUBACKs sent", Duration.ofSeconds(30), () -> pubAckIds(wire.sentFrom(from)).size() == 3,
+                    () -> HexFormat.of().formatHex(wire.sentFrom(from)));
+            assertEquals(delivered, pubAckIds(wire.sentFrom(from)), "PUBACKs in the order the PUBLISHes came");
+            assertEquals(List.of("m0", "m1", "m2"), seen);
+        }
+    }
+
+    /** The packet ids of the QoS 1 PUBLISHes in {@code bytes} (whole packets, lengths under 128). */
+    private static List<Integer> publishPacketIds(byte[] bytes) {
+        List<Integer> ids = new java.util.ArrayList<>();
+        for (int i = 0; i + 1 < bytes.length; i += 2 + (bytes[i + 1] & 0xff)) {
+            if ((bytes[i] & 0xf0) == 0x30 && (bytes[i] & 0x06) == 0x02) {
+                int topicLength = ((bytes[i + 2] & 0xff) << 8) | (bytes[i + 3] & 0xff);
+                int at = i + 4 + topicLength;
+                ids.add(((bytes[at] & 0xff) << 8) | (bytes[at + 1] & 0xff));
+            }
+        }
+        return ids;
+    }
+
+    /** The packet ids of the PUBACKs in {@code bytes} (the client sends only PUBACKs and PINGREQs here). */
+    private static List<Integer> pubAckIds(byte[] bytes) {
+        List<Integer> ids = new java.util.ArrayList<>();
+        for (int i = 0; i + 1 < bytes.length; i += 2 + (bytes[i + 1] & 0xff)) {
+            if ((bytes[i] & 0xff) == 0x40 && i + 3 < bytes.length) {
+                ids.add(((bytes[i + 2] & 0xff) << 8) | (bytes[i + 3] & 0xff));
+            }
+        }
+        return ids;
     }
 }

@@ -2,17 +2,37 @@ package io.fleetkit.ota.mqtt;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.Arrays;
 import javax.net.SocketFactory;
 
-/** Plain sockets that keep a copy of every byte they receive, so a test can see what the broker sent (e.g. PINGRESPs). */
+/**
+ * Plain sockets that keep a copy of every byte they receive and send, so a test can see what the broker sent (e.g.
+ * PINGRESPs) and what the client sent (e.g. PUBACKs).
+ */
 final class RecordingSocketFactory extends SocketFactory {
 
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+
+    /** The bytes sent so far from {@code offset} on. */
+    byte[] sentFrom(int offset) {
+        synchronized (sent) {
+            byte[] all = sent.toByteArray();
+            return Arrays.copyOfRange(all, Math.min(offset, all.length), all.length);
+        }
+    }
+
+    int sentCount() {
+        synchronized (sent) {
+            return sent.size();
+        }
+    }
 
     /** The bytes received so far from {@code offset} on. */
     byte[] receivedFrom(int offset) {
@@ -31,6 +51,27 @@ final class RecordingSocketFactory extends SocketFactory {
     @Override
     public Socket createSocket() {
         return new Socket() {
+            @Override
+            public OutputStream getOutputStream() throws IOException {
+                return new FilterOutputStream(super.getOutputStream()) {
+                    @Override
+                    public void write(int b) throws IOException {
+                        synchronized (sent) {
+                            sent.write(b);
+                        }
+                        out.write(b);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        synchronized (sent) {
+                            sent.write(b, off, len);
+                        }
+                        out.write(b, off, len);
+                    }
+                };
+            }
+
             @Override
             public InputStream getInputStream() throws IOException {
                 return new FilterInputStream(super.getInputStream()) {

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * agent version, optional provisioned tags, (optionally) the device's network identity: its
  * MAC addresses (normalized by {@link MacAddresses}) and board serial number, which let the fleet
  * server recognise a device when it netboots, and (optionally) its host name and the values of the
- * settings its image declares (never its Wi-Fi passphrase). Reports without these fields parse as before.
+ * settings its image declares (never its Wi-Fi passphrase), and (optionally) the report's {@link ReportOrder}, by which
+ * the server tells a late, older report from a newer one. Reports without these fields parse as before.
  */
 public record DeviceReport(
         String id,
@@ -29,7 +30,8 @@ public record DeviceReport(
         List<String> macs,
         String serial,
         String hostname,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+        ReportOrder order) {
 
     public static final int MAX_SLOTS = 8;
     public static final int MAX_TAGS = 32;
@@ -74,6 +76,14 @@ public record DeviceReport(
         });
     }
 
+    /** A report without its order, as agents before it was added sent. */
+    public DeviceReport(String id, String board, String version, long versionNumber, String slot, Map<String, String> slotVersions,
+            UpdateStatus update, long freeBytes, long uptimeSeconds, String agent, List<String> tags, List<String> macs, String serial,
+            String hostname, Map<String, String> settings) {
+        this(id, board, version, versionNumber, slot, slotVersions, update, freeBytes, uptimeSeconds, agent, tags, macs, serial,
+                hostname, settings, null);
+    }
+
     /** A report without network identity, as agents before it was added sent. */
     public DeviceReport(String id, String board, String version, long versionNumber, String slot, Map<String, String> slotVersions,
             UpdateStatus update, long freeBytes, long uptimeSeconds, String agent, List<String> tags) {
@@ -90,13 +100,19 @@ public record DeviceReport(
     /** This report with the device's MAC addresses and serial number (null when unknown). */
     public DeviceReport withNetwork(List<String> macs, String serial) {
         return new DeviceReport(id, board, version, versionNumber, slot, slotVersions, update, freeBytes, uptimeSeconds, agent, tags,
-                macs, serial, hostname, settings);
+                macs, serial, hostname, settings, order);
     }
 
     /** This report with the device's host name (null when unknown) and the values of its image's declared settings. */
     public DeviceReport withSettings(String hostname, Map<String, String> settings) {
         return new DeviceReport(id, board, version, versionNumber, slot, slotVersions, update, freeBytes, uptimeSeconds, agent, tags,
-                macs, serial, hostname, settings);
+                macs, serial, hostname, settings, order);
+    }
+
+    /** This report at {@code position} among its device's reports. */
+    public DeviceReport withOrder(ReportOrder position) {
+        return new DeviceReport(id, board, version, versionNumber, slot, slotVersions, update, freeBytes, uptimeSeconds, agent, tags,
+                macs, serial, hostname, settings, position);
     }
 
     private static String mac(String text) {
@@ -136,6 +152,9 @@ public record DeviceReport(
         }
         if (!settings.isEmpty()) {
             m.put("settings", settings);
+        }
+        if (order != null) {
+            m.put("order", order.toMap());
         }
         return Messages.bytes(m);
     }
@@ -187,6 +206,7 @@ public record DeviceReport(
         return new DeviceReport(id, f.requiredName("board"), f.optionalName("version"), f.optionalLong("versionNumber", 0),
                 f.optionalName("slot"), slots, UpdateStatus.from(f.optionalObject("update")),
                 f.optionalLong("freeBytes", -1), f.optionalLong("uptimeSeconds", -1), f.optionalString("agent", Schema.MAX_NAME), tags,
-                macs, f.optionalString("serial", MAX_SERIAL), f.optionalString("hostname", 63), settings);
+                macs, f.optionalString("serial", MAX_SERIAL), f.optionalString("hostname", 63), settings,
+                ReportOrder.from(f.optionalObject("order")));
     }
 }

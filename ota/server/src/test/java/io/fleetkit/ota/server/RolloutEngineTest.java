@@ -17,6 +17,9 @@ import io.fleetkit.ota.server.bundles.PublishedBundle;
 import io.fleetkit.ota.server.db.Database;
 import io.fleetkit.ota.server.db.DeviceStore;
 import io.fleetkit.ota.server.devices.DeviceMessages;
+import io.fleetkit.ota.server.db.EventStore;
+import io.fleetkit.ota.server.db.DeviceRecord;
+import io.fleetkit.ota.protocol.ReportOrder;
 import io.fleetkit.ota.server.rollout.DeviceRolloutState;
 import io.fleetkit.ota.server.rollout.DeviceSelector;
 import io.fleetkit.ota.server.rollout.PhasePlan;
@@ -286,6 +289,49 @@ class RolloutEngineTest {
         s = engine.status(r.id());
         assertEquals(DeviceRolloutState.SUCCEEDED, s.devices().get(0).state());
         assertEquals(DeviceRolloutState.FAILED, s.devices().get(1).state());
+    }
+
+    /**
+     * A broker may deliver a device's messages out of order (Mosquitto did, under load, to a client that acknowledged out of
+     * order; a cluster or a reconnect may): a report older than the applied one, or an event older than the newest, must
+     * not take the device or its rollout back.
+     */
+    @Test
+    void messagesDeliveredAfterNewerOnesDoNotTakeTheDeviceOrItsRolloutBack() throws Exception {
+        devices(1, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("1")));
+        engine.tick();
+        String epoch = "00000000000000aa";
+        ReportOrder beforeReboot = new ReportOrder(epoch, 1, 30);
+        ReportOrder afterReboot = new ReportOrder(epoch, 2, 3);
+        messages.onState("gw-000", TestFleet.report("gw-000", "2.0.0", UpdateState.COMMITTED, "2.0.0").withOrder(afterReboot).encode());
+        messages.onState("gw-000", TestFleet.report("gw-000", "1.0.0", UpdateState.DOWNLOADING, "2.0.0").withOrder(beforeReboot).encode());
+        DeviceRecord d = db.transaction(c -> new DeviceStore().find(c, "gw-000").orElseThrow());
+        assertEquals("2.0.0", d.version(), "the late report from before the reboot is not applied");
+        assertEquals(UpdateState.COMMITTED, d.updateState());
+        assertEquals(DeviceRolloutState.SUCCEEDED, engine.status(r.id()).devices().get(0).state());
+        // the same report again, and a newer one of the same run, are applied
+        messages.onState("gw-000", TestFleet.report("gw-000", "2.0.0", UpdateState.IDLE, null).withOrder(new ReportOrder(epoch, 2, 4)).encode());
+        assertEquals(UpdateState.IDLE, db.transaction(c -> new DeviceStore().find(c, "gw-000").orElseThrow()).updateState());
+        // a wiped data partition counts anew, under a new epoch: taken as newer
+        messages.onState("gw-000", TestFleet.report("gw-000", "2.0.0", UpdateState.COMMITTED, "2.0.0")
+                .withOrder(new ReportOrder("00000000000000bb", 1, 1)).encode());
+        assertEquals(UpdateState.COMMITTED, db.transaction(c -> new DeviceStore().find(c, "gw-000").orElseThrow()).updateState());
+    }
+
+    @Test
+    void anEventDeliveredAfterANewerOneIsKeptButDoesNotMoveTheRollout() throws Exception {
+        devices(1, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("1")));
+        engine.tick();
+        long late = ++seq;
+        long newest = ++seq;
+        messages.onEvent("gw-000", new UpdateEvent("gw-000", newest, UpdateState.INSTALLING, "2.0.0", null, null, clock.instant()).encode());
+        messages.onEvent("gw-000", new UpdateEvent("gw-000", late, UpdateState.FAILED, "2.0.0", "download.http-failed", null,
+                clock.instant()).encode());
+        assertEquals(DeviceRolloutState.OFFERED, engine.status(r.id()).devices().get(0).state(),
+                "an event older than the newest does not fail the device");
+        assertEquals(2, db.transaction(c -> new EventStore().forDevice(c, "gw-000", 10)).size(), "both are in the history");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.fleetkit.json.JsonParser;
 import io.fleetkit.json.JsonWriter;
 import io.fleetkit.ota.protocol.DesiredUpdate;
 import io.fleetkit.ota.protocol.DeviceReport;
+import io.fleetkit.ota.protocol.ReportOrder;
 import io.fleetkit.ota.protocol.UpdateState;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -42,10 +43,12 @@ public final class DeviceStore {
         String slots = JsonWriter.write(r.slotVersions());
         Sql.update(c, "UPDATE devices SET board = ?, version = ?, version_number = ?, slot = ?, slots_json = ?, update_state = ?,"
                         + " update_target = ?, update_progress = ?, update_reason = ?, free_bytes = ?, uptime_seconds = ?, agent = ?,"
-                        + " last_seen = ?, hostname = ?, settings_json = ? WHERE id = ?",
+                        + " last_seen = ?, hostname = ?, settings_json = ?, report_epoch = ?, report_run = ?, report_n = ? WHERE id = ?",
                 r.board(), r.version(), r.versionNumber(), r.slot(), slots, r.update().state(), r.update().target(),
                 r.update().progress(), r.update().reason(), r.freeBytes(), r.uptimeSeconds(), r.agent(), now.toEpochMilli(),
-                r.hostname(), r.settings().isEmpty() ? null : JsonWriter.write(r.settings()), r.id());
+                r.hostname(), r.settings().isEmpty() ? null : JsonWriter.write(r.settings()),
+                r.order() == null ? null : r.order().epoch(), r.order() == null ? null : r.order().run(),
+                r.order() == null ? null : r.order().n(), r.id());
         if (!r.tags().isEmpty()) {
             setTags(c, r.id(), r.tags());
         }
@@ -71,6 +74,19 @@ public final class DeviceStore {
             }
         }
         return refused;
+    }
+
+    /**
+     * False when {@code r} is older than the report applied last (a broker delivered it late): it must not be applied.
+     * A report without an order (an agent before it was added), or after one without, is applied.
+     */
+    public boolean isNewer(Connection c, DeviceReport r) throws SQLException {
+        if (r.order() == null) {
+            return true;
+        }
+        Optional<ReportOrder> applied = Sql.one(c, "SELECT report_epoch, report_run, report_n FROM devices WHERE id = ? AND report_epoch IS NOT NULL",
+                rs -> new ReportOrder(rs.getString(1), rs.getLong(2), rs.getLong(3)), r.id());
+        return applied.isEmpty() || r.order().supersedes(applied.get());
     }
 
     /** Gives up the device's MACs and serial, so another device may claim them (a revoked device). */

@@ -21,6 +21,11 @@ public final class EventStore {
         return true;
     }
 
+    /** The highest seq stored for the device, 0 when none. */
+    public long newestSeq(Connection c, String deviceId) throws SQLException {
+        return Sql.one(c, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE device_id = ?", rs -> rs.getLong(1), deviceId).orElse(0L);
+    }
+
     /** The device's events, newest last, at most {@code limit} of the newest. */
     public List<EventRecord> forDevice(Connection c, String deviceId, int limit) throws SQLException {
         List<EventRecord> all = Sql.list(c, "SELECT device_id, seq, state, target, reason, message, ts, received_at FROM events"

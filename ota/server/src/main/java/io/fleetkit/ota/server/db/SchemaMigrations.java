@@ -65,7 +65,12 @@ final class SchemaMigrations {
             List.of(
             "CREATE TABLE counters (name VARCHAR(64) PRIMARY KEY, last_value BIGINT NOT NULL)",
             "INSERT INTO counters (name, last_value) SELECT 'rollouts', COALESCE(MAX(seq), 0) FROM rollouts",
-            "INSERT INTO counters (name, last_value) SELECT 'netboot_assignments', COALESCE(MAX(seq), 0) FROM netboot_assignments"));
+            "INSERT INTO counters (name, last_value) SELECT 'netboot_assignments', COALESCE(MAX(seq), 0) FROM netboot_assignments"),
+            // 6: the order of the report applied last (its epoch, run and number), so a late, older one is not applied over it.
+            List.of(
+            "ALTER TABLE devices ADD COLUMN report_epoch VARCHAR(16)",
+            "ALTER TABLE devices ADD COLUMN report_run BIGINT",
+            "ALTER TABLE devices ADD COLUMN report_n BIGINT"));
 
     /** The advisory lock that makes PostgreSQL apply the steps once when several servers start together ("fleet" in ASCII). */
     private static final long MIGRATION_LOCK = 0x666c656574L;

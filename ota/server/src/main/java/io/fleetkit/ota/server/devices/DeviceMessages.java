@@ -19,7 +19,9 @@ import java.util.Optional;
 /**
  * Applies what devices say (online, state, events) to the database, each message in one
  * transaction, idempotently: a repeated report rewrites the same row, a repeated event (same
- * device and seq) is dropped. A payload that breaks the protocol, or names another device than
+ * device and seq) is dropped. Brokers may deliver a device's messages out of order: a report older
+ * than the one applied last ({@link io.fleetkit.ota.protocol.ReportOrder}) is dropped, and an event
+ * older than the newest one is kept in the history without moving a rollout. A payload that breaks the protocol, or names another device than
  * its topic, is dropped with a warning.
  */
 public final class DeviceMessages {
@@ -61,6 +63,10 @@ public final class DeviceMessages {
         }
         Instant now = clock.instant();
         java.util.List<String> refused = db.transaction(c -> {
+            if (!devices.isNewer(c, report)) {
+                sink.debug("devices", "dropped a report of " + deviceId + " that the broker delivered after a newer one (" + report.order() + ")");
+                return java.util.List.<String>of();
+            }
             java.util.List<String> r = devices.applyReport(c, report, now);
             engine.observe(c, DeviceObservation.of(report), now);
             return r;
@@ -88,7 +94,9 @@ public final class DeviceMessages {
         Instant now = clock.instant();
         db.transaction(c -> {
             devices.touch(c, deviceId, now);
-            if (events.add(c, event, now)) {
+            long newest = events.newestSeq(c, deviceId);
+            // kept in the history either way; a rollout only learns from an event newer than all it has seen
+            if (events.add(c, event, now) && event.seq() > newest) {
                 engine.observe(c, DeviceObservation.of(event), now);
             }
             return null;
