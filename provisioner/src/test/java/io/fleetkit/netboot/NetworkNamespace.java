@@ -56,6 +56,8 @@ final class NetworkNamespace implements AutoCloseable {
 
     @Override
     public void close() {
+        // Results unchecked on purpose: close also cleans up after a constructor that failed half-way, when the link
+        // or the namespace may not exist; deleting the namespace also removes the veth pair, so the first may fail.
         try {
             HostTool.run(null, List.of(ip, "link", "del", hostIf));
             HostTool.run(null, List.of(ip, "netns", "del", name));

@@ -80,11 +80,14 @@ public final class TestDisk {
     }
 
     private void mcopyAll(Path p1, Map<String, byte[]> files) throws Exception {
+        java.util.Set<String> made = new java.util.HashSet<>();
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
             String name = e.getKey();
-            int slash = name.lastIndexOf('/');
-            if (slash > 0) {
-                HostTool.run(MTOOLS, "mmd", "-D", "s", "-i", p1.toString(), "::/" + name.substring(0, slash));
+            // each directory above the file once, parents first (mmd makes one level and fails on one that exists)
+            for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+                if (made.add(name.substring(0, slash))) {
+                    HostTool.ok(MTOOLS, "mmd", "-i", p1.toString(), "::/" + name.substring(0, slash));
+                }
             }
             Path src = Files.write(work.resolve("src-" + name.replace('/', '_')), e.getValue());
             HostTool.ok(MTOOLS, "mcopy", "-o", "-i", p1.toString(), src.toString(), "::/" + name);

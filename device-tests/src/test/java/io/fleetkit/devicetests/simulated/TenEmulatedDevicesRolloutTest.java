@@ -16,6 +16,7 @@ import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.db.DeviceRecord;
 import io.fleetkit.ota.server.rollout.RolloutState;
 import io.fleetkit.ota.server.rollout.RolloutStatus;
+import io.fleetkit.testsupport.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,10 +64,9 @@ class TenEmulatedDevicesRolloutTest {
             assertEquals(List.of(3, 27), status.phases().stream().map(p -> p.total()).toList(), "10% of 30, then the rest");
             // A device counts as done on its COMMITTED event; its report follows on its own, and after a restart of
             // the embedded broker (logs/fleet-server-ten-devices.log says when) only once it has reconnected.
-            long settle = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (System.nanoTime() < settle && !fleet.devices().stream().allMatch(d -> "2.0.0".equals(d.version()) && "B".equals(d.slot()))) {
-                Thread.sleep(1000);
-            }
+            Await.until("every device's report showing 2.0.0 on slot B", Duration.ofMinutes(2),
+                    () -> fleet.devices().stream().allMatch(d -> "2.0.0".equals(d.version()) && "B".equals(d.slot())),
+                    () -> notOnV2(fleet));
             for (DeviceRecord d : fleet.devices()) {
                 boolean emulated = emulatedIds.contains(d.id());
                 assertTrue(emulated || d.id().startsWith("sim-"), "only this test's devices: " + d.id());
@@ -79,6 +79,14 @@ class TenEmulatedDevicesRolloutTest {
                 assertEquals(Slot.B, d.runningSlot(), d.id);
                 assertEquals(Map.of("A", "1.0.0", "B", "2.0.0"), d.slotVersions(), d.id);
             }
+        }
+    }
+
+    private static String notOnV2(EmulatedFleet fleet) {
+        try {
+            return "not yet: " + fleet.devices().stream().filter(d -> !"2.0.0".equals(d.version()) || !"B".equals(d.slot())).toList();
+        } catch (Exception e) {
+            return "devices unreadable: " + e;
         }
     }
 
