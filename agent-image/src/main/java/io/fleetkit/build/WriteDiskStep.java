@@ -78,6 +78,13 @@ final class WriteDiskStep implements BuildStep<DiskImage> {
             ch.write(ByteBuffer.allocate(ZEROED_DATA_HEAD), data.startByte());
             ranges.add(new ByteRange(data.startByte(), ZEROED_DATA_HEAD));
             ch.force(true);
+            if (in.board().raspberryPi()) {
+                // No emulator runs the GPU firmware: read the finished image as each model's firmware would.
+                List<PiFirmwareBootCheck.ModelBoot> boots = PiFirmwareBootCheck.require(ch, in.board());
+                in.events().info("firmware", boots.size() + " firmware boots of " + in.board().name() + " (" + boots.stream()
+                        .map(b -> b.model().displayName + (b.tryboot() ? " tryboot" : "")).distinct().count()
+                        + " models) find config.txt, start files, kernel and device tree");
+            }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetkit.build.BuildResult;
 import io.fleetkit.build.OutputFormat;
+import io.fleetkit.build.PiFirmwareBootCheck;
+import io.fleetkit.board.BoardProfiles;
 import io.fleetkit.formats.fat.FatImageReader;
 import io.fleetkit.formats.mbr.MbrPartition;
 import io.fleetkit.formats.mbr.MbrReader;
@@ -73,6 +75,7 @@ class ExampleImagesTest {
             }
             assertSlotCarriesItsTreesAndLetsUBootNameTheDisk(ch, parts.get(1),
                     List.of("bcm2711-rpi-4-b.dtb", "bcm2711-rpi-400.dtb", "bcm2711-rpi-cm4-io.dtb"));
+            assertEveryModelsFirmwareBootsIt(ch, "rpi4", 3);
         }
     }
 
@@ -90,6 +93,17 @@ class ExampleImagesTest {
             }
             assertSlotCarriesItsTreesAndLetsUBootNameTheDisk(ch, table.partitions().get(1),
                     List.of("bcm2837-rpi-3-b.dtb", "bcm2837-rpi-3-b-plus.dtb", "bcm2837-rpi-zero-2-w.dtb"));
+            assertEveryModelsFirmwareBootsIt(ch, "rpi3", 5);
+        }
+    }
+
+    /** The image as each model's GPU firmware reads it (the build already refused it otherwise; this shows what was read). */
+    private static void assertEveryModelsFirmwareBootsIt(FileChannel ch, String board, int models) throws IOException {
+        List<PiFirmwareBootCheck.ModelBoot> boots = PiFirmwareBootCheck.read(ch, BoardProfiles.get(board));
+        assertEquals(models, boots.size(), boots.toString());
+        for (PiFirmwareBootCheck.ModelBoot b : boots) {
+            assertTrue(b.ok() && !b.tryboot() && b.partition() == 1 && "u-boot.bin".equals(b.kernel())
+                    && b.model().upstreamDeviceTree.equals(b.deviceTree()), b.toString());
         }
     }
 
