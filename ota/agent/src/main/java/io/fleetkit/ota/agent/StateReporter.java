@@ -59,6 +59,11 @@ final class StateReporter {
         sent = 0;
     }
 
+    /** The epoch of the run's count, which events carry too; null before {@link #startRun}. */
+    String epoch() {
+        return run == null ? null : run.epoch();
+    }
+
     /** Forget what was sent (after a reconnect), so the next call reports. */
     void forget() {
         lastKey = null;

@@ -17,7 +17,8 @@ import java.util.concurrent.Executor;
  * whenever it changed. An event leaves the saved outbox only when the server says it applied it
  * ({@link EventAck} on the device's {@code events/ack} topic), not when the broker took it: the
  * unacknowledged ones are sent again after every reconnect and when no acknowledgement came within
- * {@link #ACK_WAIT}; the server drops repeats by seq and acknowledges them again. Runs on the
+ * {@link #ACK_WAIT}; the server drops repeats by (epoch, seq) and acknowledges them again. Events carry the epoch of
+ * the reports' count, so after a wipe of the data partition the server takes seq 1 as new. Runs on the
  * agent's thread.
  */
 final class StatusPublisher {
@@ -72,7 +73,7 @@ final class StatusPublisher {
             publishedSeq = seq;
             lastSent = clock.instant();
             try {
-                link.publish(topics.events(deviceId), e.encode(), () -> { }, () -> publishedSeq = Math.min(publishedSeq, seq - 1), loop);
+                link.publish(topics.events(deviceId), e.withEpoch(reporter.epoch()).encode(), () -> { }, () -> publishedSeq = Math.min(publishedSeq, seq - 1), loop);
             } catch (IOException ex) {
                 publishedSeq = seq - 1;
                 return;
@@ -110,7 +111,7 @@ final class StatusPublisher {
         }
         try {
             for (UpdateEvent e : machine.outbox()) {
-                link.publishAndWait(topics.events(deviceId), e.encode(), 5000);
+                link.publishAndWait(topics.events(deviceId), e.withEpoch(reporter.epoch()).encode(), 5000);
                 publishedSeq = Math.max(publishedSeq, e.seq());
             }
             reporter.changed(machine.state(), null).ifPresent(r -> link.publish(topics.state(deviceId), r, true));

@@ -1,6 +1,7 @@
 package io.fleetkit.ota.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,12 @@ class MessagesTest {
         UpdateEvent e = new UpdateEvent("gw-1", 17, UpdateState.ROLLED_BACK, "2.0.0", "health.check-failed", "check 'http' exited 1",
                 Instant.parse("2026-11-27T21:40:00Z"));
         assertEquals(e, UpdateEvent.decode(e.encode()));
+        assertFalse(new String(e.encode(), StandardCharsets.UTF_8).contains("epoch"), "an event not sent under an epoch has none");
+        UpdateEvent sent = e.withEpoch("0123456789abcdef");
+        assertEquals(sent, UpdateEvent.decode(sent.encode()));
+        assertEquals("0123456789abcdef", UpdateEvent.decode(sent.encode()).epoch());
+        assertThrows(ProtocolException.class, () -> UpdateEvent.decode(utf8(
+                "{\"schema\":1,\"id\":\"d\",\"seq\":1,\"state\":\"FAILED\",\"epoch\":\"../etc\"}")), "an epoch is 16 hex digits");
 
         assertEquals(ChunkRequest.header(SHA), ChunkRequest.decode(ChunkRequest.header(SHA).encode()));
         assertEquals(ChunkRequest.payload(SHA, 7), ChunkRequest.decode(ChunkRequest.payload(SHA, 7).encode()));

@@ -334,6 +334,29 @@ class RolloutEngineTest {
         assertEquals(2, db.transaction(c -> new EventStore().forDevice(c, "gw-000", 10)).size(), "both are in the history");
     }
 
+    /**
+     * A device whose data partition was wiped (reflashed, or its data formatted) counts its events from 1 again under a new
+     * epoch: those are new events that move the rollout, not repeats of the old count's seq 1 and 2.
+     */
+    @Test
+    void aWipedDeviceCountingItsEventsAgainUnderANewEpochMovesTheRollout() throws Exception {
+        devices(1, "1.0.0");
+        Rollout r = engine.create(RolloutRequest.of("2.0.0").withPhases(PhasePlan.parse("1")).withMaxFailures(1.0));
+        engine.tick();
+        String before = "00000000000000aa";
+        String after = "00000000000000bb";
+        messages.onEvent("gw-000", new UpdateEvent("gw-000", 1, UpdateState.DOWNLOADING, "2.0.0", null, null, clock.instant(), before).encode());
+        messages.onEvent("gw-000", new UpdateEvent("gw-000", 2, UpdateState.INSTALLING, "2.0.0", null, null, clock.instant(), before).encode());
+        messages.onEvent("gw-000", new UpdateEvent("gw-000", 1, UpdateState.FAILED, "2.0.0", "download.http-failed", null,
+                clock.instant(), after).encode());
+        assertEquals(DeviceRolloutState.FAILED, engine.status(r.id()).devices().get(0).state(),
+                "seq 1 of the new epoch is a new event, and the newest of its count");
+        assertEquals(3, db.transaction(c -> new EventStore().forDevice(c, "gw-000", 10)).size(), "all three are in the history");
+        messages.onEvent("gw-000", new UpdateEvent("gw-000", 1, UpdateState.FAILED, "2.0.0", "download.http-failed", null,
+                clock.instant(), after).encode());
+        assertEquals(3, db.transaction(c -> new EventStore().forDevice(c, "gw-000", 10)).size(), "a repeat of (epoch, seq) is stored once");
+    }
+
     @Test
     void aTimedOutDeviceStaysTimedOutWhenItsMessageIsAboutAnotherVersion() throws Exception {
         devices(1, "1.0.0");

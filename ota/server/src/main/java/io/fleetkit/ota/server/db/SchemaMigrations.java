@@ -70,7 +70,18 @@ final class SchemaMigrations {
             List.of(
             "ALTER TABLE devices ADD COLUMN report_epoch VARCHAR(16)",
             "ALTER TABLE devices ADD COLUMN report_run BIGINT",
-            "ALTER TABLE devices ADD COLUMN report_n BIGINT"));
+            "ALTER TABLE devices ADD COLUMN report_n BIGINT"),
+            // 7: events keyed by (device, epoch, seq): a device whose data partition was wiped counts its events from 1
+            // again under a new epoch (ReportOrder's), and those are new events, not repeats. Older rows get epoch ''.
+            // A new table renamed into place, because the primary key changes (portable to H2 and PostgreSQL alike).
+            List.of(
+            "CREATE TABLE events_by_epoch (device_id VARCHAR(64) NOT NULL, epoch VARCHAR(16) NOT NULL, seq BIGINT NOT NULL,"
+                    + " state VARCHAR(16) NOT NULL, target VARCHAR(128), reason VARCHAR(1024), message VARCHAR(1024), ts BIGINT,"
+                    + " received_at BIGINT NOT NULL, PRIMARY KEY (device_id, epoch, seq))",
+            "INSERT INTO events_by_epoch (device_id, epoch, seq, state, target, reason, message, ts, received_at)"
+                    + " SELECT device_id, '', seq, state, target, reason, message, ts, received_at FROM events",
+            "DROP TABLE events",
+            "ALTER TABLE events_by_epoch RENAME TO events"));
 
     /** The advisory lock that makes PostgreSQL apply the steps once when several servers start together ("fleet" in ASCII). */
     private static final long MIGRATION_LOCK = 0x666c656574L;

@@ -94,8 +94,9 @@ public final class DeviceMessages {
         Instant now = clock.instant();
         db.transaction(c -> {
             devices.touch(c, deviceId, now);
-            long newest = events.newestSeq(c, deviceId);
-            // kept in the history either way; a rollout only learns from an event newer than all it has seen
+            long newest = events.newestSeq(c, event);
+            // kept in the history either way; a rollout only learns from an event newer than all it has seen of this count
+            // (a new epoch, after a wipe of the device's data, starts a new count)
             if (events.add(c, event, now) && event.seq() > newest) {
                 engine.observe(c, DeviceObservation.of(event), now);
             }
