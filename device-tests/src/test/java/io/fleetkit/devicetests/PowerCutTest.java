@@ -70,6 +70,8 @@ class PowerCutTest {
         }
     }
 
+    private int deltaDownloads;
+
     private void run(Random random, List<String> cuts) throws Exception {
         String id = "gw-powercut";
         Set<String> versions = new LinkedHashSet<>(List.of("1.0.0"));
@@ -102,6 +104,7 @@ class PowerCutTest {
                 Thread.sleep(delay);
                 String last = vm.line(vm.lineCount() - 1);
                 device.cutPower();
+                deltaDownloads += countDeltaDownloads(vm);
                 checkReadyLines(vm, versions);
                 cuts.add(String.format("cut %2d: %-16s +%5d ms after \"%s\"; last line \"%s\"", i + 1, phase, delay, vm.line(at), last));
                 System.out.println(cuts.get(cuts.size() - 1));
@@ -118,8 +121,18 @@ class PowerCutTest {
             }
             String finalTarget = attempt.target;
             vm.expect("^fleetkit: ready gateway " + Pattern.quote(finalTarget) + " slot=" + d.slot() + "$", 0, BOOT);
-            cuts.add("        -> reached " + finalTarget + " on slot " + d.slot() + " after " + device.powerOns() + " power-ons");
+            deltaDownloads += countDeltaDownloads(vm);
+            cuts.add("        -> reached " + finalTarget + " on slot " + d.slot() + " after " + device.powerOns() + " power-ons, "
+                    + deltaDownloads + " downloads as deltas");
+            // Each version differs from the last only in its version: every download copies most chunks from the active slot
+            // while it writes the other, which is what the cuts during DOWNLOAD interrupt.
+            assertTrue(deltaDownloads > 0, "no download was a delta update:\n" + String.join("\n", cuts));
         }
+    }
+
+    /** Downloads that took chunks from the device's own slots, by the agent's console line for it. */
+    private static int countDeltaDownloads(Emulator vm) {
+        return (int) vm.lines().stream().filter(l -> l.startsWith("fleet-agent: INFO delta update: ")).count();
     }
 
     /**
