@@ -1,0 +1,377 @@
+package io.fleetkit.debian.archive;
+
+import io.fleetkit.debian.BinaryPackage;
+import io.fleetkit.debian.DebianVersion;
+import io.fleetkit.debian.Relation;
+import io.fleetkit.debian.RelationAlternative;
+import io.fleetkit.debian.VersionOp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one definition of the parsed-index file: the {@link BinaryPackage}s of one verified Packages
+ * index, in index order, so a build reads them in ~0.2 s instead of xz-decoding and parsing 60k
+ * paragraphs (~5 s). Java serialization is not used: its format follows the classes and it runs
+ * code from the stream.
+ *
+ * <pre>
+ * header (80 bytes): magic "FKPIDX01" · SHA-256 of the source index (32) · payload length (u64)
+ *                    · SHA-256 of the payload (32)
+ * payload: names      varint n, n × string          (package, architecture, source and relation names)
+ *          versions   varint n, n × string          (each parsed once)
+ *          alternatives varint n, n × (varint name, u8 op: 0 none, 1 + VersionOp ordinal, [varint version])
+ *          relations  varint n, n × (varint m ≥ 1, m × varint alternative)
+ *          packages   varint n, n × (varint name, varint version, varint architecture,
+ *                     5 × (varint m, m × varint relation) for Depends, Pre-Depends, Provides, Conflicts,
+ *                     Breaks, string filename, varlong size, 32 bytes SHA-256, varlong installed size,
+ *                     u8 priority ordinal, u8 essential 0|1, varint source name)
+ * string = varint length + UTF-8; varint = unsigned LEB128
+ * </pre>
+ *
+ * The digests only detect damage (a truncated or scribbled file): whoever can write the cache can
+ * also replace the cached .debs, which are found by name too. The payload is still read as
+ * untrusted input: every count, reference and value is checked, and any flaw is a {@link Damaged}.
+ */
+public final class ParsedIndexFile {
+
+    /** The file is not a complete, intact parsed index of the expected source; the caller parses the index again. */
+    public static final class Damaged extends IOException {
+        Damaged(String message) {
+            super(message);
+        }
+    }
+
+    static final byte[] MAGIC = "FKPIDX01".getBytes(StandardCharsets.US_ASCII);
+    static final int HEADER = MAGIC.length + 32 + 8 + 32;
+    private static final VersionOp[] OPS = VersionOp.values();
+    private static final BinaryPackage.Priority[] PRIORITIES = BinaryPackage.Priority.values();
+
+    private ParsedIndexFile() {
+    }
+
+    /** The whole file for {@code packages}, parsed from the index whose SHA-256 is {@code sourceSha256}. */
+    public static byte[] encode(String sourceSha256, List<BinaryPackage> packages) {
+        Tables t = new Tables();
+        // the tables first, so a package's fields are all references into them
+        List<int[]> refs = new ArrayList<>(packages.size());
+        for (BinaryPackage p : packages) {
+            List<List<Relation>> lists = relationLists(p);
+            int[] r = new int[4 + lists.stream().mapToInt(l -> 1 + l.size()).sum()];
+            int i = 0;
+            r[i++] = t.name(p.name());
+            r[i++] = t.version(p.version());
+            r[i++] = t.name(p.architecture());
+            r[i++] = t.name(p.source());
+            for (List<Relation> list : lists) {
+                r[i++] = list.size();
+                for (Relation relation : list) {
+                    r[i++] = t.relation(relation);
+                }
+            }
+            refs.add(r);
+        }
+        Output out = new Output();
+        out.varint(t.names.size());
+        t.names.keySet().forEach(out::string);
+        out.varint(t.versions.size());
+        t.versions.keySet().forEach(out::string);
+        out.varint(t.alternatives.size());
+        for (AlternativeKey a : t.alternatives.keySet()) {
+            out.varint(a.name());
+            out.u8(a.op());
+            if (a.op() != 0) {
+                out.varint(a.version());
+            }
+        }
+        out.varint(t.relations.size());
+        for (List<Integer> alternatives : t.relations.keySet()) {
+            out.varint(alternatives.size());
+            alternatives.forEach(out::varint);
+        }
+        out.varint(packages.size());
+        for (int k = 0; k < packages.size(); k++) {
+            BinaryPackage p = packages.get(k);
+            int[] r = refs.get(k);
+            out.varint(r[0]);
+            out.varint(r[1]);
+            out.varint(r[2]);
+            for (int i = 4; i < r.length; i++) {   // per list: its length, then its relations
+                out.varint(r[i]);
+            }
+            out.string(p.filename());
+            out.varint(p.size());
+            out.bytes(HexFormat.of().parseHex(p.sha256()));
+            out.varint(p.installedSize());
+            out.u8(p.priority().ordinal());
+            out.u8(p.essential() ? 1 : 0);
+            out.varint(r[3]);
+        }
+        byte[] payload = out.toByteArray();
+        ByteBuffer file = ByteBuffer.allocate(HEADER + payload.length);
+        file.put(MAGIC).put(HexFormat.of().parseHex(sourceSha256)).putLong(payload.length).put(sha256(payload, 0,
+                payload.length)).put(payload);
+        return file.array();
+    }
+
+    /** The packages in {@code file}, which must be an intact parsed index of the index {@code sourceSha256}. */
+    public static List<BinaryPackage> decode(byte[] file, String sourceSha256) throws Damaged {
+        if (file.length < HEADER || !Arrays.equals(file, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new Damaged("not a parsed index of this format (bad header)");
+        }
+        ByteBuffer header = ByteBuffer.wrap(file, 0, HEADER);
+        header.position(MAGIC.length);
+        byte[] source = new byte[32];
+        header.get(source);
+        if (!HexFormat.of().formatHex(source).equals(sourceSha256)) {
+            throw new Damaged("made from another index (" + HexFormat.of().formatHex(source) + ")");
+        }
+        long length = header.getLong();
+        if (length != file.length - HEADER) {
+            throw new Damaged("payload of " + (file.length - HEADER) + " bytes, header says " + length);
+        }
+        byte[] digest = new byte[32];
+        header.get(digest);
+        if (!MessageDigest.isEqual(digest, sha256(file, HEADER, file.length - HEADER))) {
+            throw new Damaged("payload digest mismatch");
+        }
+        try {
+            return new Reader(new Input(file, HEADER)).packages();
+        } catch (RuntimeException e) {   // e.g. a version dpkg would refuse: the file was not made by encode
+            throw new Damaged("bad content: " + e.getMessage());
+        }
+    }
+
+    private static List<List<Relation>> relationLists(BinaryPackage p) {
+        return List.of(p.depends(), p.preDepends(), p.provides(), p.conflicts(), p.breaks());
+    }
+
+    private static byte[] sha256(byte[] b, int off, int len) {
+        MessageDigest md = ContentCache.sha256Digest();
+        md.update(b, off, len);
+        return md.digest();
+    }
+
+    /**
+     * Each distinct value once, numbered in order of first use. Keyed by text, not by equality:
+     * versions that compare equal ("1.0", "1.00") stay as written, as {@link BinaryPackage#from} left them.
+     */
+    private static final class Tables {
+        final Map<String, Integer> names = new LinkedHashMap<>();
+        final Map<String, Integer> versions = new LinkedHashMap<>();
+        final Map<AlternativeKey, Integer> alternatives = new LinkedHashMap<>();
+        final Map<List<Integer>, Integer> relations = new LinkedHashMap<>();
+
+        int name(String s) {
+            return names.computeIfAbsent(s, k -> names.size());
+        }
+
+        int version(DebianVersion v) {
+            return versions.computeIfAbsent(v.toString(), k -> versions.size());
+        }
+
+        int alternative(RelationAlternative a) {
+            AlternativeKey key = new AlternativeKey(name(a.name()), a.op() == null ? 0 : 1 + a.op().ordinal(),
+                    a.version() == null ? -1 : version(a.version()));
+            return alternatives.computeIfAbsent(key, k -> alternatives.size());
+        }
+
+        int relation(Relation r) {
+            List<Integer> key = r.alternatives().stream().map(this::alternative).toList();
+            return relations.computeIfAbsent(key, k -> relations.size());
+        }
+    }
+
+    private record AlternativeKey(int name, int op, int version) {
+    }
+
+    /** Reads the payload back into the objects {@link BinaryPackage#from} makes (names interned likewise). */
+    private static final class Reader {
+        private final Input in;
+
+        Reader(Input in) {
+            this.in = in;
+        }
+
+        List<BinaryPackage> packages() throws Damaged {
+            String[] names = new String[in.count()];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = in.string().intern();
+            }
+            DebianVersion[] versions = new DebianVersion[in.count()];
+            for (int i = 0; i < versions.length; i++) {
+                versions[i] = DebianVersion.parse(in.string());
+            }
+            RelationAlternative[] alternatives = new RelationAlternative[in.count()];
+            for (int i = 0; i < alternatives.length; i++) {
+                String name = names[in.index(names.length)];
+                int op = in.u8();
+                if (op > OPS.length) {
+                    throw new Damaged("bad version operator " + op);
+                }
+                alternatives[i] = op == 0 ? RelationAlternative.unversioned(name)
+                        : new RelationAlternative(name, OPS[op - 1], versions[in.index(versions.length)]);
+            }
+            Relation[] relations = new Relation[in.count()];
+            for (int i = 0; i < relations.length; i++) {
+                int n = in.count();
+                if (n == 0) {
+                    throw new Damaged("relation without alternatives");
+                }
+                List<RelationAlternative> alts = new ArrayList<>(n);
+                for (int j = 0; j < n; j++) {
+                    alts.add(alternatives[in.index(alternatives.length)]);
+                }
+                relations[i] = new Relation(alts);
+            }
+            int count = in.count();
+            List<BinaryPackage> out = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                String name = names[in.index(names.length)];
+                DebianVersion version = versions[in.index(versions.length)];
+                String architecture = names[in.index(names.length)];
+                List<Relation> depends = relationList(relations);
+                List<Relation> preDepends = relationList(relations);
+                List<Relation> provides = relationList(relations);
+                List<Relation> conflicts = relationList(relations);
+                List<Relation> breaks = relationList(relations);
+                String filename = in.string();
+                long size = in.varlong();
+                String sha256 = HexFormat.of().formatHex(in.bytes(32));
+                long installedSize = in.varlong();
+                int priority = in.u8();
+                if (priority >= PRIORITIES.length) {
+                    throw new Damaged("bad priority " + priority);
+                }
+                int essential = in.u8();
+                if (essential > 1) {
+                    throw new Damaged("bad essential flag " + essential);
+                }
+                String source = names[in.index(names.length)];
+                out.add(new BinaryPackage(name, version, architecture, depends, preDepends, provides, conflicts, breaks,
+                        filename, size, sha256, installedSize, PRIORITIES[priority], essential == 1, source));
+            }
+            in.requireEnd();
+            return out;
+        }
+
+        private List<Relation> relationList(Relation[] relations) throws Damaged {
+            int n = in.count();
+            if (n == 0) {
+                return List.of();
+            }
+            Relation[] list = new Relation[n];
+            for (int i = 0; i < n; i++) {
+                list[i] = relations[in.index(relations.length)];
+            }
+            return List.of(list);
+        }
+    }
+
+    /** Appends varints, bytes and strings. */
+    private static final class Output extends ByteArrayOutputStream {
+        Output() {
+            super(1 << 20);
+        }
+
+        void varint(long v) {
+            while ((v & ~0x7FL) != 0) {
+                write((int) ((v & 0x7F) | 0x80));
+                v >>>= 7;
+            }
+            write((int) v);
+        }
+
+        void u8(int v) {
+            write(v);
+        }
+
+        void bytes(byte[] b) {
+            write(b, 0, b.length);
+        }
+
+        void string(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            varint(b.length);
+            bytes(b);
+        }
+    }
+
+    /** Reads what {@link Output} wrote; every read is bounded by the bytes that are left. */
+    private static final class Input {
+        private final byte[] b;
+        private int pos;
+
+        Input(byte[] b, int pos) {
+            this.b = b;
+            this.pos = pos;
+        }
+
+        long varlong() throws Damaged {
+            long v = 0;
+            for (int shift = 0; shift < 63; shift += 7) {
+                int x = u8();
+                v |= (long) (x & 0x7F) << shift;
+                if ((x & 0x80) == 0) {
+                    return v;
+                }
+            }
+            throw new Damaged("number too long at byte " + pos);
+        }
+
+        /** A count of items that each take at least one byte, so it can never exceed what is left. */
+        int count() throws Damaged {
+            long n = varlong();
+            if (n > b.length - pos) {
+                throw new Damaged("count " + n + " larger than the " + (b.length - pos) + " bytes left");
+            }
+            return (int) n;
+        }
+
+        int index(int size) throws Damaged {
+            long i = varlong();
+            if (i >= size) {
+                throw new Damaged("reference " + i + " outside a table of " + size);
+            }
+            return (int) i;
+        }
+
+        int u8() throws Damaged {
+            if (pos >= b.length) {
+                throw new Damaged("ends early");
+            }
+            return b[pos++] & 0xFF;
+        }
+
+        byte[] bytes(int n) throws Damaged {
+            if (n > b.length - pos) {
+                throw new Damaged("ends early");
+            }
+            byte[] out = Arrays.copyOfRange(b, pos, pos + n);
+            pos += n;
+            return out;
+        }
+
+        String string() throws Damaged {
+            int n = count();
+            String s = new String(b, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return s;
+        }
+
+        void requireEnd() throws Damaged {
+            if (pos != b.length) {
+                throw new Damaged((b.length - pos) + " bytes after the last package");
+            }
+        }
+    }
+}
