@@ -115,9 +115,9 @@ public final class ContentCache {
     }
 
     /**
-     * Where a file derived from cached content lives: {@code <root>/derived/<kind>/<2 hex>/<64 hex>},
-     * keyed by the SHA-256 of what it was made from. Its reader checks it; the kind names its format
-     * version, so two formats never overwrite each other.
+     * Where an entry derived from other content lives (a parsed index, a compressed archive):
+     * {@code <root>/derived/<kind>/<2 hex>/<64 hex>}, keyed by the SHA-256 of what it was made
+     * from. The kind names the entry's format and version, so two formats never overwrite each other.
      */
     public Path derivedPath(String kind, String sourceSha256) {
         if (!NAME.matcher(kind).matches() || kind.startsWith(".")) {
@@ -127,9 +127,25 @@ public final class ContentCache {
         return root.resolve("derived").resolve(kind).resolve(p.getParent().getFileName()).resolve(p.getFileName());
     }
 
-    /** Stores a derived file atomically (replacing an older or damaged one). */
+    /** Stores a derived entry atomically in its {@link DerivedEntry} envelope, replacing an older or damaged one. */
     public Path storeDerived(String kind, String sourceSha256, byte[] content) throws IOException {
-        return writeAtomically(derivedPath(kind, sourceSha256), content);
+        return writeAtomically(derivedPath(kind, sourceSha256), DerivedEntry.wrap(kind, sourceSha256, content));
+    }
+
+    /**
+     * The content of a derived entry, checked against its envelope; empty when there is none.
+     * A damaged entry (or one larger than {@code maxBytes}, which is not read) is a {@link DerivedEntry.Damaged}.
+     */
+    public Optional<byte[]> readDerived(String kind, String sourceSha256, long maxBytes) throws IOException {
+        Path p = derivedPath(kind, sourceSha256);
+        if (!Files.isRegularFile(p)) {
+            return Optional.empty();
+        }
+        long size = Files.size(p);
+        if (size > maxBytes) {
+            throw new DerivedEntry.Damaged(p + " has " + size + " bytes, more than " + maxBytes);
+        }
+        return Optional.of(DerivedEntry.unwrap(kind, sourceSha256, Files.readAllBytes(p)));
     }
 
     /** Recomputes the digest of a file, e.g. to re-check a cached file before trusting its content. */

@@ -4,9 +4,9 @@ import io.fleetkit.debian.BinaryPackage;
 import io.fleetkit.events.EventSink;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Keeps each verified Packages index parsed, as a {@link ParsedIndexFile} in the content cache
@@ -39,30 +39,22 @@ final class ParsedIndexCache {
         String key = index.entry().sha256();
         String task = "index " + index.entry().path();
         Path file = cache.derivedPath(KIND, key);
-        if (Files.isRegularFile(file)) {
-            try {
-                List<BinaryPackage> kept = read(file, key);
+        try {
+            Optional<byte[]> kept = cache.readDerived(KIND, key, MAX_FILE);
+            if (kept.isPresent()) {
+                List<BinaryPackage> packages = ParsedIndexFile.decode(kept.get());
                 events.debug(task, "parsed index from " + file);
-                return kept;
-            } catch (ParsedIndexFile.Damaged e) {
-                events.warn(task, "the parsed index " + file + " is damaged (" + e.getMessage()
-                        + "); parsing the index again");
+                return packages;
             }
+        } catch (DerivedEntry.Damaged e) {
+            events.warn(task, "the parsed index " + file + " is damaged (" + e.getMessage() + "); parsing the index again");
         }
         List<BinaryPackage> parsed = parser.parse(index);
         try {
-            cache.storeDerived(KIND, key, ParsedIndexFile.encode(key, parsed));
+            cache.storeDerived(KIND, key, ParsedIndexFile.encode(parsed));
         } catch (IOException e) {   // only a lost speed-up: the next build parses again
             events.warn(task, "could not keep the parsed index in " + file + ": " + e);
         }
         return parsed;
-    }
-
-    private static List<BinaryPackage> read(Path file, String key) throws IOException {
-        long size = Files.size(file);
-        if (size > MAX_FILE) {
-            throw new ParsedIndexFile.Damaged(size + " bytes, more than " + MAX_FILE);
-        }
-        return ParsedIndexFile.decode(Files.readAllBytes(file), key);
     }
 }

@@ -57,13 +57,14 @@ class ParsedIndexCacheTest {
 
             List<byte[]> damages = List.of(new byte[0], java.util.Arrays.copyOf(good, good.length / 2),
                     "not an index".getBytes(), flipped(good, good.length - 1),
-                    ParsedIndexFile.encode("ef".repeat(32), parsed));   // another index's file under this name
+                    DerivedEntry.wrap(ParsedIndexCache.KIND, "ef".repeat(32), ParsedIndexFile.encode(parsed)));   // another index's
             for (byte[] damaged : damages) {
                 Files.write(kept, damaged);
                 events.clear();
                 assertEquals(parsed, binaryPackages(open(m, dir, cache, events)));
                 assertTrue(logged(events, Event.Level.WARN, "is damaged"), "damage reported: " + events);
-                assertEquals(parsed, ParsedIndexFile.decode(Files.readAllBytes(kept), a.indexes().get(0).entry().sha256()),
+                String key = a.indexes().get(0).entry().sha256();
+                assertEquals(parsed, ParsedIndexFile.decode(cache.readDerived(ParsedIndexCache.KIND, key, 1 << 20).orElseThrow()),
                         "rewritten");
             }
         }
