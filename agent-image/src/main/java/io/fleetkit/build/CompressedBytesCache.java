@@ -27,6 +27,32 @@ import java.util.concurrent.Future;
  */
 final class CompressedBytesCache {
 
+    /**
+     * Bytes to compress, and the writes that make them. xz and zstd give different bytes for the
+     * same input written in other pieces (gzip does not), so what is compressed is written exactly
+     * as its maker writes it, and the cache is keyed by the digest of the bytes.
+     */
+    interface Uncompressed {
+        byte[] bytes();
+
+        void writeTo(OutputStream out) throws IOException;
+
+        /** Bytes written in one piece. */
+        static Uncompressed of(byte[] bytes) {
+            return new Uncompressed() {
+                @Override
+                public byte[] bytes() {
+                    return bytes;
+                }
+
+                @Override
+                public void writeTo(OutputStream out) throws IOException {
+                    out.write(bytes);
+                }
+            };
+        }
+    }
+
     /** Larger than any kernel or initramfs layer a slot can hold. */
     private static final long MAX_ENTRY = 1L << 30;
 
@@ -39,17 +65,17 @@ final class CompressedBytesCache {
     }
 
     byte[] compressed(String kind, byte[] raw) throws IOException {
-        return compressedAll(kind, List.of(raw)).get(0);
+        return compressedAll(kind, List.of(Uncompressed.of(raw))).get(0);
     }
 
     /** Each of {@code raws} compressed, in order. */
-    List<byte[]> compressedAll(String kind, List<byte[]> raws) throws IOException {
+    List<byte[]> compressedAll(String kind, List<Uncompressed> raws) throws IOException {
         String cacheKind = Compression.cacheKind(kind);
         List<byte[]> out = new ArrayList<>(raws.size());
         List<Integer> missing = new ArrayList<>();
         List<String> keys = new ArrayList<>();
-        for (byte[] raw : raws) {
-            String key = sha256(raw);
+        for (Uncompressed raw : raws) {
+            String key = sha256(raw.bytes());
             keys.add(key);
             byte[] kept = kept(cacheKind, key);
             if (kept == null) {
@@ -84,10 +110,10 @@ final class CompressedBytesCache {
         }
     }
 
-    private static List<byte[]> compressInParallel(String kind, List<byte[]> raws) throws IOException {
+    private static List<byte[]> compressInParallel(String kind, List<Uncompressed> raws) throws IOException {
         if (raws.size() <= 1) {
             List<byte[]> out = new ArrayList<>();
-            for (byte[] raw : raws) {
+            for (Uncompressed raw : raws) {
                 out.add(compress(kind, raw));
             }
             return out;
@@ -100,7 +126,7 @@ final class CompressedBytesCache {
         });
         try {
             List<Future<byte[]>> futures = new ArrayList<>();
-            for (byte[] raw : raws) {
+            for (Uncompressed raw : raws) {
                 futures.add(pool.submit(() -> compress(kind, raw)));
             }
             List<byte[]> out = new ArrayList<>();
@@ -124,11 +150,10 @@ final class CompressedBytesCache {
         }
     }
 
-    /** All bytes in one write: what the compressors make does not depend on how the input is split anyway. */
-    static byte[] compress(String kind, byte[] raw) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 2 + 64);
+    private static byte[] compress(String kind, Uncompressed raw) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.bytes().length / 2 + 64);
         try (OutputStream c = Compression.stream(kind, out)) {
-            c.write(raw);
+            raw.writeTo(c);
         }
         return out.toByteArray();
     }

@@ -4,6 +4,7 @@ import io.fleetkit.formats.cpio.CpioNewcWriter;
 import io.fleetkit.ota.bundle.BundleManifest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -42,11 +43,11 @@ final class WriteInitramfsStep implements BuildStep<InitramfsImage> {
 
     @Override
     public InitramfsImage run() throws IOException {
-        List<byte[]> archives = new ArrayList<>();
+        List<CompressedBytesCache.Uncompressed> archives = new ArrayList<>();
         long uncompressed = 0;
         for (TreeMap<String, RootEntry> layer : layers(root.tree().entries()).values()) {
-            archives.add(cpio(layer));
-            uncompressed += archives.get(archives.size() - 1).length;
+            archives.add(new LayerArchive(layer, in.epoch().getEpochSecond()));
+            uncompressed += archives.get(archives.size() - 1).bytes().length;
         }
         // an unchanged layer comes from the build cache; only the others are compressed
         List<byte[]> compressed = new CompressedBytesCache(in.cache(), in.events())
@@ -59,15 +60,32 @@ final class WriteInitramfsStep implements BuildStep<InitramfsImage> {
         return new InitramfsImage(bytes.toByteArray(), uncompressed, in.request().compression());
     }
 
-    /** One layer as an uncompressed cpio archive. */
-    private byte[] cpio(TreeMap<String, RootEntry> layer) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
-        CpioNewcWriter cpio = new CpioNewcWriter(out, in.epoch().getEpochSecond());
-        for (Map.Entry<String, RootEntry> e : layer.entrySet()) {
-            write(cpio, e.getKey(), e.getValue());
+    /** One layer as a cpio archive: written once into memory for its digest, again into the compressor on a cache miss. */
+    private record LayerArchive(TreeMap<String, RootEntry> layer, long mtime, byte[] bytes)
+            implements CompressedBytesCache.Uncompressed {
+
+        LayerArchive(TreeMap<String, RootEntry> layer, long mtime) throws IOException {
+            this(layer, mtime, inMemory(layer, mtime));
         }
-        cpio.finish();
-        return out.toByteArray();
+
+        private static byte[] inMemory(TreeMap<String, RootEntry> layer, long mtime) throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+            write(layer, mtime, out);
+            return out.toByteArray();
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            write(layer, mtime, out);
+        }
+
+        private static void write(TreeMap<String, RootEntry> layer, long mtime, OutputStream out) throws IOException {
+            CpioNewcWriter cpio = new CpioNewcWriter(out, mtime);
+            for (Map.Entry<String, RootEntry> e : layer.entrySet()) {
+                WriteInitramfsStep.write(cpio, e.getKey(), e.getValue());
+            }
+            cpio.finish();
+        }
     }
 
     /** The entries of each layer that has any, with the directories above them, in path order. */
