@@ -18,7 +18,7 @@ final class ParsedIndexCache {
 
     /** The format's version is part of the directory name: another format writes elsewhere. */
     static final String KIND = "packages-index-v1";
-    /** Far above any real index (bookworm main arm64: ~8 MB); a larger file is not read into memory. */
+    /** Far above any real index (bookworm main arm64 parsed: ~12 MB); a larger file is not read into memory. */
     static final long MAX_FILE = 512L << 20;
 
     /** Parses one index from its verified source, the slow way. */

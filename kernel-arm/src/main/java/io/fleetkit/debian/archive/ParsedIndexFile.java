@@ -7,10 +7,7 @@ import io.fleetkit.debian.RelationAlternative;
 import io.fleetkit.debian.VersionOp;
 import io.fleetkit.debian.archive.DerivedEntry.Damaged;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +63,7 @@ public final class ParsedIndexFile {
             }
             refs.add(r);
         }
-        Output out = new Output();
+        CompactWriter out = new CompactWriter();
         out.varint(t.names.size());
         t.names.keySet().forEach(out::string);
         out.varint(t.versions.size());
@@ -108,7 +105,7 @@ public final class ParsedIndexFile {
     /** The packages {@link #encode} wrote into {@code payload}. */
     public static List<BinaryPackage> decode(byte[] payload) throws Damaged {
         try {
-            return new Reader(new Input(payload, 0)).packages();
+            return new Reader(new CompactReader(payload)).packages();
         } catch (RuntimeException e) {   // e.g. a version dpkg would refuse: the bytes were not made by encode
             throw new Damaged("bad content: " + e.getMessage());
         }
@@ -153,9 +150,9 @@ public final class ParsedIndexFile {
 
     /** Reads the payload back into the objects {@link BinaryPackage#from} makes (names interned likewise). */
     private static final class Reader {
-        private final Input in;
+        private final CompactReader in;
 
-        Reader(Input in) {
+        Reader(CompactReader in) {
             this.in = in;
         }
 
@@ -217,7 +214,7 @@ public final class ParsedIndexFile {
                 out.add(new BinaryPackage(name, version, architecture, depends, preDepends, provides, conflicts, breaks,
                         filename, size, sha256, installedSize, PRIORITIES[priority], essential == 1, source));
             }
-            in.requireEnd();
+            in.requireEnd("the last package");
             return out;
         }
 
@@ -231,104 +228,6 @@ public final class ParsedIndexFile {
                 list[i] = relations[in.index(relations.length)];
             }
             return List.of(list);
-        }
-    }
-
-    /** Appends varints, bytes and strings. */
-    private static final class Output extends ByteArrayOutputStream {
-        Output() {
-            super(1 << 20);
-        }
-
-        void varint(long v) {
-            while ((v & ~0x7FL) != 0) {
-                write((int) ((v & 0x7F) | 0x80));
-                v >>>= 7;
-            }
-            write((int) v);
-        }
-
-        void u8(int v) {
-            write(v);
-        }
-
-        void bytes(byte[] b) {
-            write(b, 0, b.length);
-        }
-
-        void string(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            varint(b.length);
-            bytes(b);
-        }
-    }
-
-    /** Reads what {@link Output} wrote; every read is bounded by the bytes that are left. */
-    private static final class Input {
-        private final byte[] b;
-        private int pos;
-
-        Input(byte[] b, int pos) {
-            this.b = b;
-            this.pos = pos;
-        }
-
-        long varlong() throws Damaged {
-            long v = 0;
-            for (int shift = 0; shift < 63; shift += 7) {
-                int x = u8();
-                v |= (long) (x & 0x7F) << shift;
-                if ((x & 0x80) == 0) {
-                    return v;
-                }
-            }
-            throw new Damaged("number too long at byte " + pos);
-        }
-
-        /** A count of items that each take at least one byte, so it can never exceed what is left. */
-        int count() throws Damaged {
-            long n = varlong();
-            if (n > b.length - pos) {
-                throw new Damaged("count " + n + " larger than the " + (b.length - pos) + " bytes left");
-            }
-            return (int) n;
-        }
-
-        int index(int size) throws Damaged {
-            long i = varlong();
-            if (i >= size) {
-                throw new Damaged("reference " + i + " outside a table of " + size);
-            }
-            return (int) i;
-        }
-
-        int u8() throws Damaged {
-            if (pos >= b.length) {
-                throw new Damaged("ends early");
-            }
-            return b[pos++] & 0xFF;
-        }
-
-        byte[] bytes(int n) throws Damaged {
-            if (n > b.length - pos) {
-                throw new Damaged("ends early");
-            }
-            byte[] out = Arrays.copyOfRange(b, pos, pos + n);
-            pos += n;
-            return out;
-        }
-
-        String string() throws Damaged {
-            int n = count();
-            String s = new String(b, pos, n, StandardCharsets.UTF_8);
-            pos += n;
-            return s;
-        }
-
-        void requireEnd() throws Damaged {
-            if (pos != b.length) {
-                throw new Damaged((b.length - pos) + " bytes after the last package");
-            }
         }
     }
 }
