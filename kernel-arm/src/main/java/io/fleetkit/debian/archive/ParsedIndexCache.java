@@ -12,7 +12,7 @@ import java.util.Optional;
  * Keeps each verified Packages index parsed, as a {@link ParsedIndexFile} in the content cache
  * keyed by the index's signed SHA-256, so only the first build after an index changes pays for
  * xz decoding and parsing. A missing, damaged or foreign file is parsed again from the index and
- * rewritten; it never fails a build.
+ * rewritten; a file that cannot be written costs only the speed-up.
  */
 final class ParsedIndexCache {
 

@@ -43,6 +43,7 @@ public final class ParsedIndexFile {
     private ParsedIndexFile() {
     }
 
+    /** The payload for {@code packages}, in their order; the same packages give the same bytes. */
     public static byte[] encode(List<BinaryPackage> packages) {
         Tables t = new Tables();
         // the tables first, so a package's fields are all references into them
