@@ -5,6 +5,7 @@ import io.fleetkit.events.Event;
 import io.fleetkit.json.JsonWriter;
 import io.fleetkit.kernel.KernelModule;
 import io.fleetkit.packages.BoardKernel;
+import io.fleetkit.packages.DebDataCache;
 import io.fleetkit.spec.FileSpec;
 import io.fleetkit.spec.ServiceSpec;
 import java.io.IOException;
@@ -47,14 +48,14 @@ final class AssembleRootfsStep implements BuildStep<AssembledRoot> {
         root.put("dev/console", new RootEntry.CharDevice(0600, 0, 0, 5, 1));
         root.put("dev/null", new RootEntry.CharDevice(0666, 0, 0, 1, 3));
 
-        PackageUnpacker unpacker = new PackageUnpacker(root);
+        PackageUnpacker unpacker = new PackageUnpacker(root, new DebDataCache(in.cache(), in.events()));
         int n = 0;
         for (BinaryPackage p : packages.resolution().packages()) {
             if (p.name().startsWith("linux-image-") || in.board().firmwarePackages().contains(p.name())) {
                 continue;
             }
             in.events().progress("unpack", ++n, packages.resolution().packages().size(), Event.Unit.ITEMS);
-            unpacker.unpack(packages.debs().get(p.id()));
+            unpacker.unpack(packages.debs().get(p.id()), p.sha256());
         }
         in.events().debug("rootfs", "left out " + unpacker.droppedBytes() + " bytes of documentation and unused files");
 

@@ -1,7 +1,7 @@
 package io.fleetkit.build;
 
 import io.fleetkit.debian.DebEntry;
-import io.fleetkit.debian.DebExtractor;
+import io.fleetkit.packages.DebDataCache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -15,15 +15,18 @@ import java.util.Map;
 final class PackageUnpacker {
 
     private final RootTree tree;
+    private final DebDataCache debData;
     private long droppedBytes;
 
-    PackageUnpacker(RootTree tree) {
+    PackageUnpacker(RootTree tree, DebDataCache debData) {
         this.tree = tree;
+        this.debData = debData;
     }
 
-    void unpack(Path deb) throws IOException {
+    /** @param sha256 the .deb's digest from the verified index, which names its kept data */
+    void unpack(Path deb, String sha256) throws IOException {
         Map<String, byte[]> files = new HashMap<>();
-        DebExtractor.readData(deb, (entry, content) -> {
+        debData.readData(deb, sha256, (entry, content) -> {
             String path = entry.path();
             if (path.isEmpty() || !LeanFilter.keep(path)) {
                 if (entry.type() == DebEntry.Type.FILE) {

@@ -1,19 +1,15 @@
 package io.fleetkit.build;
 
-import com.github.luben.zstd.ZstdOutputStream;
-import io.fleetkit.events.UsageException;
 import io.fleetkit.formats.cpio.CpioNewcWriter;
 import io.fleetkit.ota.bundle.BundleManifest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
-import org.tukaani.xz.LZMA2Options;
-import org.tukaani.xz.XZOutputStream;
 
 /**
  * Writes the root tree as a compressed cpio {@code newc} initramfs: entries in path order,
@@ -47,24 +43,49 @@ final class WriteInitramfsStep implements BuildStep<InitramfsImage> {
 
     @Override
     public InitramfsImage run() throws IOException {
-        Map<InitramfsLayer, TreeMap<String, RootEntry>> layers = layers(root.tree().entries());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 << 20);
+        List<CompressedBytesCache.Uncompressed> archives = new ArrayList<>();
         long uncompressed = 0;
-        int written = 0;
-        for (TreeMap<String, RootEntry> layer : layers.values()) {
-            if (written++ > 0) {
-                bytes.write(new byte[(int) ((ALIGNMENT - bytes.size() % ALIGNMENT) % ALIGNMENT)]);
-            }
-            try (OutputStream compressed = compressor(in.request().compression(), bytes)) {
-                CpioNewcWriter cpio = new CpioNewcWriter(compressed, in.epoch().getEpochSecond());
-                for (Map.Entry<String, RootEntry> e : layer.entrySet()) {
-                    write(cpio, e.getKey(), e.getValue());
-                }
-                cpio.finish();
-                uncompressed += cpio.size();
-            }
+        for (TreeMap<String, RootEntry> layer : layers(root.tree().entries()).values()) {
+            archives.add(new LayerArchive(layer, in.epoch().getEpochSecond()));
+            uncompressed += archives.get(archives.size() - 1).bytes().length;
+        }
+        // an unchanged layer comes from the build cache; only the others are compressed
+        List<byte[]> compressed = new CompressedBytesCache(in.cache(), in.events())
+                .compressedAll(in.request().compression(), archives);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(compressed.stream().mapToInt(c -> c.length + ALIGNMENT).sum());
+        for (byte[] c : compressed) {
+            bytes.write(new byte[(int) ((ALIGNMENT - bytes.size() % ALIGNMENT) % ALIGNMENT)]);
+            bytes.write(c);
         }
         return new InitramfsImage(bytes.toByteArray(), uncompressed, in.request().compression());
+    }
+
+    /** One layer as a cpio archive: written once into memory for its digest, again into the compressor on a cache miss. */
+    private record LayerArchive(TreeMap<String, RootEntry> layer, long mtime, byte[] bytes)
+            implements CompressedBytesCache.Uncompressed {
+
+        LayerArchive(TreeMap<String, RootEntry> layer, long mtime) throws IOException {
+            this(layer, mtime, inMemory(layer, mtime));
+        }
+
+        private static byte[] inMemory(TreeMap<String, RootEntry> layer, long mtime) throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+            write(layer, mtime, out);
+            return out.toByteArray();
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            write(layer, mtime, out);
+        }
+
+        private static void write(TreeMap<String, RootEntry> layer, long mtime, OutputStream out) throws IOException {
+            CpioNewcWriter cpio = new CpioNewcWriter(out, mtime);
+            for (Map.Entry<String, RootEntry> e : layer.entrySet()) {
+                WriteInitramfsStep.write(cpio, e.getKey(), e.getValue());
+            }
+            cpio.finish();
+        }
     }
 
     /** The entries of each layer that has any, with the directories above them, in path order. */
@@ -99,20 +120,5 @@ final class WriteInitramfsStep implements BuildStep<InitramfsImage> {
         } else if (entry instanceof RootEntry.CharDevice d) {
             cpio.charDevice(path, d.mode(), d.uid(), d.gid(), d.major(), d.minor());
         }
-    }
-
-    static OutputStream compressor(String kind, OutputStream out) throws IOException {
-        return switch (kind) {
-            case "gzip" -> new GZIPOutputStream(out, 1 << 16) {
-                {
-                    def.setLevel(Deflater.BEST_COMPRESSION);
-                }
-            };
-            // The kernel's xz decoder wants CRC32 checks and no filters it lacks.
-            case "xz" -> new XZOutputStream(out, new LZMA2Options(6), org.tukaani.xz.XZ.CHECK_CRC32);
-            case "zstd" -> new ZstdOutputStream(out, 19);
-            default -> throw new UsageException("build.bad-compression", "unknown initramfs compression '" + kind + "'",
-                    "use gzip, zstd or xz");
-        };
     }
 }

@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The build report ({@code .json}): sizes per part, the exact packages, the kernel, the board,
@@ -65,15 +69,42 @@ final class WriteReportStep implements BuildStep<BuildReport> {
                 kernel.modules().totalBytes());
     }
 
-    /** Every file output asked for and written, but the report itself; the netboot tree is a directory. */
+    /**
+     * Every file output asked for and written, but the report itself; the netboot tree is a directory.
+     * The files are hashed side by side: the sparse disk image alone is ~370 MB of SHA-256 (~0.25 s
+     * on one core), which the slot and the bundle need not wait for.
+     */
     private List<BuildReport.OutputFile> outputs() throws IOException {
-        List<BuildReport.OutputFile> outputs = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         for (OutputFormat f : OutputFormat.values()) {
             Path p = in.outputs().path(f);
             if (f != OutputFormat.REPORT && f != OutputFormat.NETBOOT && in.wants(f) && Files.isRegularFile(p)) {
-                outputs.add(new BuildReport.OutputFile(p.getFileName().toString(), Files.size(p), ContentCache.sha256Of(p)));
+                files.add(p);
             }
         }
-        return outputs;
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(files.size(),
+                Runtime.getRuntime().availableProcessors())));
+        try {
+            List<Future<String>> digests = new ArrayList<>();
+            for (Path p : files) {
+                digests.add(pool.submit(() -> ContentCache.sha256Of(p)));
+            }
+            List<BuildReport.OutputFile> outputs = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                Path p = files.get(i);
+                outputs.add(new BuildReport.OutputFile(p.getFileName().toString(), Files.size(p), digests.get(i).get()));
+            }
+            return outputs;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while hashing the outputs", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads .deb packages in-process: an ar archive of {@code debian-binary}, {@code control.tar.*}
@@ -41,7 +42,29 @@ public final class DebExtractor {
 
     /** @param name how errors name the package, e.g. its file name */
     public static void readData(InputStream deb, String name, DebEntryVisitor visitor) throws IOException {
-        TarArchiveInputStream tar = openMember(deb, name, "data.tar");
+        readEntries(tar(member(deb, name, "data.tar")), name, visitor);
+    }
+
+    /**
+     * The data.tar member of {@code deb}, decompressed, for a caller that keeps it (decompressing
+     * xz is most of the time {@link #readData} takes); {@link #readDataTar} reads it as
+     * {@link #readData} reads the package. Empty when it is larger than {@code maxBytes}.
+     */
+    public static Optional<byte[]> dataTar(Path deb, int maxBytes) throws IOException {
+        String name = deb.getFileName().toString();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(deb), 1 << 16)) {
+            InputStream data = member(in, name, "data.tar");
+            byte[] tar = data.readNBytes(maxBytes);
+            return tar.length == maxBytes && data.read() >= 0 ? Optional.empty() : Optional.of(tar);
+        }
+    }
+
+    /** Streams the entries of an uncompressed data.tar ({@link #dataTar}), checked as {@link #readData} checks them. */
+    public static void readDataTar(InputStream tar, String name, DebEntryVisitor visitor) throws IOException {
+        readEntries(tar(tar), name, visitor);
+    }
+
+    private static void readEntries(TarArchiveInputStream tar, String name, DebEntryVisitor visitor) throws IOException {
         ArchivePathGuard guard = new ArchivePathGuard(name);
         InputStream empty = InputStream.nullInputStream();
         TarArchiveEntry t;
@@ -70,7 +93,7 @@ public final class DebExtractor {
     }
 
     public static ControlParagraph readControl(InputStream deb, String name) throws IOException {
-        TarArchiveInputStream tar = openMember(deb, name, "control.tar");
+        TarArchiveInputStream tar = tar(member(deb, name, "control.tar"));
         TarArchiveEntry t;
         while ((t = tar.getNextEntry()) != null) {
             String n = t.getName().startsWith("./") ? t.getName().substring(2) : t.getName();
@@ -89,8 +112,13 @@ public final class DebExtractor {
         throw bad(name, "control.tar has no 'control' file");
     }
 
-    /** Positions on the ar member {@code prefix}.* and opens it as a (decompressed) tar. */
-    private static TarArchiveInputStream openMember(InputStream deb, String name, String prefix) throws IOException {
+    /** Names in UTF-8 whatever the host's locale (LANG=C would turn them into '?'). */
+    private static TarArchiveInputStream tar(InputStream in) {
+        return new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
+    }
+
+    /** Positions on the ar member {@code prefix}.* and gives its decompressed content. */
+    private static InputStream member(InputStream deb, String name, String prefix) throws IOException {
         ArArchiveInputStream ar = new ArArchiveInputStream(deb);
         ArArchiveEntry first = nextMember(ar, name);
         if (first == null || !stripSlash(first.getName()).equals("debian-binary")) {
@@ -104,9 +132,7 @@ public final class DebExtractor {
         while ((m = nextMember(ar, name)) != null) {
             String member = stripSlash(m.getName());
             if (member.startsWith(prefix)) {
-                // Names in UTF-8 whatever the host's locale (LANG=C would turn them into '?').
-                return new TarArchiveInputStream(decompress(ar, member.substring(prefix.length()), name, member),
-                        StandardCharsets.UTF_8.name());
+                return decompress(ar, member.substring(prefix.length()), name, member);
             }
         }
         throw bad(name, "no " + prefix + ".* member");

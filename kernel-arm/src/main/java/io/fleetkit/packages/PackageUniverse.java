@@ -39,8 +39,7 @@ public final class PackageUniverse {
             String task = "index " + archive.config().suite();
             events.accept(new Event.PhaseStarted(task, "parse"));
             long start = System.nanoTime();
-            archive.forEachPackage((idx, paragraph) -> {
-                BinaryPackage p = BinaryPackage.from(paragraph);
+            archive.forEachBinaryPackage((idx, p) -> {
                 builder.add(p);
                 origin.putIfAbsent(p.id(), archive);
             });

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Real Debian bookworm files for tests, fetched once over plain HTTP into target/ and reused.
@@ -46,6 +48,17 @@ final class BookwormFixture {
             arm64 = b.build();
         }
         return arm64;
+    }
+
+    /** Every package of bookworm main binary-arm64, as {@link BinaryPackage#from} reads it, in index order. */
+    static List<BinaryPackage> arm64Packages() throws IOException, InterruptedException {
+        Path xz = fetch("dists/bookworm/main/binary-arm64/Packages.xz", "binary-arm64-Packages.xz");
+        List<BinaryPackage> out = new ArrayList<>();
+        try (InputStream in = new XZCompressorInputStream(new BufferedInputStream(Files.newInputStream(xz), 1 << 16));
+             Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            ControlFileParser.parse(r, p -> out.add(BinaryPackage.from(p)));
+        }
+        return out;
     }
 
     /** A package's .deb, fetched once and checked against the index's SHA-256. */

@@ -27,7 +27,7 @@ class DebExtractorTest {
     @TempDir
     Path tmp;
 
-    private static TestDeb goodPackage() {
+    static TestDeb goodPackage() {
         return new TestDeb()
                 .dir("./", 0755)
                 .dir("./usr", 0755)

@@ -63,6 +63,29 @@ class DebianVersionTest {
     }
 
     @Test
+    void equalVersionsHashAlikeWhateverTheirZeros() {
+        List<String> versions = List.of("1.0", "1.00", "0:1.0", "1.", "01.001-001", "1.1-1", "2:10.0~rc1-0+b00",
+                "1.036.0001", "0", "000", "1.0-0", "1a0b00c", "9.99.0~0+00-00.0");
+        for (String a : versions) {
+            for (String b : versions) {
+                DebianVersion va = DebianVersion.parse(a);
+                DebianVersion vb = DebianVersion.parse(b);
+                if (va.equals(vb)) {
+                    assertEquals(va.hashCode(), vb.hashCode(), a + " and " + b);
+                }
+            }
+            // the same values as before the hash was computed without regular expressions
+            DebianVersion v = DebianVersion.parse(a);
+            assertEquals(java.util.Objects.hash(v.epoch(), withoutLeadingZeros(v.upstream()),
+                    withoutLeadingZeros(v.revision())), v.hashCode(), a);
+        }
+    }
+
+    private static String withoutLeadingZeros(String s) {
+        return java.util.regex.Pattern.compile("(?<![0-9])0+").matcher(s).replaceAll("");
+    }
+
+    @Test
     void lettersSortBeforeNonLetters() {
         assertLess("1.0a", "1.0+");
         assertLess("1.0a", "1.0.");

@@ -106,21 +106,46 @@ public final class ContentCache {
 
     /** Stores a small named entry atomically (replacing an older one); the caller verifies it on every read. */
     public Path storeNamed(String name, byte[] content) throws IOException {
-        Path target = namedPath(name);
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), ".incoming-", ".tmp");
-        try {
-            Files.write(tmp, content);
-            moveIntoPlace(tmp, target);
-            return target;
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        return writeAtomically(namedPath(name), content);
     }
 
     public Optional<Path> findNamed(String name) {
         Path p = namedPath(name);
         return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    /**
+     * Where an entry derived from other content lives (a parsed index, a compressed archive):
+     * {@code <root>/derived/<kind>/<2 hex>/<64 hex>}, keyed by the SHA-256 of what it was made
+     * from. The kind names the entry's format and version, so two formats never overwrite each other.
+     */
+    public Path derivedPath(String kind, String sourceSha256) {
+        if (!NAME.matcher(kind).matches() || kind.startsWith(".")) {
+            throw new IllegalArgumentException("bad derived kind: " + kind);
+        }
+        Path p = pathOf(sourceSha256);
+        return root.resolve("derived").resolve(kind).resolve(p.getParent().getFileName()).resolve(p.getFileName());
+    }
+
+    /** Stores a derived entry atomically in its {@link DerivedEntry} envelope, replacing an older or damaged one. */
+    public Path storeDerived(String kind, String sourceSha256, byte[] content) throws IOException {
+        return writeAtomically(derivedPath(kind, sourceSha256), DerivedEntry.wrap(kind, sourceSha256, content));
+    }
+
+    /**
+     * The content of a derived entry, checked against its envelope; empty when there is none.
+     * A damaged entry (or one larger than {@code maxBytes}, which is not read) is a {@link DerivedEntry.Damaged}.
+     */
+    public Optional<byte[]> readDerived(String kind, String sourceSha256, long maxBytes) throws IOException {
+        Path p = derivedPath(kind, sourceSha256);
+        if (!Files.isRegularFile(p)) {
+            return Optional.empty();
+        }
+        long size = Files.size(p);
+        if (size > maxBytes) {
+            throw new DerivedEntry.Damaged(p + " has " + size + " bytes, more than " + maxBytes);
+        }
+        return Optional.of(DerivedEntry.unwrap(kind, sourceSha256, Files.readAllBytes(p)));
     }
 
     /** Recomputes the digest of a file, e.g. to re-check a cached file before trusting its content. */
@@ -148,6 +173,18 @@ public final class ContentCache {
             throw new IllegalArgumentException("bad cache entry name: " + name);
         }
         return root.resolve("named").resolve(name);
+    }
+
+    private static Path writeAtomically(Path target, byte[] content) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), ".incoming-", ".tmp");
+        try {
+            Files.write(tmp, content);
+            moveIntoPlace(tmp, target);
+            return target;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** rename(2) replaces atomically; a concurrent writer of the same digest wrote the same bytes. */

@@ -1,5 +1,6 @@
 package io.fleetkit.debian.archive;
 
+import io.fleetkit.debian.BinaryPackage;
 import io.fleetkit.debian.ControlFileParser;
 import io.fleetkit.debian.ControlParagraph;
 import io.fleetkit.events.EventSink;
@@ -23,7 +24,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * One suite of a Debian mirror, opened through its signed InRelease: every Packages index it
  * hands out was checked against the signed SHA-256 list, and every {@code .deb} against the digest
- * in that index. Indexes stay compressed in the cache and are parsed as a stream on each pass.
+ * in that index. Indexes stay compressed in the cache and are parsed as a stream on each pass of
+ * {@link #forEachPackage}; {@link #forEachBinaryPackage} keeps them parsed between builds.
  */
 public final class DebianArchive {
 
@@ -33,6 +35,12 @@ public final class DebianArchive {
         void visit(PackagesIndex index, ControlParagraph paragraph);
     }
 
+    /** Receives each package of each index, as {@link BinaryPackage#from} reads its paragraph. */
+    @FunctionalInterface
+    public interface BinaryPackageVisitor {
+        void visit(PackagesIndex index, BinaryPackage p);
+    }
+
     private static final Pattern POOL_PATH = Pattern.compile("[A-Za-z0-9][A-Za-z0-9+~._:/-]*");
 
     private final ArchiveConfig config;
@@ -40,14 +48,16 @@ public final class DebianArchive {
     private final ArchiveFetcher fetcher;
     private final VerifiedRelease release;
     private final List<PackagesIndex> indexes;
+    private final ParsedIndexCache parsedIndexes;
 
     private DebianArchive(ArchiveConfig config, ContentCache cache, ArchiveFetcher fetcher, VerifiedRelease release,
-                          List<PackagesIndex> indexes) {
+                          List<PackagesIndex> indexes, EventSink events) {
         this.config = config;
         this.cache = cache;
         this.fetcher = fetcher;
         this.release = release;
         this.indexes = List.copyOf(indexes);
+        this.parsedIndexes = new ParsedIndexCache(cache, events);
     }
 
     public static DebianArchive open(ArchiveConfig config, ContentCache cache, EventSink events) throws IOException {
@@ -84,7 +94,7 @@ public final class DebianArchive {
         if (!missing.isEmpty()) {
             throw new OfflineMissingException(missing);
         }
-        return new DebianArchive(config, cache, fetcher, release, indexes);
+        return new DebianArchive(config, cache, fetcher, release, indexes, events);
     }
 
     public ArchiveConfig config() {
@@ -102,16 +112,39 @@ public final class DebianArchive {
     /** Streams every package paragraph; the cached index is re-checked against its signed digest first. */
     public void forEachPackage(PackageVisitor visitor) throws IOException {
         for (PackagesIndex index : indexes) {
-            String actual = ContentCache.sha256Of(index.file());
-            if (!actual.equals(index.entry().sha256())) {
-                throw new FleetkitException("debian.digest-mismatch", index.file() + " (" + index.entry().path()
-                        + "): expected sha256 " + index.entry().sha256() + ", got " + actual,
-                        "the cache was modified; delete " + index.file() + " and run again");
+            forEachParagraph(index, visitor);
+        }
+    }
+
+    /**
+     * Every package of every index, in index order, as {@link #forEachPackage} with
+     * {@link BinaryPackage#from} would give them; each index is parsed once per content and then
+     * read from the cache ({@link ParsedIndexCache}).
+     */
+    public void forEachBinaryPackage(BinaryPackageVisitor visitor) throws IOException {
+        for (PackagesIndex index : indexes) {
+            for (BinaryPackage p : parsedIndexes.packages(index, this::parse)) {
+                visitor.visit(index, p);
             }
-            try (InputStream in = decompressed(index);
-                 InputStreamReader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                ControlFileParser.parse(reader, p -> visitor.visit(index, p));
-            }
+        }
+    }
+
+    private List<BinaryPackage> parse(PackagesIndex index) throws IOException {
+        List<BinaryPackage> out = new ArrayList<>();
+        forEachParagraph(index, (i, paragraph) -> out.add(BinaryPackage.from(paragraph)));
+        return out;
+    }
+
+    private static void forEachParagraph(PackagesIndex index, PackageVisitor visitor) throws IOException {
+        String actual = ContentCache.sha256Of(index.file());
+        if (!actual.equals(index.entry().sha256())) {
+            throw new FleetkitException("debian.digest-mismatch", index.file() + " (" + index.entry().path()
+                    + "): expected sha256 " + index.entry().sha256() + ", got " + actual,
+                    "the cache was modified; delete " + index.file() + " and run again");
+        }
+        try (InputStream in = decompressed(index);
+             InputStreamReader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            ControlFileParser.parse(reader, p -> visitor.visit(index, p));
         }
     }
 
