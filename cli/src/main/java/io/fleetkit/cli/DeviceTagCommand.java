@@ -1,7 +1,5 @@
 package io.fleetkit.cli;
 
-import io.fleetkit.events.UsageException;
-import io.fleetkit.ota.protocol.Names;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.db.DeviceRecord;
 import java.util.ArrayList;
@@ -37,16 +35,9 @@ public final class DeviceTagCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (String t : tags) {
-            if (!Names.isValid(t)) { // the protocol's names, so tags set here look like tags a device reports
-                throw new UsageException("device.bad-tag", "tag '" + t + "' is not a name: a letter or digit, then up to 127 of"
-                        + " letters, digits and ._+~-", "e.g. fleet device tag " + id + " lab eu-west");
-            }
-        }
-        List<String> unique = tags.stream().distinct().toList();
         DeviceRecord d;
         try (FleetClient client = fleet.open(output.events())) {
-            client.tagDevice(id, unique);
+            client.tagDevice(id, tags); // the client checks the names (the API gets the same rules)
             d = client.device(id).device();
         }
         if (output.json) {

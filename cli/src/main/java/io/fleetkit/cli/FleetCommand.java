@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
             DeviceCommand.class,
             RolloutCommand.class,
             NetbootCommand.class,
+            TokenCommand.class,
+            AuditCommand.class,
             BuildCommand.class,
             RunCommand.class,
             DemoCommand.class,

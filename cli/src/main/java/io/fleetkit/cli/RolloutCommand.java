@@ -6,6 +6,7 @@ import io.fleetkit.ota.server.rollout.DeviceSelector;
 import io.fleetkit.ota.server.rollout.PhasePlan;
 import io.fleetkit.ota.server.rollout.Rollout;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
+import io.fleetkit.ota.server.rollout.RolloutText;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -83,35 +84,10 @@ public final class RolloutCommand implements Callable<Integer> {
     }
 
     static double share(String s) {
-        try {
-            String t = s.trim();
-            double v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100 : Double.parseDouble(t);
-            if (v >= 0 && v <= 1) {
-                return v;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new UsageException("rollout.bad-max-failures", "--max-failures " + s + " is not a share like 20% or 0.2", null);
+        return RolloutText.share(s); // the API reads the same text
     }
 
     static Duration duration(String s) {
-        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (t.startsWith("p")) {
-                return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
-            }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            switch (t.charAt(t.length() - 1)) {
-                case 's': return Duration.ofSeconds(n);
-                case 'm': return Duration.ofMinutes(n);
-                case 'h': return Duration.ofHours(n);
-                case 'd': return Duration.ofDays(n);
-                default: break;
-            }
-        } catch (RuntimeException ignored) {
-            // reported below
-        }
-        throw new UsageException("rollout.bad-timeout", "--timeout " + s + " is not a duration like 90s, 30m, 2h", null);
+        return RolloutText.duration(s);
     }
 }

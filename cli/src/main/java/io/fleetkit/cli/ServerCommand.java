@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
             "issue-server`) and signing.pub: the CA and signing keys stay on the build machine.",
             "The other fleet commands work on the same --data/--db while it runs.",
             "",
-            "Example: fleet server --data ./fleet-data --keys ./server-keys --listen 0.0.0.0:8883"
+            "With --api-port, operators and scripts reach the fleet over HTTPS with API tokens (docs/api.md).",
+            "",
+            "Example: fleet server --data ./fleet-data --keys ./server-keys --listen 0.0.0.0:8883 --api-port 8443"
         },
         subcommands = {ServerBrokerConfigCommand.class})
 public final class ServerCommand implements Callable<Integer> {
@@ -52,6 +54,10 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--insecure-http", description = "Serve --http-port as plain HTTP to anyone (labs only).")
     boolean insecureHttp;
 
+    @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "-1",
+            description = "Serve the operators' HTTPS API under /api/v1/ on this port (server certificate; bearer tokens from `fleet token create`; docs/api.md).")
+    int apiPort;
+
     @Option(names = "--prefix", paramLabel = "TOPICS", defaultValue = "fleet/v1", description = "Topic prefix (default: ${DEFAULT-VALUE}).")
     String prefix;
 
@@ -68,6 +74,7 @@ public final class ServerCommand implements Callable<Integer> {
             config = config.withInsecureListen(plain.host(), plain.port());
         }
         config = insecureHttp ? config.withInsecureHttp(httpPort, httpUrl) : config.withHttp(httpPort, httpUrl);
+        config = config.withApi(apiPort);
         CountDownLatch stop = new CountDownLatch(1);
         try (FleetServer server = FleetServer.start(config, output.events())) {
             Thread hook = new Thread(stop::countDown, "fleet-server-stop");
@@ -82,6 +89,7 @@ public final class ServerCommand implements Callable<Integer> {
                 doc.put("data", fleet.dataDir().toAbsolutePath().toString());
                 doc.put("prefix", prefix);
                 doc.put("bundles", server.bundleBaseUrl().orElse(null));
+                doc.put("apiPort", server.apiPort().orElse(null));
                 output.printJson(doc);
             } else {
                 output.out().printf("fleet server %s: devices connect to %s with their fleet certificates (topics %s/...)%n", server.serverId(),
@@ -91,6 +99,7 @@ public final class ServerCommand implements Callable<Integer> {
                 }
                 output.out().printf("  database %s%n  data     %s%n", config.effectiveJdbcUrl(), fleet.dataDir().toAbsolutePath());
                 server.bundleBaseUrl().ifPresent(u -> output.out().printf("  bundles  %s<sha256>%n", u));
+                server.apiPort().ifPresent(p -> output.out().printf("  api      https://<this host>:%d/api/v1/ (tokens: fleet token create)%n", p));
                 output.out().println("Press Ctrl-C to stop.");
                 output.out().flush();
             }

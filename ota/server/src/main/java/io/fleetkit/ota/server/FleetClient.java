@@ -16,12 +16,16 @@ import java.util.Optional;
  * so where the fleet lives (its database and data directory here, {@link LocalFleetClient}; a
  * server's API later) is the client's business. A fleet that cannot be reached is an
  * {@link IOException}; what the fleet refuses (unknown device, bad name) is a
- * {@link io.fleetkit.events.FleetkitException}.
+ * {@link io.fleetkit.events.FleetkitException}. Every change is recorded in the audit log with the client's
+ * {@link io.fleetkit.ota.server.access.Actor}.
  */
 public interface FleetClient extends AutoCloseable {
 
     /** Every device the fleet knows, by id. */
     List<DeviceRecord> devices() throws IOException;
+
+    /** A page of devices matching the query's filters, in id order. */
+    io.fleetkit.ota.server.db.DevicePage devices(io.fleetkit.ota.server.db.DeviceQuery query) throws IOException;
 
     /** One device and its newest events; an unknown id is {@code fleet.unknown-device}. */
     DeviceView device(String id) throws IOException;
@@ -74,6 +78,18 @@ public interface FleetClient extends AutoCloseable {
      * serial (either may be null): the one of the device that reported them, else of its first-assigned tag.
      */
     Optional<NetbootAssignment> netbootAssignmentFor(String mac, String piSerial) throws IOException;
+
+    /** Makes an API token {@code name} with {@code role}; the secret is in the result and nowhere else. A taken name is {@code token.exists}. */
+    io.fleetkit.ota.server.access.NewToken createToken(String name, io.fleetkit.ota.server.access.Role role) throws IOException;
+
+    /** Every API token, by name (never the secrets). */
+    List<io.fleetkit.ota.server.access.TokenInfo> tokens() throws IOException;
+
+    /** Revokes the token {@code name} at once; an unknown name is {@code token.unknown}. */
+    void revokeToken(String name) throws IOException;
+
+    /** The newest {@code limit} changes of the audit log, oldest of them first. */
+    List<io.fleetkit.ota.server.access.AuditEntry> audit(int limit) throws IOException;
 
     @Override
     void close();

@@ -63,6 +63,8 @@ public final class FleetServer implements AutoCloseable {
     private BrokerLink link;
     private DesiredPublisher publisher;
     private BundleHttpServer http;
+    private io.fleetkit.ota.server.api.ApiServer api;
+    private Database apiDb;
     private String deviceUrl;
     private String bundleBaseUrl;
 
@@ -144,11 +146,37 @@ public final class FleetServer implements AutoCloseable {
                     : scheme + "://" + advertisedHost(config.listen()) + ":" + http.port()) + BundleHttpServer.PATH;
             sink.info("server", "bundles served over " + scheme.toUpperCase(java.util.Locale.ROOT) + " at " + bundleBaseUrl);
         }
+        if (config.apiPort() >= 0) {
+            startApi();
+        }
         ChunkServer chunks = new ChunkServer(bundles, offers, ChunkRateLimit.defaults(), sink);
         DeviceMessages messages = new DeviceMessages(db, engine, config.clock(), sink);
         link = BrokerLink.connect(options, topics.serverSubscriptions(),
                 new MessageRouter(topics, messages, chunks, deviceWorker, chunkWorkers, this::publishToDevice, this::onConnected), sink);
         publisher = new DesiredPublisher(db, link, topics, bundleBaseUrl, sink);
+    }
+
+    /**
+     * The operators' API, on a database connection of its own (the server's one is busy with devices and the tick;
+     * H2's AUTO_SERVER and PostgreSQL both take a second connection), with the server's certificate and no client
+     * certificate (operators hold tokens, not fleet certificates).
+     */
+    private void startApi() throws IOException {
+        try {
+            apiDb = Database.open(config.effectiveJdbcUrl());
+        } catch (SQLException e) {
+            throw new IOException("the fleet database " + config.effectiveJdbcUrl() + ": " + e.getMessage(), e);
+        }
+        LocalFleetClient fleet = LocalFleetClient.onDatabase(apiDb, config.dataDir(), config.keyDir(), config.clock(), sink);
+        api = io.fleetkit.ota.server.api.ApiServer.start(config.listen().host(), config.apiPort(),
+                TlsSockets.context(keys.key(), keys.certificate(), keys.caCertificate()), fleet, apiDb, config.clock(), sink);
+        sink.info("server", "the operators' API is at https://" + advertisedHost(config.listen()) + ":" + api.port()
+                + io.fleetkit.ota.server.api.ApiRoutes.BASE + "/");
+    }
+
+    /** The port of the operators' API, when it is served. */
+    public Optional<Integer> apiPort() {
+        return Optional.ofNullable(api).map(io.fleetkit.ota.server.api.ApiServer::port);
     }
 
     private static String advertisedHost(HostPort listen) throws IOException {
@@ -271,6 +299,12 @@ public final class FleetServer implements AutoCloseable {
         chunkWorkers.shutdown();
         if (http != null) {
             http.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (apiDb != null) {
+            apiDb.close();
         }
         try {
             deviceWorker.awaitTermination(5, TimeUnit.SECONDS);

@@ -3,7 +3,19 @@ package io.fleetkit.ota.server;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.events.UsageException;
+import io.fleetkit.ota.protocol.Names;
+import io.fleetkit.ota.server.access.Actor;
+import io.fleetkit.ota.server.access.ApiToken;
+import io.fleetkit.ota.server.access.AuditEntry;
+import io.fleetkit.ota.server.access.NewToken;
+import io.fleetkit.ota.server.access.Role;
+import io.fleetkit.ota.server.access.TokenInfo;
+import io.fleetkit.ota.server.db.AuditStore;
+import io.fleetkit.ota.server.db.DevicePage;
+import io.fleetkit.ota.server.db.DeviceQuery;
 import io.fleetkit.ota.server.db.RevocationStore;
+import io.fleetkit.ota.server.db.TokenStore;
 import io.fleetkit.ota.server.security.Revocation;
 import io.fleetkit.ota.bundle.PemKeys;
 import io.fleetkit.ota.server.bundles.BundleStore;
@@ -31,6 +43,8 @@ import java.util.Optional;
  * embedded H2 is opened in AUTO_SERVER mode, so this works while the server runs). Changes to
  * desired states land in the database's outbox; the running server publishes them on its next
  * tick (within a second). A database failure is an {@link IOException} naming the database.
+ * Each change goes into the audit log as made by the client's {@link Actor} ({@code local:<os user>} unless
+ * {@link #as} says otherwise: the server's API acts for a token's holder).
  */
 public final class LocalFleetClient implements FleetClient {
 
@@ -43,14 +57,38 @@ public final class LocalFleetClient implements FleetClient {
     private final DeviceStore devices = new DeviceStore();
     private final EventStore events = new EventStore();
     private final NetbootAssignmentStore netboot = new NetbootAssignmentStore();
+    private final TokenStore tokenStore = new TokenStore();
+    private final AuditStore auditStore = new AuditStore();
+    private final Actor actor;
+    private final boolean ownsDatabase;
 
-    private LocalFleetClient(Path dataDir, Path keyDir, Clock clock, EventSink sink, Database db) {
+    private LocalFleetClient(Path dataDir, Path keyDir, Clock clock, EventSink sink, Database db, RolloutEngine engine, Actor actor,
+                             boolean ownsDatabase) {
         this.dataDir = dataDir;
         this.keyDir = keyDir;
         this.clock = clock;
         this.sink = sink;
         this.db = db;
-        this.engine = new RolloutEngine(db, clock, sink);
+        this.engine = engine;
+        this.actor = actor;
+        this.ownsDatabase = ownsDatabase;
+    }
+
+    private LocalFleetClient(Path dataDir, Path keyDir, Clock clock, EventSink sink, Database db) {
+        this(dataDir, keyDir, clock, sink, db, new RolloutEngine(db, clock, sink), Actor.local(), true);
+    }
+
+    /**
+     * The fleet on a database the caller opened and keeps ({@link #close} leaves it open): the server's API.
+     * {@code dataDir} and {@code keyDir} may be null (no publishing).
+     */
+    public static LocalFleetClient onDatabase(Database db, Path dataDir, Path keyDir, Clock clock, EventSink sink) {
+        return new LocalFleetClient(dataDir, keyDir, clock, sink, db, new RolloutEngine(db, clock, sink), Actor.local(), false);
+    }
+
+    /** This client acting for {@code who}: same database, its changes audited as {@code who}'s; closing it leaves the database open. */
+    public LocalFleetClient as(Actor who) {
+        return new LocalFleetClient(dataDir, keyDir, clock, sink, db, engine, who, false);
     }
 
     /** Opens the fleet in {@code dataDir} ({@code jdbcUrl} overrides its H2 database); {@code keyDir} is needed for publishing only. */
@@ -83,6 +121,11 @@ public final class LocalFleetClient implements FleetClient {
     }
 
     @Override
+    public DevicePage devices(DeviceQuery query) throws IOException {
+        return inDatabase(c -> devices.page(c, query));
+    }
+
+    @Override
     public DeviceView device(String id) throws IOException {
         return inDatabase(c -> {
             DeviceRecord d = devices.find(c, id).orElseThrow(() -> new FleetkitException("fleet.unknown-device",
@@ -94,9 +137,20 @@ public final class LocalFleetClient implements FleetClient {
 
     @Override
     public void tagDevice(String id, List<String> tags) throws IOException {
+        for (String t : tags) {
+            if (!Names.isValid(t)) { // the protocol's names, so tags set here look like tags a device reports
+                throw new UsageException("device.bad-tag", "tag '" + t + "' is not a name: a letter or digit, then up to 127 of"
+                        + " letters, digits and ._+~-", "e.g. fleet device tag " + id + " lab eu-west");
+            }
+        }
+        List<String> unique = tags.stream().distinct().toList();
+        if (unique.size() > 32) {
+            throw new UsageException("device.too-many-tags", "a device has at most 32 tags, not " + unique.size(), null);
+        }
         inDatabase(c -> {
             devices.find(c, id).orElseThrow(() -> new FleetkitException("fleet.unknown-device", "no device " + id, null));
-            devices.setTags(c, id, tags);
+            devices.setTags(c, id, unique);
+            record(c, "device.tag", id, unique.isEmpty() ? "(no tags)" : String.join(",", unique));
             return null;
         });
     }
@@ -117,6 +171,7 @@ public final class LocalFleetClient implements FleetClient {
         inDatabase(c -> {
             new RevocationStore().add(c, r);
             devices.releaseNetworkIdentity(c, id);
+            record(c, "device.revoke", id, (hex == null ? "every certificate" : "serial " + hex) + ": " + reason);
             return null;
         });
         return r;
@@ -139,7 +194,9 @@ public final class LocalFleetClient implements FleetClient {
                     "Pass --keys DIR (the directory `fleet keys init` made).");
         }
         BundleStore store = new BundleStore(db, dataDir, PemKeys.readPublicKey(pub), clock, sink);
-        return sql(() -> store.publish(bundle, name));
+        PublishedBundle b = sql(() -> store.publish(bundle, name));
+        audit("bundle.publish", b.name(), b.board() + " " + b.version() + " sha256 " + b.sha256());
+        return b;
     }
 
     @Override
@@ -149,7 +206,10 @@ public final class LocalFleetClient implements FleetClient {
 
     @Override
     public Rollout createRollout(RolloutRequest request) throws IOException {
-        return sql(() -> engine.create(request));
+        Rollout r = sql(() -> engine.create(request));
+        audit("rollout.create", r.id(), "to " + r.target() + (r.selector().isEmpty() ? "" : " select " + r.selector()) + " phases "
+                + r.phases() + " max failures " + r.maxFailures() + " timeout " + r.timeout());
+        return r;
     }
 
     @Override
@@ -164,17 +224,17 @@ public final class LocalFleetClient implements FleetClient {
 
     @Override
     public Rollout pause(String id) throws IOException {
-        return sql(() -> engine.pause(id));
+        return audited("rollout.pause", sql(() -> engine.pause(id)));
     }
 
     @Override
     public Rollout resume(String id) throws IOException {
-        return sql(() -> engine.resume(id));
+        return audited("rollout.resume", sql(() -> engine.resume(id)));
     }
 
     @Override
     public Rollout abort(String id) throws IOException {
-        return sql(() -> engine.abort(id));
+        return audited("rollout.abort", sql(() -> engine.abort(id)));
     }
 
     @Override
@@ -190,6 +250,7 @@ public final class LocalFleetClient implements FleetClient {
     public NetbootAssignmentView assignNetboot(NetbootAssignment.Kind kind, String target, String image) throws IOException {
         return inDatabase(c -> {
             netboot.put(c, kind, target, image, clock.instant());
+            record(c, "netboot.assign", kind.label() + " " + target, "image " + image);
             List<NetbootAssignment> all = netboot.list(c);
             NetbootAssignment saved = all.stream().filter(a -> a.kind() == kind && a.target().equals(target)).findFirst().orElseThrow();
             return view(all, devices.list(c), saved);
@@ -198,12 +259,78 @@ public final class LocalFleetClient implements FleetClient {
 
     @Override
     public boolean unassignNetboot(NetbootAssignment.Kind kind, String target) throws IOException {
-        return inDatabase(c -> netboot.remove(c, kind, target));
+        return inDatabase(c -> {
+            boolean removed = netboot.remove(c, kind, target);
+            if (removed) {
+                record(c, "netboot.unassign", kind.label() + " " + target, null);
+            }
+            return removed;
+        });
     }
 
     @Override
     public Optional<NetbootAssignment> netbootAssignmentFor(String mac, String piSerial) throws IOException {
         return inDatabase(c -> netboot.assignmentFor(c, mac, piSerial));
+    }
+
+    @Override
+    public NewToken createToken(String name, Role role) throws IOException {
+        ApiToken.requireName(name);
+        String secret = ApiToken.generate();
+        TokenInfo info = new TokenInfo(name, role, clock.instant(), actor.name(), null);
+        return inDatabase(c -> {
+            if (!tokenStore.add(c, info, ApiToken.sha256(secret))) {
+                throw new FleetkitException("token.exists", "there is a token named " + name + " already",
+                        "Pick another name, or revoke the old one first: fleet token revoke " + name);
+            }
+            record(c, "token.create", name, "role " + role.label());
+            return new NewToken(info, secret);
+        });
+    }
+
+    @Override
+    public List<TokenInfo> tokens() throws IOException {
+        return inDatabase(tokenStore::list);
+    }
+
+    @Override
+    public void revokeToken(String name) throws IOException {
+        inDatabase(c -> {
+            if (!tokenStore.remove(c, name)) {
+                throw new FleetkitException("token.unknown", "no token named " + name, "List them with `fleet token list`.");
+            }
+            record(c, "token.revoke", name, null);
+            return null;
+        });
+    }
+
+    @Override
+    public List<AuditEntry> audit(int limit) throws IOException {
+        if (limit < 1 || limit > 10_000) {
+            throw new UsageException("audit.bad-limit", "--limit " + limit + " is not 1..10000", null);
+        }
+        return inDatabase(c -> auditStore.newest(c, limit));
+    }
+
+    /** Records a change in {@code c}'s transaction, so it is in the log exactly when the change is in the database. */
+    private void record(java.sql.Connection c, String action, String target, String detail) throws java.sql.SQLException {
+        auditStore.append(c, actor, clock.instant(), action, target, detail);
+    }
+
+    /**
+     * Records a change the rollout engine made in a transaction of its own: just after it, so a crash in between loses
+     * the entry, never invents one.
+     */
+    private void audit(String action, String target, String detail) throws IOException {
+        inDatabase(c -> {
+            record(c, action, target, detail);
+            return null;
+        });
+    }
+
+    private Rollout audited(String action, Rollout r) throws IOException {
+        audit(action, r.id(), "now " + r.state());
+        return r;
     }
 
     /** {@code a} with the known devices whose netboot image it decides, by the store's rule. */
@@ -238,6 +365,8 @@ public final class LocalFleetClient implements FleetClient {
 
     @Override
     public void close() {
-        db.close();
+        if (ownsDatabase) {
+            db.close();
+        }
     }
 }

@@ -27,10 +27,10 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Keys, bundles, reports and a hand-driven clock for the server tests. */
-final class TestFleet {
+public final class TestFleet {
 
     static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
-    static final String BOARD = "qemu-arm64";
+    public static final String BOARD = "qemu-arm64";
     static final AtomicLong DB_COUNTER = new AtomicLong();
 
     private TestFleet() {
@@ -40,7 +40,7 @@ final class TestFleet {
      * The fleet's keys in {@code dir/keys}, with the server's identity (server.crt/server.key for localhost and
      * 127.0.0.1) beside them. The CA and certificates are issued now (TLS peers check validity against the real clock).
      */
-    static FleetKeys keys(Path dir) throws IOException {
+    public static FleetKeys keys(Path dir) throws IOException {
         FleetKeys keys = FleetKeys.init(dir.resolve("keys"), Clock.systemUTC());
         ServerKeys.issue(keys, dir.resolve("keys"), ServerIds.DEFAULT, List.of("localhost", "127.0.0.1"), Duration.ofDays(30), false,
                 Clock.systemUTC());
@@ -48,7 +48,7 @@ final class TestFleet {
     }
 
     /** The directory the online server gets: only ca.crt, signing.pub, server.crt and server.key (no signing.key, no ca.key). */
-    static Path serverOnlyKeys(Path dir) throws IOException {
+    public static Path serverOnlyKeys(Path dir) throws IOException {
         Path out = Files.createDirectories(dir.resolve("server-keys"));
         for (String name : ServerKeys.FILES) {
             Files.copy(dir.resolve("keys").resolve(name), out.resolve(name), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
@@ -63,12 +63,12 @@ final class TestFleet {
                 keys.caCertificate());
     }
 
-    static String memoryDb() {
+    public static String memoryDb() {
         return "jdbc:h2:mem:fleet" + DB_COUNTER.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
     }
 
     /** A bundle of {@code version} for {@code board} with a slot of {@code slotBytes} seeded random bytes in 4 KiB chunks. */
-    static Path bundle(Path dir, FleetKeys keys, String version, long versionNumber, String board, int slotBytes, int chunkSize) throws IOException {
+    public static Path bundle(Path dir, FleetKeys keys, String version, long versionNumber, String board, int slotBytes, int chunkSize) throws IOException {
         Path slot = dir.resolve("slot-" + version + "-" + board + ".img");
         byte[] data = new byte[slotBytes];
         new Random(versionNumber * 31 + board.hashCode()).nextBytes(data);
@@ -78,7 +78,7 @@ final class TestFleet {
         return BundleWriter.writeFile(release, slot, keys.signingKey(), dir.resolve("out-" + board));
     }
 
-    static DeviceReport report(String id, String version, UpdateState state, String target) {
+    public static DeviceReport report(String id, String version, UpdateState state, String target) {
         Map<String, String> slots = new LinkedHashMap<>();
         slots.put("A", version);
         slots.put("B", null);
@@ -87,7 +87,7 @@ final class TestFleet {
     }
 
     /** TLS that trusts the fleet CA and presents no certificate: an anonymous client. */
-    static javax.net.ssl.SSLContext trustOnly(java.security.cert.X509Certificate ca) throws Exception {
+    public static javax.net.ssl.SSLContext trustOnly(java.security.cert.X509Certificate ca) throws Exception {
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", ca);

@@ -13,6 +13,7 @@ public final class Counters {
 
     public static final String ROLLOUTS = "rollouts";
     public static final String NETBOOT_ASSIGNMENTS = "netboot_assignments";
+    public static final String AUDIT_LOG = "audit_log";
 
     /** The counter's next value, in {@code c}'s transaction. */
     public long next(Connection c, String name) throws SQLException {

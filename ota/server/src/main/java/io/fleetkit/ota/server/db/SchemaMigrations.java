@@ -81,7 +81,18 @@ final class SchemaMigrations {
             "INSERT INTO events_by_epoch (device_id, epoch, seq, state, target, reason, message, ts, received_at)"
                     + " SELECT device_id, '', seq, state, target, reason, message, ts, received_at FROM events",
             "DROP TABLE events",
-            "ALTER TABLE events_by_epoch RENAME TO events"));
+            "ALTER TABLE events_by_epoch RENAME TO events"),
+            // 8: operators. API tokens (only the SHA-256 of each token is stored, never the token), the audit log of every
+            // change made through the API or the CLI (seq from a counter, so several servers never share one), and indexes
+            // for listing devices a page at a time by board or version in id order (keyset pagination).
+            List.of(
+            "CREATE TABLE api_tokens (name VARCHAR(64) PRIMARY KEY, role VARCHAR(16) NOT NULL, token_sha256 VARCHAR(64) NOT NULL UNIQUE,"
+                    + " created_at BIGINT NOT NULL, created_by VARCHAR(128) NOT NULL, last_used_at BIGINT)",
+            "CREATE TABLE audit_log (seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, actor VARCHAR(128) NOT NULL, source VARCHAR(128) NOT NULL,"
+                    + " action VARCHAR(64) NOT NULL, target VARCHAR(256), detail VARCHAR(1024))",
+            "INSERT INTO counters (name, last_value) VALUES ('audit_log', 0)",
+            "CREATE INDEX devices_board_id ON devices (board, id)",
+            "CREATE INDEX devices_version_id ON devices (version, id)"));
 
     /** The advisory lock that makes PostgreSQL apply the steps once when several servers start together ("fleet" in ASCII). */
     private static final long MIGRATION_LOCK = 0x666c656574L;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SchemaMigrationsTest {
 
     static final List<String> TABLES = List.of("devices", "bundles", "rollouts", "rollout_devices", "events", "device_macs",
-            "netboot_assignments");
+            "netboot_assignments", "api_tokens", "audit_log");
     private static final AtomicLong COUNTER = new AtomicLong();
 
     /** A new, empty database. */

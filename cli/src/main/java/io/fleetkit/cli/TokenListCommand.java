@@ -1,0 +1,53 @@
+package io.fleetkit.cli;
+
+import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.access.TokenInfo;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "list", description = {"List the API tokens: name, role, created, last used (never the tokens themselves).", "",
+        "Last use is noted at most once a minute.", "", "Example: fleet token list"})
+public final class TokenListCommand implements Callable<Integer> {
+
+    @Mixin
+    FleetDataOptions fleet;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+        List<TokenInfo> tokens;
+        try (FleetClient client = fleet.open(output.events())) {
+            tokens = client.tokens();
+        }
+        if (output.json) {
+            output.printJson(tokens.stream().map(TokenListCommand::doc).toList());
+            return 0;
+        }
+        Table t = new Table("NAME", "ROLE", "CREATED", "BY", "LAST USED");
+        Instant now = Instant.now();
+        for (TokenInfo i : tokens) {
+            t.row(i.name(), i.role().label(), i.createdAt().toString(), i.createdBy(), DevicesCommand.ago(i.lastUsedAt(), now));
+        }
+        t.print(output.out());
+        output.out().printf("%d tokens%n", tokens.size());
+        output.out().flush();
+        return 0;
+    }
+
+    static Map<String, Object> doc(TokenInfo i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", i.name());
+        m.put("role", i.role().label());
+        m.put("createdAt", i.createdAt().toString());
+        m.put("createdBy", i.createdBy());
+        m.put("lastUsedAt", i.lastUsedAt() == null ? null : i.lastUsedAt().toString());
+        return m;
+    }
+}

@@ -1,0 +1,167 @@
+package io.fleetkit.ota.server.api;
+
+import io.fleetkit.ota.server.DeviceView;
+import io.fleetkit.ota.server.access.AuditEntry;
+import io.fleetkit.ota.server.bundles.PublishedBundle;
+import io.fleetkit.ota.server.db.DevicePage;
+import io.fleetkit.ota.server.db.DeviceRecord;
+import io.fleetkit.ota.server.db.EventRecord;
+import io.fleetkit.ota.server.rollout.PhaseCounts;
+import io.fleetkit.ota.server.rollout.Rollout;
+import io.fleetkit.ota.server.rollout.RolloutDevice;
+import io.fleetkit.ota.server.rollout.RolloutStatus;
+import io.fleetkit.ota.server.security.Revocation;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The API's JSON form of the fleet's values (the schemas in openapi.json). Times are ISO-8601 UTC, null when unknown. */
+final class ApiDocs {
+
+    private ApiDocs() {
+    }
+
+    static Map<String, Object> page(DevicePage p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("devices", p.devices().stream().map(ApiDocs::device).toList());
+        m.put("next", p.next());
+        return m;
+    }
+
+    static Map<String, Object> device(DeviceRecord d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id());
+        m.put("board", d.board());
+        m.put("version", d.version());
+        m.put("versionNumber", d.versionNumber());
+        m.put("slot", d.slot());
+        m.put("slots", d.slotVersions());
+        m.put("updateState", d.updateState().name());
+        m.put("updateTarget", d.updateTarget());
+        m.put("updateProgress", d.updateProgress());
+        m.put("updateReason", d.updateReason());
+        m.put("freeBytes", d.freeBytes());
+        m.put("uptimeSeconds", d.uptimeSeconds());
+        m.put("agent", d.agent());
+        m.put("tags", d.tags());
+        m.put("online", d.online());
+        m.put("lastSeen", time(d.lastSeen()));
+        m.put("desiredVersion", d.desired() == null ? null : d.desired().version());
+        m.put("macs", d.macs());
+        m.put("serial", d.serial());
+        m.put("hostname", d.hostname());
+        m.put("settings", d.settings());
+        m.put("certificateSerial", d.certificateSerial());
+        m.put("certificateNotAfter", time(d.certificateNotAfter()));
+        return m;
+    }
+
+    static Map<String, Object> deviceView(DeviceView v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("device", device(v.device()));
+        m.put("events", v.events().stream().map(ApiDocs::event).toList());
+        m.put("revocations", v.revocations().stream().map(ApiDocs::revocation).toList());
+        return m;
+    }
+
+    static Map<String, Object> event(EventRecord e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", e.seq());
+        m.put("state", e.state().name());
+        m.put("target", e.target());
+        m.put("reason", e.reason());
+        m.put("message", e.message());
+        m.put("ts", time(e.ts()));
+        m.put("receivedAt", time(e.receivedAt()));
+        return m;
+    }
+
+    static Map<String, Object> revocation(Revocation r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("deviceId", r.deviceId());
+        m.put("serial", r.serial());
+        m.put("reason", r.reason());
+        m.put("revokedAt", time(r.revokedAt()));
+        return m;
+    }
+
+    static Map<String, Object> bundle(PublishedBundle b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", b.name());
+        m.put("version", b.version());
+        m.put("versionNumber", b.versionNumber());
+        m.put("board", b.board());
+        m.put("sha256", b.sha256());
+        m.put("size", b.size());
+        m.put("chunkSize", b.chunkSize());
+        m.put("chunks", b.chunks());
+        m.put("publishedAt", time(b.publishedAt()));
+        return m;
+    }
+
+    static Map<String, Object> rollout(Rollout r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("target", r.target());
+        m.put("selector", r.selector());
+        m.put("phases", r.phases());
+        m.put("maxFailures", r.maxFailures());
+        m.put("timeoutSeconds", r.timeout().toSeconds());
+        m.put("state", r.state().name());
+        m.put("currentPhase", r.currentPhase());
+        m.put("phaseCount", r.phaseCount());
+        m.put("acceptedFailures", r.acceptedFailures());
+        m.put("reason", r.reason());
+        m.put("createdAt", time(r.createdAt()));
+        m.put("updatedAt", time(r.updatedAt()));
+        return m;
+    }
+
+    static Map<String, Object> status(RolloutStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rollout", rollout(s.rollout()));
+        m.put("phases", s.phases().stream().map(ApiDocs::phase).toList());
+        m.put("devices", s.devices().stream().map(ApiDocs::rolloutDevice).toList());
+        return m;
+    }
+
+    static Map<String, Object> phase(PhaseCounts p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("phase", p.phase());
+        m.put("total", p.total());
+        m.put("pending", p.pending());
+        m.put("offered", p.offered());
+        m.put("succeeded", p.succeeded());
+        m.put("failed", p.failed());
+        m.put("timedOut", p.timedOut());
+        return m;
+    }
+
+    static Map<String, Object> rolloutDevice(RolloutDevice d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("deviceId", d.deviceId());
+        m.put("phase", d.phase());
+        m.put("bundleSha256", d.bundleSha256());
+        m.put("state", d.state().name());
+        m.put("reason", d.reason());
+        m.put("offeredAt", time(d.offeredAt()));
+        m.put("updatedAt", time(d.updatedAt()));
+        return m;
+    }
+
+    static Map<String, Object> audit(AuditEntry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", e.seq());
+        m.put("at", time(e.at()));
+        m.put("actor", e.actor());
+        m.put("source", e.source());
+        m.put("action", e.action());
+        m.put("target", e.target());
+        m.put("detail", e.detail());
+        return m;
+    }
+
+    private static String time(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

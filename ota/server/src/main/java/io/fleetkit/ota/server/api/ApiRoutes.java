@@ -1,0 +1,145 @@
+package io.fleetkit.ota.server.api;
+
+import io.fleetkit.ota.protocol.DeviceIds;
+import io.fleetkit.ota.protocol.UpdateState;
+import io.fleetkit.ota.server.access.Role;
+import io.fleetkit.ota.server.db.DeviceQuery;
+import io.fleetkit.ota.server.rollout.DeviceSelector;
+import io.fleetkit.ota.server.rollout.PhasePlan;
+import io.fleetkit.ota.server.rollout.RolloutRequest;
+import io.fleetkit.ota.server.rollout.RolloutText;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Every route of the API under {@value #BASE}, each backed by one {@link io.fleetkit.ota.server.FleetClient} call, so
+ * the API and the CLI share one implementation of each operation. openapi.json describes exactly these
+ * (a test checks both ways).
+ */
+public final class ApiRoutes {
+
+    public static final String BASE = "/api/v1";
+    private static final Pattern ROLLOUT_ID = Pattern.compile("r-[0-9]{1,18}");
+
+    private ApiRoutes() {
+    }
+
+    public static List<ApiRoute> all() {
+        return List.of(
+                new ApiRoute("GET", BASE + "/openapi.json", null, 200, call -> OpenApiDocument.json()),
+                new ApiRoute("GET", BASE + "/devices", Role.VIEWER, 200, call -> ApiDocs.page(call.client().devices(deviceQuery(call)))),
+                new ApiRoute("GET", BASE + "/devices/{id}", Role.VIEWER, 200,
+                        call -> ApiDocs.deviceView(call.client().device(deviceId(call)))),
+                new ApiRoute("PUT", BASE + "/devices/{id}/tags", Role.OPERATOR, 200, call -> {
+                    String id = deviceId(call);
+                    List<String> tags = ApiCall.strings(call.body(Set.of("tags"), Set.of("tags")), "tags");
+                    call.client().tagDevice(id, tags);
+                    return ApiDocs.device(call.client().device(id).device());
+                }),
+                new ApiRoute("GET", BASE + "/bundles", Role.VIEWER, 200,
+                        call -> call.client().bundles().stream().map(ApiDocs::bundle).toList()),
+                new ApiRoute("GET", BASE + "/rollouts", Role.VIEWER, 200,
+                        call -> call.client().rollouts().stream().map(ApiDocs::rollout).toList()),
+                new ApiRoute("POST", BASE + "/rollouts", Role.OPERATOR, 201, call -> {
+                    String id = call.client().createRollout(rolloutRequest(call)).id();
+                    return ApiDocs.status(call.client().status(id));
+                }),
+                new ApiRoute("GET", BASE + "/rollouts/{id}", Role.VIEWER, 200, call -> ApiDocs.status(call.client().status(rolloutId(call)))),
+                new ApiRoute("POST", BASE + "/rollouts/{id}/pause", Role.OPERATOR, 200,
+                        call -> ApiDocs.rollout(call.client().pause(rolloutId(call)))),
+                new ApiRoute("POST", BASE + "/rollouts/{id}/resume", Role.OPERATOR, 200,
+                        call -> ApiDocs.rollout(call.client().resume(rolloutId(call)))),
+                new ApiRoute("POST", BASE + "/rollouts/{id}/abort", Role.OPERATOR, 200,
+                        call -> ApiDocs.rollout(call.client().abort(rolloutId(call)))),
+                new ApiRoute("GET", BASE + "/audit", Role.VIEWER, 200, call -> {
+                    String limit = call.query(Set.of("limit")).get("limit");
+                    return call.client().audit(limit == null ? 100 : integer("limit", limit)).stream().map(ApiDocs::audit).toList();
+                }));
+    }
+
+    private static DeviceQuery deviceQuery(ApiCall call) {
+        Map<String, String> q = call.query(Set.of("board", "version", "state", "tag", "online", "limit", "after"));
+        UpdateState state = null;
+        if (q.get("state") != null) {
+            try {
+                state = UpdateState.valueOf(q.get("state").toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "api.bad-parameter", "state '" + q.get("state") + "' is not an update state",
+                        "Use one of " + java.util.Arrays.toString(UpdateState.values()) + ".");
+            }
+        }
+        Boolean online = null;
+        if (q.get("online") != null) {
+            if (!q.get("online").equals("true") && !q.get("online").equals("false")) {
+                throw new ApiException(400, "api.bad-parameter", "online must be true or false, not '" + q.get("online") + "'", null);
+            }
+            online = Boolean.parseBoolean(q.get("online"));
+        }
+        String after = q.get("after");
+        if (after != null && !DeviceIds.isValid(after)) {
+            throw badId("after", after);
+        }
+        int limit = q.get("limit") == null ? DeviceQuery.DEFAULT_LIMIT : integer("limit", q.get("limit"));
+        return new DeviceQuery(q.get("board"), q.get("version"), state, q.get("tag"), online, after, limit);
+    }
+
+    private static RolloutRequest rolloutRequest(ApiCall call) {
+        call.query(Set.of());
+        Map<String, Object> b = call.body(Set.of("version", "select", "phases", "maxFailures", "timeout"), Set.of("version"));
+        RolloutRequest r = RolloutRequest.of(ApiCall.string(b, "version"));
+        if (b.get("select") != null) {
+            r = r.withSelector(DeviceSelector.parse(ApiCall.string(b, "select")));
+        }
+        if (b.get("phases") != null) {
+            r = r.withPhases(PhasePlan.parse(ApiCall.string(b, "phases")));
+        }
+        Object max = b.get("maxFailures");
+        if (max instanceof Long || max instanceof BigDecimal) {
+            r = r.withMaxFailures(((Number) max).doubleValue());
+        } else if (max != null) {
+            r = r.withMaxFailures(RolloutText.share(ApiCall.string(b, "maxFailures")));
+        }
+        if (b.get("timeout") != null) {
+            r = r.withTimeout(RolloutText.duration(ApiCall.string(b, "timeout")));
+        }
+        return r;
+    }
+
+    private static String deviceId(ApiCall call) {
+        call.query(Set.of());
+        String id = call.path("id");
+        if (!DeviceIds.isValid(id)) {
+            throw badId("device id", id);
+        }
+        return id;
+    }
+
+    private static String rolloutId(ApiCall call) {
+        call.query(Set.of());
+        String id = call.path("id");
+        if (!ROLLOUT_ID.matcher(id).matches()) {
+            throw badId("rollout id", id);
+        }
+        return id;
+    }
+
+    private static int integer(String name, String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, "api.bad-parameter", name + " '" + shorten(text) + "' is not a whole number", null);
+        }
+    }
+
+    private static ApiException badId(String what, String id) {
+        return new ApiException(400, "api.bad-id", what + " '" + shorten(id) + "' is not well-formed",
+                "Device ids are 1-64 of [A-Za-z0-9._-]; rollout ids look like r-7.");
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "…";
+    }
+}

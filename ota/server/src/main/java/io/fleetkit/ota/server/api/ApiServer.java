@@ -1,0 +1,222 @@
+package io.fleetkit.ota.server.api;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.fleetkit.events.EventSink;
+import io.fleetkit.events.FleetkitException;
+import io.fleetkit.json.JsonWriter;
+import io.fleetkit.ota.server.LocalFleetClient;
+import io.fleetkit.ota.server.access.Actor;
+import io.fleetkit.ota.server.access.TokenInfo;
+import io.fleetkit.ota.server.db.Database;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The operators' HTTPS API under {@value ApiRoutes#BASE}, on the JDK's own HTTP server (no web framework): TLS with
+ * the server's certificate (clients trust the fleet CA; no client certificate), bearer tokens, JSON in and out.
+ * Request bodies are read up to {@value #MAX_BODY_BYTES} bytes, query strings up to {@value #MAX_QUERY_CHARS}
+ * characters; a request head must arrive within 10 s and a response go out within 60 s (the JDK server's
+ * {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime}, set unless the operator set them).
+ */
+public final class ApiServer implements AutoCloseable {
+
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    static final int MAX_QUERY_CHARS = 4096;
+    private static final int WORKERS = 8;
+
+    static {
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "10");
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", "60");
+        }
+    }
+
+    private final HttpsServer server;
+    private final ExecutorService workers;
+    private final List<ApiRoute> routes = ApiRoutes.all();
+    private final LocalFleetClient fleet;
+    private final TokenAuthenticator tokens;
+    private final EventSink sink;
+
+    private ApiServer(HttpsServer server, ExecutorService workers, LocalFleetClient fleet, TokenAuthenticator tokens, EventSink sink) {
+        this.server = server;
+        this.workers = workers;
+        this.fleet = fleet;
+        this.tokens = tokens;
+        this.sink = sink;
+    }
+
+    /**
+     * Serves the API on {@code host:port} (0: any free port) with {@code tls}, on {@code fleet} (changes audited as each
+     * token's holder) and the tokens in {@code db}.
+     */
+    public static ApiServer start(String host, int port, SSLContext tls, LocalFleetClient fleet, Database db, Clock clock, EventSink sink)
+            throws IOException {
+        HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 64);
+        s.setHttpsConfigurator(new HttpsConfigurator(tls));
+        ExecutorService workers = Executors.newFixedThreadPool(WORKERS, r -> {
+            Thread t = new Thread(r, "fleet-api");
+            t.setDaemon(true);
+            return t;
+        });
+        s.setExecutor(workers);
+        ApiServer api = new ApiServer(s, workers, fleet, new TokenAuthenticator(db, clock), sink);
+        s.createContext("/", api::handle);
+        s.start();
+        return api;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Every route served (the OpenAPI test holds the document against these). */
+    public List<ApiRoute> routes() {
+        return routes;
+    }
+
+    private void handle(HttpExchange ex) {
+        try (ex) {
+            try {
+                Answer a = dispatch(ex);
+                send(ex, a.status(), a.body());
+            } catch (FleetkitException e) {
+                int status = ApiErrors.status(e);
+                if (status == 401) {
+                    ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"fleet\"");
+                }
+                send(ex, status, ApiErrors.body(e.code(), e.getMessage(), e.fix()));
+            } catch (IOException | SQLException e) {
+                sink.warn("api", ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + ": the fleet could not be reached: " + e.getMessage());
+                send(ex, 503, ApiErrors.body("api.unavailable", "the fleet's database could not be reached: " + e.getMessage(),
+                        "Try again; if it persists, check the server's database."));
+            } catch (RuntimeException e) {
+                sink.warn("api", ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + " failed: " + e);
+                send(ex, 500, ApiErrors.body("api.internal", "the server failed on this request (" + e.getClass().getSimpleName() + ")",
+                        "This is a bug in fleet; the server's log has the details."));
+            }
+        } catch (IOException e) {
+            sink.debug("api", "answering " + ex.getRemoteAddress() + " failed: " + e.getMessage());
+        }
+    }
+
+    /** What a route answered. */
+    private record Answer(int status, Object body) {}
+
+    private Answer dispatch(HttpExchange ex) throws IOException, SQLException {
+        String path = ex.getRequestURI().getRawPath();
+        ApiRoute route = null;
+        Map<String, String> params = null;
+        List<String> allowed = new java.util.ArrayList<>();
+        for (ApiRoute r : routes) {
+            Optional<Map<String, String>> m = r.match(path);
+            if (m.isPresent()) {
+                allowed.add(r.method());
+                if (r.method().equals(ex.getRequestMethod())) {
+                    route = r;
+                    params = m.get();
+                }
+            }
+        }
+        if (allowed.isEmpty()) {
+            throw new ApiException(404, "api.not-found", "no route " + shorten(path), "The routes are listed in " + ApiRoutes.BASE + "/openapi.json.");
+        }
+        if (route == null) {
+            ex.getResponseHeaders().set("Allow", String.join(", ", allowed));
+            throw new ApiException(405, "api.method-not-allowed", ex.getRequestMethod() + " is not allowed on " + shorten(path),
+                    "Use " + String.join(" or ", allowed) + ".");
+        }
+        Actor actor = null;
+        if (route.role() != null) {
+            TokenInfo holder = tokens.authenticate(ex.getRequestHeaders().getFirst("Authorization"), route.role());
+            actor = Actor.token(holder.name(), ex.getRemoteAddress().getAddress().getHostAddress());
+        }
+        ApiCall call = new ApiCall(actor == null ? fleet : fleet.as(actor), params, query(ex.getRequestURI().getRawQuery()), body(ex));
+        return new Answer(route.status(), route.handler().handle(call));
+    }
+
+    private static byte[] body(HttpExchange ex) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length != null && length.length() > 9) {
+            throw tooLarge();
+        }
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            return bytes;
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(413, "api.body-too-large", "the request body is larger than " + MAX_BODY_BYTES + " bytes",
+                "Send a smaller body; no request of this API needs more.");
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return q;
+        }
+        if (raw.length() > MAX_QUERY_CHARS) {
+            throw new ApiException(400, "api.bad-parameter", "the query string is longer than " + MAX_QUERY_CHARS + " characters", null);
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k;
+            String v;
+            try {
+                k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "api.bad-parameter", "the query string is not URL-encoded: " + e.getMessage(), null);
+            }
+            if (q.put(k, v) != null) {
+                throw new ApiException(400, "api.bad-parameter", "query parameter '" + shorten(k) + "' is given twice", null);
+            }
+        }
+        return q;
+    }
+
+    private static void send(HttpExchange ex, int status, Object body) throws IOException {
+        byte[] bytes = (JsonWriter.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 120) + "…";
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
