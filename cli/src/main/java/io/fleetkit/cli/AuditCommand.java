@@ -1,10 +1,9 @@
 package io.fleetkit.cli;
 
 import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.api.ApiDocs;
 import io.fleetkit.ota.server.access.AuditEntry;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +39,7 @@ public final class AuditCommand implements Callable<Integer> {
             log = client.audit(limit);
         }
         if (output.json) {
-            output.printJson(log.stream().map(AuditCommand::doc).toList());
+            output.printJson(log.stream().map(ApiDocs::audit).toList());
             return 0;
         }
         Table t = new Table("#", "WHEN", "WHO", "FROM", "ACTION", "TARGET", "DETAIL");
@@ -51,17 +50,5 @@ public final class AuditCommand implements Callable<Integer> {
         t.print(output.out());
         output.out().flush();
         return 0;
-    }
-
-    static Map<String, Object> doc(AuditEntry e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seq", e.seq());
-        m.put("at", e.at().toString());
-        m.put("actor", e.actor());
-        m.put("source", e.source());
-        m.put("action", e.action());
-        m.put("target", e.target());
-        m.put("detail", e.detail());
-        return m;
     }
 }

@@ -1,10 +1,10 @@
 package io.fleetkit.cli;
 
 import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.api.ApiDocs;
 import io.fleetkit.ota.server.db.DeviceRecord;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -63,27 +63,8 @@ public final class DevicesCommand implements Callable<Integer> {
         return s < 60 ? s + "s ago" : s < 3600 ? s / 60 + "m ago" : s < 86400 ? s / 3600 + "h ago" : s / 86400 + "d ago";
     }
 
+    /** A device's JSON, the API's own ({@link ApiDocs#device}). */
     static Map<String, Object> doc(DeviceRecord d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", d.id());
-        m.put("board", d.board());
-        m.put("version", d.version());
-        m.put("versionNumber", d.versionNumber());
-        m.put("slot", d.slot());
-        m.put("slots", d.slotVersions());
-        m.put("updateState", d.updateState().name());
-        m.put("updateTarget", d.updateTarget());
-        m.put("updateProgress", d.updateProgress());
-        m.put("updateReason", d.updateReason());
-        m.put("freeBytes", d.freeBytes());
-        m.put("uptimeSeconds", d.uptimeSeconds());
-        m.put("agent", d.agent());
-        m.put("tags", d.tags());
-        m.put("online", d.online());
-        m.put("lastSeen", d.lastSeen() == null ? null : d.lastSeen().toString());
-        m.put("desiredVersion", d.desired() == null ? null : d.desired().version());
-        m.put("hostname", d.hostname());
-        m.put("settings", d.settings());
-        return m;
+        return ApiDocs.device(d);
     }
 }

@@ -15,8 +15,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The API's JSON form of the fleet's values (the schemas in openapi.json). Times are ISO-8601 UTC, null when unknown. */
-final class ApiDocs {
+/**
+ * The JSON form of the fleet's values, defined once for the API (the schemas in openapi.json) and the CLI's {@code --json}.
+ * Times are ISO-8601 UTC, null when unknown.
+ */
+public final class ApiDocs {
 
     private ApiDocs() {
     }
@@ -28,7 +31,7 @@ final class ApiDocs {
         return m;
     }
 
-    static Map<String, Object> device(DeviceRecord d) {
+    public static Map<String, Object> device(DeviceRecord d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", d.id());
         m.put("board", d.board());
@@ -149,7 +152,7 @@ final class ApiDocs {
         return m;
     }
 
-    static Map<String, Object> audit(AuditEntry e) {
+    public static Map<String, Object> audit(AuditEntry e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seq", e.seq());
         m.put("at", time(e.at()));
