@@ -3,6 +3,7 @@ package io.fleetkit.ota.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fleetkit.events.EventSink;
 import io.fleetkit.keys.FleetKeys;
@@ -242,7 +243,13 @@ class FleetServerEndToEndTest {
         mosquitto.restart();
         d.holdAfter = Integer.MAX_VALUE;
 
-        assertTrue(d.done.await(60, TimeUnit.SECONDS), "download did not finish after the broker restart");
+        if (!d.done.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            // what the device, the server and the broker saw, so that a failure under load says where it stopped
+            String log = mosquitto.log();
+            fail("download did not finish within " + DEADLINE.toSeconds() + " s of the broker restart: " + d.describe()
+                    + "; rollout " + server.rollouts().status(r.id()).rollout().state() + "; broker log, last lines:\n"
+                    + log.substring(Math.max(0, log.length() - 4000)));
+        }
         awaitRollout(server, r.id(), RolloutState.FINISHED);
         assertTrue(before.cardinality() >= 20 && before.cardinality() < 50, "verified before the restart: " + before.cardinality());
         List<Integer> after = d.requestLog.subList(logged, d.requestLog.size());

@@ -267,6 +267,13 @@ final class SimDevice implements AutoCloseable {
         client.publish(topics.chunkRequests(id), r.encode(), 1, false);
     }
 
+    /** Where the device stands, for a failure message. */
+    synchronized String describe() {
+        return id + " " + state + " " + target + ", connected " + (client != null && client.isConnected()) + ", "
+                + (verified == null ? 0 : verified.cardinality()) + " chunks verified, " + requestedAt.size() + " requested and not come, "
+                + frames.get() + " frames received, " + requestLog.size() + " requests sent";
+    }
+
     synchronized BitSet verifiedChunks() {
         return verified == null ? new BitSet() : (BitSet) verified.clone();
     }
