@@ -70,7 +70,7 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     static Mosquitto start(String executable, Path dir, String settings, boolean tls) throws Exception {
-        Mosquitto m = new Mosquitto(executable, freePort(), Files.createDirectories(dir), tls);
+        Mosquitto m = new Mosquitto(executable, brokerPort(), Files.createDirectories(dir), tls);
         Files.writeString(dir.resolve("mosquitto.conf"), "listener " + m.port + " 127.0.0.1\n" + settings
                 + "message_size_limit 0\npersistence false\nmax_queued_messages 10000\n"
                 // as root, Mosquitto would switch to user 'mosquitto' and could not read keys in the test's temp dir
@@ -113,6 +113,29 @@ public final class Mosquitto implements AutoCloseable {
         signal("CONT");
     }
 
+    /** Lowest and highest port a broker of a test takes: below the kernel's ephemeral range (32768-60999 by default). */
+    private static final int BROKER_PORTS_FROM = 20000;
+    private static final int BROKER_PORTS_TO = 32000;
+
+    /**
+     * A free port for a broker that may be {@link #restart}ed on it: outside the ephemeral range, where {@link #freePort()}
+     * (bind to port 0) and every outgoing connection of the machine's other tests take theirs, so none of them can take it
+     * in the moment between the kill and the new broker's bind.
+     */
+    private static int brokerPort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int tries = 0; tries < 200; tries++) {
+            int port = random.nextInt(BROKER_PORTS_FROM, BROKER_PORTS_TO);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // another one
+            }
+        }
+        throw new IOException("no free port between " + BROKER_PORTS_FROM + " and " + BROKER_PORTS_TO + " after 200 tries");
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -127,8 +150,13 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts mosquitto and waits until its log says this start is running. A port probe alone is not enough: when another
+     * process holds the port, mosquitto logs "Address already in use" and exits, while the other process answers the probe.
+     */
     private Process launch() throws Exception {
         Path log = dir.resolve("mosquitto.log");
+        int runningBefore = Files.exists(log) ? count(Files.readString(log), " running") : 0;
         Process p;
         try {
             p = new ProcessBuilder(executable, "-c", dir.resolve("mosquitto.conf").toString()).redirectErrorStream(true)
@@ -137,9 +165,16 @@ public final class Mosquitto implements AutoCloseable {
             throw new AssertionError(executable + " is missing: install the Debian package 'mosquitto' (apt-get install mosquitto)", e);
         }
         try {
-            Await.until("mosquitto listening on " + port, START_BOUND, () -> {
+            Await.until("mosquitto running on " + port, START_BOUND, () -> {
+                String text = Files.exists(log) ? Files.readString(log) : "";
+                if (text.contains("Address already in use")) {
+                    throw new AssertionError("mosquitto did not start on port " + port + ": another process holds the port: " + text);
+                }
                 if (!p.isAlive()) {
-                    throw new AssertionError("mosquitto exited " + p.exitValue() + ": " + Files.readString(log));
+                    throw new AssertionError("mosquitto exited " + p.exitValue() + ": " + text);
+                }
+                if (count(text, " running") <= runningBefore) {
+                    return false;
                 }
                 try (Socket s = new Socket("127.0.0.1", port)) {
                     return true;
@@ -160,6 +195,14 @@ public final class Mosquitto implements AutoCloseable {
         if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new AssertionError(String.join(" ", command) + " failed");
         }
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static String readQuietly(Path file) {

@@ -37,4 +37,21 @@ class MosquittoTest {
             new Socket("127.0.0.1", m.port()).close();
         }
     }
+
+    /** A port probe would see the other process answer; the broker's own log says it could not listen. */
+    @Test
+    void aPortHeldByAnotherProcessFailsTheStartInsteadOfPassingForTheBroker() throws Exception {
+        try (java.net.ServerSocket thief = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            AssertionError e = assertThrows(AssertionError.class, () -> Mosquitto.startConfigured(dir,
+                    "listener " + thief.getLocalPort() + " 127.0.0.1\nallow_anonymous true\n", thief.getLocalPort()));
+            assertTrue(e.getMessage().contains("another process holds the port"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aBrokerTakesAPortBelowTheEphemeralRangeSoNoOtherTestCanTakeItDuringARestart() throws Exception {
+        try (Mosquitto m = Mosquitto.start(dir)) {
+            assertTrue(m.port() >= 20000 && m.port() < 32000, "port " + m.port());
+        }
+    }
 }
