@@ -200,10 +200,7 @@ public final class PiFirmwareBootCheck {
     }
 
     private static byte[] readSmall(FatImageReader fat, FatFileInfo file) throws IOException {
-        if (file.size() > FirmwareConfig.MAX_BYTES) {
-            throw new FleetkitException("rpi.config-too-large", file.path() + " is " + file.size() + " bytes; the limit is "
-                    + FirmwareConfig.MAX_BYTES, "keep the firmware's configuration small");
-        }
+        FirmwareConfig.requireSize(file.size(), file.path());
         return fat.read(file.path());
     }
 }

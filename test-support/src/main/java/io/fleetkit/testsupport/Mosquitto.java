@@ -70,7 +70,7 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     static Mosquitto start(String executable, Path dir, String settings, boolean tls) throws Exception {
-        Mosquitto m = new Mosquitto(executable, brokerPort(), Files.createDirectories(dir), tls);
+        Mosquitto m = new Mosquitto(executable, freePort(), Files.createDirectories(dir), tls);
         Files.writeString(dir.resolve("mosquitto.conf"), "listener " + m.port + " 127.0.0.1\n" + settings
                 + "message_size_limit 0\npersistence false\nmax_queued_messages 10000\n"
                 // as root, Mosquitto would switch to user 'mosquitto' and could not read keys in the test's temp dir
@@ -118,11 +118,11 @@ public final class Mosquitto implements AutoCloseable {
     private static final int BROKER_PORTS_TO = 32000;
 
     /**
-     * A free port for a broker that may be {@link #restart}ed on it: outside the ephemeral range, where {@link #freePort()}
-     * (bind to port 0) and every outgoing connection of the machine's other tests take theirs, so none of them can take it
-     * in the moment between the kill and the new broker's bind.
+     * A free loopback port for a broker or server a test may restart on it: outside the ephemeral range, where a bind to
+     * port 0 and every outgoing connection of the machine's other tests take theirs, so none of them can take it in the
+     * moment between the stop and the new bind.
      */
-    private static int brokerPort() throws IOException {
+    public static int freePort() throws IOException {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int tries = 0; tries < 200; tries++) {
             int port = random.nextInt(BROKER_PORTS_FROM, BROKER_PORTS_TO);
@@ -134,12 +134,6 @@ public final class Mosquitto implements AutoCloseable {
             }
         }
         throw new IOException("no free port between " + BROKER_PORTS_FROM + " and " + BROKER_PORTS_TO + " after 200 tries");
-    }
-
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

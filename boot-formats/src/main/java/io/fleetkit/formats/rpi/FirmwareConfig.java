@@ -40,10 +40,7 @@ public final class FirmwareConfig {
      * tryboot one. {@code source} names the file in messages.
      */
     public static FirmwareConfig read(byte[] bytes, PiModel model, boolean tryboot, String source) {
-        if (bytes.length > MAX_BYTES) {
-            throw new FleetkitException("rpi.config-too-large", source + " is " + bytes.length + " bytes; the limit is " + MAX_BYTES,
-                    "keep the firmware's configuration small");
-        }
+        requireSize(bytes.length, source);
         Map<String, String> settings = new LinkedHashMap<>();
         List<String> overlays = new ArrayList<>();
         List<String> undecided = new ArrayList<>();
@@ -81,6 +78,14 @@ public final class FirmwareConfig {
             }
         }
         return new FirmwareConfig(settings, overlays, initramfs, undecided);
+    }
+
+    /** Refuses a file larger than {@link #MAX_BYTES}, before anyone reads it into memory. */
+    public static void requireSize(long size, String source) {
+        if (size > MAX_BYTES) {
+            throw new FleetkitException("rpi.config-too-large", source + " is " + size + " bytes; the limit is " + MAX_BYTES,
+                    "keep the firmware's configuration small");
+        }
     }
 
     public Optional<String> get(String name) {
