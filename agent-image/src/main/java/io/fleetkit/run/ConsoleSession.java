@@ -25,9 +25,13 @@ public final class ConsoleSession implements AutoCloseable {
     private final Thread reader;
     private final Consumer<String> echo;
 
-    private ConsoleSession(Process process, Consumer<String> echo) {
+    /** Files the emulator reads at start (its device tree), deleted when the session closes. */
+    private final AutoCloseable startFiles;
+
+    private ConsoleSession(Process process, Consumer<String> echo, AutoCloseable startFiles) {
         this.process = process;
         this.echo = echo;
+        this.startFiles = startFiles;
         this.reader = new Thread(this::readConsole, "qemu-console");
         this.reader.setDaemon(true);
         this.reader.start();
@@ -35,20 +39,40 @@ public final class ConsoleSession implements AutoCloseable {
 
     /** @param echo receives every console line as it arrives (e.g. to print it, or to a log file) */
     public static ConsoleSession start(QemuCommand command, Consumer<String> echo) throws IOException {
-        return start(command.argv(), echo);
+        List<String> argv = command.argv();
+        UBootControlTree tree;
+        try {
+            tree = UBootControlTree.prepare(argv);
+        } catch (IOException e) {
+            throw noQemu(argv, e);
+        }
+        try {
+            return start(tree.argv(), echo, tree);
+        } catch (IOException | RuntimeException e) {
+            tree.close();
+            throw e;
+        }
     }
 
     /** @param argv an emulator's command line whose stdout is the console (e.g. {@link RaspberryPiEmulation#argv()}) */
     public static ConsoleSession start(List<String> argv, Consumer<String> echo) throws IOException {
+        return start(argv, echo, () -> { });
+    }
+
+    private static ConsoleSession start(List<String> argv, Consumer<String> echo, AutoCloseable startFiles) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new FleetkitException("run.no-qemu", "cannot start " + argv.get(0) + ": " + e.getMessage(),
-                    "sudo apt-get install qemu-system-arm u-boot-qemu", e);
+            throw noQemu(argv, e);
         }
-        return new ConsoleSession(p, echo);
+        return new ConsoleSession(p, echo, startFiles);
+    }
+
+    private static FleetkitException noQemu(List<String> argv, IOException e) {
+        return new FleetkitException("run.no-qemu", "cannot start " + argv.get(0) + ": " + e.getMessage(),
+                "sudo apt-get install qemu-system-arm u-boot-qemu", e);
     }
 
     private void readConsole() {
@@ -128,6 +152,11 @@ public final class ConsoleSession implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             cutPower();
+        }
+        try {
+            startFiles.close();
+        } catch (Exception e) {
+            // only temporary files: nothing to report
         }
     }
 }

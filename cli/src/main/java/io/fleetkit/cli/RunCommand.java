@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -94,17 +95,19 @@ public final class RunCommand implements Callable<Integer> {
         }
         List<String> argv = profile.raspberryPi() ? raspberryPi(profile, image) : command.argv();
         if (until == null && timeoutSeconds == null && System.console() != null) {
-            // A person at a terminal: give qemu the terminal itself so typing reaches the guest.
+            // A person at a terminal: give qemu the terminal itself so typing reaches the guest (and
+            // U-Boot keeps its countdown, in which a key stops at its prompt).
             return new ProcessBuilder(argv).inheritIO().start().waitFor();
         }
         var out = output.out();
         Duration timeout = timeoutSeconds == null ? Duration.ofDays(365) : Duration.ofSeconds(timeoutSeconds);
-        try (ConsoleSession session = ConsoleSession.start(argv, line -> {
+        Consumer<String> print = line -> {
             synchronized (out) {
                 out.println(line);
                 out.flush();
             }
-        })) {
+        };
+        try (ConsoleSession session = profile.raspberryPi() ? ConsoleSession.start(argv, print) : ConsoleSession.start(command, print)) {
             Pattern wanted = until != null ? until : Pattern.compile("(?!)");
             Optional<Integer> hit = session.await(wanted, timeout);
             if (hit.isPresent()) {

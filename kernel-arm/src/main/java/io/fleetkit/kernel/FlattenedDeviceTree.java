@@ -1,5 +1,6 @@
 package io.fleetkit.kernel;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -104,6 +105,65 @@ public final class FlattenedDeviceTree {
         return root;
     }
 
+    /**
+     * {@code blob} with a new child {@code name} of the root node holding {@code properties} (in their
+     * order), laid out afresh as header, memory reservations, structure, strings. Refused when the root
+     * already has a child of that name.
+     */
+    public static byte[] withRootChild(byte[] blob, String name, Map<String, byte[]> properties) throws IOException {
+        if (read(blob).node("/" + name).isPresent()) {
+            throw new IOException("device tree already has /" + name);
+        }
+        ByteBuffer b = ByteBuffer.wrap(blob).order(ByteOrder.BIG_ENDIAN);
+        int structOff = b.getInt(8);
+        int stringsOff = b.getInt(12);
+        int rsvOff = b.getInt(16);
+        int stringsSize = b.getInt(32);
+        int structSize = b.getInt(36);
+        Parser p = new Parser(b, structOff, stringsOff, b.getInt(4));
+        p.node("");
+        int rootEnd = p.rootEnd;
+        int rsvEnd = rsvOff;
+        while (b.getLong(rsvEnd) != 0 || b.getLong(rsvEnd + 8) != 0) {
+            rsvEnd += 16;
+        }
+        rsvEnd += 16;
+
+        ByteArrayOutputStream strings = new ByteArrayOutputStream();
+        strings.write(blob, stringsOff, stringsSize);
+        ByteBuffer node = ByteBuffer.allocate(64 + name.length() + properties.entrySet().stream()
+                .mapToInt(e -> 16 + e.getValue().length).sum()).order(ByteOrder.BIG_ENDIAN);
+        node.putInt(BEGIN_NODE).put(name.getBytes(StandardCharsets.US_ASCII)).put((byte) 0);
+        pad(node);
+        for (Map.Entry<String, byte[]> e : properties.entrySet()) {
+            node.putInt(PROP).putInt(e.getValue().length).putInt(strings.size()).put(e.getValue());
+            pad(node);
+            strings.writeBytes((e.getKey() + "\0").getBytes(StandardCharsets.US_ASCII));
+        }
+        node.putInt(END_NODE);
+
+        int newRsv = 40;
+        int newStruct = newRsv + (rsvEnd - rsvOff);
+        int newStructSize = structSize + node.position();
+        int newStrings = newStruct + newStructSize;
+        int total = newStrings + strings.size();
+        ByteBuffer out = ByteBuffer.allocate(total).order(ByteOrder.BIG_ENDIAN);
+        out.putInt(MAGIC).putInt(total).putInt(newStruct).putInt(newStrings).putInt(newRsv)
+                .putInt(17).putInt(16).putInt(b.getInt(28)).putInt(strings.size()).putInt(newStructSize);
+        out.put(blob, rsvOff, rsvEnd - rsvOff);
+        out.put(blob, structOff, rootEnd - structOff);
+        out.put(node.array(), 0, node.position());
+        out.put(blob, rootEnd, structOff + structSize - rootEnd);
+        out.put(strings.toByteArray());
+        return out.array();
+    }
+
+    private static void pad(ByteBuffer b) {
+        while (b.position() % 4 != 0) {
+            b.put((byte) 0);
+        }
+    }
+
     public Optional<Node> node(String path) {
         return Optional.ofNullable(byPath.get(path));
     }
@@ -139,6 +199,8 @@ public final class FlattenedDeviceTree {
         private final int stringsOff;
         private final int end;
         private int pos;
+        /** Where the root node's END_NODE token is, once parsed. */
+        int rootEnd = -1;
 
         Parser(ByteBuffer b, int structOff, int stringsOff, int end) {
             this.b = b;
@@ -178,6 +240,9 @@ public final class FlattenedDeviceTree {
                     pos = save;
                     children.add(node(path.isEmpty() ? "/" : path));
                 } else if (t == END_NODE) {
+                    if (path.isEmpty()) {
+                        rootEnd = save;
+                    }
                     return new Node(path, name, props, children);
                 } else {
                     throw new IOException("device tree: unexpected token " + t + " at " + save);
