@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The open server-sent event streams ({@code text/event-stream}): at most {@value #MAX_STREAMS} at once (more is
  * 503 {@code api.too-many-streams}), each on a thread of its own so a slow reader never holds one of the API's
- * workers. A stream polls its source every second and sends what changed; a comment line every 15 s when nothing
- * did (so proxies and dead peers show); it ends after {@link #LIFETIME}, below the JDK server's response time limit,
+ * workers. A stream polls its source every second and sends what changed; a comment line every 2 s when nothing
+ * did: only a write finds a reader that went away, so this is what frees its slot within seconds (and keeps proxies
+ * from closing a quiet stream), at a few bytes a second. It ends after {@link #LIFETIME}, below the JDK server's response time limit,
  * and the client reconnects after the {@code retry} it was told — authenticating again, so a revoked token loses its
  * stream within a minute. Polling the database, not an in-process event bus, is what lets several servers on one
  * database serve the same streams.
@@ -27,7 +28,7 @@ final class EventStreams implements AutoCloseable {
 
     static final int MAX_STREAMS = 16;
     static final Duration POLL = Duration.ofSeconds(1);
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    static final Duration HEARTBEAT = Duration.ofSeconds(2);
     static final Duration LIFETIME = Duration.ofSeconds(45);
     static final long RETRY_MILLIS = 1000;
 

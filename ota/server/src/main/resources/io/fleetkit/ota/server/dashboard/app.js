@@ -63,7 +63,7 @@ function facts(pairs) {
 
 function show(...nodes) {
   const main = document.getElementById('main');
-  main.replaceChildren(...nodes);
+  main.replaceChildren(...nodes.filter(n => n !== null && n !== undefined));
 }
 
 function showError(doc) {
