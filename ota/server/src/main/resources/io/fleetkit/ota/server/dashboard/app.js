@@ -215,7 +215,7 @@ async function overviewPage() {
     el('h2', {}, 'Versions per board'),
     s.versions.length ? table(['Board', 'Version', 'Devices#', 'Online#'], s.versions.map(v => el('tr', {},
       el('td', {}, v.board || '—'),
-      el('td', {}, v.version ? link('/devices?version=' + encodeURIComponent(v.version), v.version) : '—'),
+      el('td', {}, v.version ? link('/devices?' + new URLSearchParams(v.board ? {board: v.board, version: v.version} : {version: v.version}), v.version) : '—'),
       el('td', {class: 'num'}, String(v.devices)), el('td', {class: 'num'}, String(v.online)))))
       : el('p', {class: 'muted'}, 'No device has reported yet.'),
     el('h2', {}, 'Rollouts running'),
