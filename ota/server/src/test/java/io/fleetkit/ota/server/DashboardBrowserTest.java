@@ -47,7 +47,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * against a real fleet server whose devices are played by MQTT clients that really download and verify the bundle.
  * Chromium trusts the fleet CA through an NSS database of its own (no certificate errors are ignored). An operator
  * logs in, finds a device, starts a rollout, sees its first phase finish and the next begin without a reload, and
- * pauses it; a viewer gets no pause button and the API refuses its pause. Each page's screenshot goes to
+ * pauses it; a viewer gets no pause button and the API refuses its pause (403). Each page's screenshot goes to
  * docs/screenshots/.
  */
 class DashboardBrowserTest {
@@ -203,7 +203,7 @@ class DashboardBrowserTest {
         waitFor(By.cssSelector("tr[data-rollout='" + id + "']"));
         assertTrue(browser.findElements(By.id("rollout-form")).isEmpty(), "a viewer gets no form to start a rollout");
         HttpResponse<String> refused = HttpClient.newBuilder().sslContext(TestFleet.trustOnly(keys.caCertificate())).build().send(
-                HttpRequest.newBuilder(URI.create(base + "/api/v1/rollouts/" + id + "/resume")).header("Authorization", "Bearer " + viewer)
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/rollouts/" + id + "/pause")).header("Authorization", "Bearer " + viewer)
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, refused.statusCode(), refused.body());
         assertEquals(RolloutState.PAUSED, admin.status(id).rollout().state());
