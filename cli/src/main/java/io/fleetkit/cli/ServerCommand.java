@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
             "issue-server`) and signing.pub: the CA and signing keys stay on the build machine.",
             "The other fleet commands work on the same --data/--db while it runs.",
             "",
-            "With --api-port, operators and scripts reach the fleet over HTTPS with API tokens (docs/api.md).",
+            "With --api-port, operators and scripts reach the fleet over HTTPS with API tokens (docs/api.md), and",
+            "browsers find the web dashboard at https://HOST:PORT/ on the same port (docs/dashboard.md).",
             "",
             "Example: fleet server --data ./fleet-data --keys ./server-keys --listen 0.0.0.0:8883 --api-port 8443"
         },
@@ -55,7 +56,7 @@ public final class ServerCommand implements Callable<Integer> {
     boolean insecureHttp;
 
     @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "-1",
-            description = "Serve the operators' HTTPS API under /api/v1/ on this port (server certificate; bearer tokens from `fleet token create`; docs/api.md).")
+            description = "Serve the operators' HTTPS API under /api/v1/ and the web dashboard at / on this port (server certificate; bearer tokens from `fleet token create`; docs/api.md).")
     int apiPort;
 
     @Option(names = "--prefix", paramLabel = "TOPICS", defaultValue = "fleet/v1", description = "Topic prefix (default: ${DEFAULT-VALUE}).")

@@ -27,6 +27,14 @@ public interface FleetClient extends AutoCloseable {
     /** A page of devices matching the query's filters, in id order. */
     io.fleetkit.ota.server.db.DevicePage devices(io.fleetkit.ota.server.db.DeviceQuery query) throws IOException;
 
+    /**
+     * Devices per board and version, online or not, and the rollouts not yet ended (the dashboard's overview). This
+     * default lists every device; a client with the database at hand counts there instead.
+     */
+    default FleetSummary summary() throws IOException {
+        return FleetSummary.of(devices(), rollouts());
+    }
+
     /** One device and its newest events; an unknown id is {@code fleet.unknown-device}. */
     DeviceView device(String id) throws IOException;
 

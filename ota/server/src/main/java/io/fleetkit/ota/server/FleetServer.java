@@ -171,7 +171,8 @@ public final class FleetServer implements AutoCloseable {
         api = io.fleetkit.ota.server.api.ApiServer.start(config.listen().host(), config.apiPort(),
                 TlsSockets.context(keys.key(), keys.certificate(), keys.caCertificate()), fleet, apiDb, config.clock(), sink);
         sink.info("server", "the operators' API is at https://" + advertisedHost(config.listen()) + ":" + api.port()
-                + io.fleetkit.ota.server.api.ApiRoutes.BASE + "/");
+                + io.fleetkit.ota.server.api.ApiRoutes.BASE + "/, the web dashboard at https://" + advertisedHost(config.listen()) + ":"
+                + api.port() + "/");
     }
 
     /** The port of the operators' API, when it is served. */

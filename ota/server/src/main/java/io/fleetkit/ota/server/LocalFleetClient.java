@@ -126,6 +126,11 @@ public final class LocalFleetClient implements FleetClient {
     }
 
     @Override
+    public FleetSummary summary() throws IOException {
+        return new FleetSummary(inDatabase(devices::versionCounts), rollouts());
+    }
+
+    @Override
     public DeviceView device(String id) throws IOException {
         return inDatabase(c -> {
             DeviceRecord d = devices.find(c, id).orElseThrow(() -> new FleetkitException("fleet.unknown-device",

@@ -3,6 +3,7 @@ package io.fleetkit.ota.server.api;
 import io.fleetkit.json.JsonException;
 import io.fleetkit.json.JsonParser;
 import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.access.TokenInfo;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,12 +19,23 @@ public final class ApiCall {
     private final Map<String, String> path;
     private final Map<String, String> query;
     private final byte[] body;
+    private final TokenInfo holder;
 
     ApiCall(FleetClient client, Map<String, String> path, Map<String, String> query, byte[] body) {
+        this(client, path, query, body, null);
+    }
+
+    ApiCall(FleetClient client, Map<String, String> path, Map<String, String> query, byte[] body, TokenInfo holder) {
         this.client = client;
         this.path = path;
         this.query = query;
         this.body = body;
+        this.holder = holder;
+    }
+
+    /** The token the request came with (null on a route that needs none). */
+    public TokenInfo holder() {
+        return holder;
     }
 
     public FleetClient client() {

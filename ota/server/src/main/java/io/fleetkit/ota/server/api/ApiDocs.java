@@ -164,6 +164,31 @@ public final class ApiDocs {
         return m;
     }
 
+    /** Who a request's token is: the dashboard shows the buttons of its role. */
+    static Map<String, Object> caller(io.fleetkit.ota.server.access.TokenInfo t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.name());
+        m.put("role", t.role().label());
+        return m;
+    }
+
+    static Map<String, Object> summary(io.fleetkit.ota.server.FleetSummary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("devices", s.devices());
+        m.put("online", s.online());
+        m.put("offline", s.devices() - s.online());
+        m.put("versions", s.versions().stream().map(v -> {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("board", v.board());
+            c.put("version", v.version());
+            c.put("devices", v.devices());
+            c.put("online", v.online());
+            return c;
+        }).toList());
+        m.put("activeRollouts", s.activeRollouts().stream().map(ApiDocs::rollout).toList());
+        return m;
+    }
+
     private static String time(Instant t) {
         return t == null ? null : t.toString();
     }

@@ -57,11 +57,32 @@ public final class ApiRoutes {
                 new ApiRoute("GET", BASE + "/audit", Role.VIEWER, 200, call -> {
                     String limit = call.query(Set.of("limit")).get("limit");
                     return call.client().audit(limit == null ? 100 : integer("limit", limit)).stream().map(ApiDocs::audit).toList();
-                }));
+                }),
+                // for the dashboard: who the token is (its role decides the buttons shown), the overview, a rollout live
+                new ApiRoute("GET", BASE + "/me", Role.VIEWER, 200, call -> {
+                    call.query(Set.of());
+                    return ApiDocs.caller(call.holder());
+                }),
+                new ApiRoute("GET", BASE + "/summary", Role.VIEWER, 200, call -> {
+                    call.query(Set.of());
+                    return ApiDocs.summary(call.client().summary());
+                }),
+                new ApiRoute("GET", BASE + "/rollouts/{id}/events", Role.VIEWER, 200, ApiRoutes::rolloutEvents));
+    }
+
+    /** The rollout's status as server-sent events, a new one each time it changes, until the rollout has ended. */
+    private static EventStream rolloutEvents(ApiCall call) throws java.io.IOException {
+        String id = rolloutId(call);
+        io.fleetkit.ota.server.FleetClient client = call.client();
+        client.status(id); // an unknown rollout is 404 now, not an event later
+        return new EventStream("status", () -> {
+            io.fleetkit.ota.server.rollout.RolloutStatus s = client.status(id);
+            return new EventStream.Frame(ApiDocs.status(s), !s.rollout().state().isActive());
+        });
     }
 
     private static DeviceQuery deviceQuery(ApiCall call) {
-        Map<String, String> q = call.query(Set.of("board", "version", "state", "tag", "online", "limit", "after"));
+        Map<String, String> q = call.query(Set.of("board", "version", "state", "tag", "online", "limit", "after", "idPrefix"));
         UpdateState state = null;
         if (q.get("state") != null) {
             try {
@@ -83,7 +104,7 @@ public final class ApiRoutes {
             throw badId("after", after);
         }
         int limit = q.get("limit") == null ? DeviceQuery.DEFAULT_LIMIT : integer("limit", q.get("limit"));
-        return new DeviceQuery(q.get("board"), q.get("version"), state, q.get("tag"), online, after, limit);
+        return new DeviceQuery(q.get("board"), q.get("version"), state, q.get("tag"), online, after, limit, q.get("idPrefix"));
     }
 
     private static RolloutRequest rolloutRequest(ApiCall call) {

@@ -32,7 +32,8 @@ import javax.net.ssl.SSLContext;
  * the server's certificate (clients trust the fleet CA; no client certificate), bearer tokens, JSON in and out.
  * Request bodies are read up to {@value #MAX_BODY_BYTES} bytes, query strings up to {@value #MAX_QUERY_CHARS}
  * characters; a request head must arrive within 10 s and a response go out within 60 s (the JDK server's
- * {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime}, set unless the operator set them).
+ * {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime}, set unless the operator set them). The web dashboard's
+ * files are served at {@code /} ({@link DashboardAssets}); event streams run beside the workers ({@link EventStreams}).
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -55,6 +56,8 @@ public final class ApiServer implements AutoCloseable {
     private final LocalFleetClient fleet;
     private final TokenAuthenticator tokens;
     private final EventSink sink;
+    private final DashboardAssets dashboard = new DashboardAssets();
+    private final EventStreams streams;
 
     private ApiServer(HttpsServer server, ExecutorService workers, LocalFleetClient fleet, TokenAuthenticator tokens, EventSink sink) {
         this.server = server;
@@ -62,6 +65,7 @@ public final class ApiServer implements AutoCloseable {
         this.fleet = fleet;
         this.tokens = tokens;
         this.sink = sink;
+        this.streams = new EventStreams(sink);
     }
 
     /**
@@ -94,9 +98,19 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) {
-        try (ex) {
+        boolean streaming = false;
+        try {
             try {
+                if (dashboard.serves(ex.getRequestURI().getRawPath())) {
+                    dashboard.serve(ex);
+                    return;
+                }
                 Answer a = dispatch(ex);
+                if (a.body() instanceof EventStream stream) {
+                    streams.open(ex, stream);
+                    streaming = true; // the stream's thread answers and closes
+                    return;
+                }
                 send(ex, a.status(), a.body());
             } catch (FleetkitException e) {
                 int status = ApiErrors.status(e);
@@ -115,6 +129,10 @@ public final class ApiServer implements AutoCloseable {
             }
         } catch (IOException e) {
             sink.debug("api", "answering " + ex.getRemoteAddress() + " failed: " + e.getMessage());
+        } finally {
+            if (!streaming) {
+                ex.close();
+            }
         }
     }
 
@@ -145,11 +163,12 @@ public final class ApiServer implements AutoCloseable {
                     "Use " + String.join(" or ", allowed) + ".");
         }
         Actor actor = null;
+        TokenInfo holder = null;
         if (route.role() != null) {
-            TokenInfo holder = tokens.authenticate(ex.getRequestHeaders().getFirst("Authorization"), route.role());
+            holder = tokens.authenticate(ex.getRequestHeaders().getFirst("Authorization"), route.role());
             actor = Actor.token(holder.name(), ex.getRemoteAddress().getAddress().getHostAddress());
         }
-        ApiCall call = new ApiCall(actor == null ? fleet : fleet.as(actor), params, query(ex.getRequestURI().getRawQuery()), body(ex));
+        ApiCall call = new ApiCall(actor == null ? fleet : fleet.as(actor), params, query(ex.getRequestURI().getRawQuery()), body(ex), holder);
         return new Answer(route.status(), route.handler().handle(call));
     }
 
@@ -201,6 +220,7 @@ public final class ApiServer implements AutoCloseable {
         byte[] bytes = (JsonWriter.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);
     }
@@ -212,6 +232,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        streams.close();
         workers.shutdownNow();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);

@@ -137,6 +137,12 @@ public final class DeviceStore {
         return Sql.list(c, "SELECT " + COLUMNS + FROM + " ORDER BY d.id", rs -> record(rs, macs));
     }
 
+    /** How many devices run each version on each board, and how many of those are online (one aggregate, not a list). */
+    public List<io.fleetkit.ota.server.FleetSummary.VersionCount> versionCounts(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT board, version, COUNT(*), SUM(CASE WHEN online THEN 1 ELSE 0 END) FROM devices GROUP BY board, version",
+                rs -> new io.fleetkit.ota.server.FleetSummary.VersionCount(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+    }
+
     /**
      * A page of devices, by keyset: {@code id > after ORDER BY id LIMIT n+1}, so a page costs the same at the end of
      * 10,000 devices as at the start (the primary key, or {@code (board, id)} / {@code (version, id)} with those filters).
@@ -164,6 +170,10 @@ public final class DeviceStore {
             where.append(" AND d.tags LIKE ?"); // tags are stored as ,a,b, and names have no % or _ wildcard but _: escape it
             args.add("%," + q.tag().replace("_", "\\_") + ",%");
             where.append(" ESCAPE '\\'");
+        }
+        if (q.idPrefix() != null && !q.idPrefix().isEmpty()) {
+            where.append(" AND d.id LIKE ? ESCAPE '\\'"); // ids are [A-Za-z0-9._-]: of LIKE's wildcards only _ can occur
+            args.add(q.idPrefix().replace("_", "\\_") + "%");
         }
         if (q.online() != null) {
             where.append(" AND d.online = ?");
