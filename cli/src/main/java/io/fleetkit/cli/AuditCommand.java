@@ -27,7 +27,7 @@ public final class AuditCommand implements Callable<Integer> {
     int limit;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

@@ -33,7 +33,7 @@ public final class DeviceRevokeCommand implements Callable<Integer> {
     String serial;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

@@ -31,7 +31,7 @@ public final class PublishCommand implements Callable<Integer> {
     String name;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

@@ -53,7 +53,7 @@ public final class RolloutCommand implements Callable<Integer> {
     String timeout;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

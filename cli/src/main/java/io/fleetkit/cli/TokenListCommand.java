@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 public final class TokenListCommand implements Callable<Integer> {
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

@@ -18,12 +18,26 @@ public final class ApiCall {
     private final Map<String, String> path;
     private final Map<String, String> query;
     private final byte[] body;
+    private final java.nio.file.Path upload;
 
     ApiCall(FleetClient client, Map<String, String> path, Map<String, String> query, byte[] body) {
+        this(client, path, query, body, null);
+    }
+
+    ApiCall(FleetClient client, Map<String, String> path, Map<String, String> query, byte[] body, java.nio.file.Path upload) {
         this.client = client;
         this.path = path;
         this.query = query;
         this.body = body;
+        this.upload = upload;
+    }
+
+    /** The body of an upload route, in a temporary file the server deletes after the call. */
+    public java.nio.file.Path upload() {
+        if (upload == null) {
+            throw new IllegalStateException("not an upload route");
+        }
+        return upload;
     }
 
     public FleetClient client() {
