@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
             "name, or local:<user> for this command line on the server's database; FROM is the client's address",
             "or 'local'. Newest last.",
             "",
+            "Remotely (--server) this needs a viewer token or better.",
+            "",
             "Examples: fleet audit",
             "          fleet audit --limit 1000 --json"
         })

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
             "server's API with --server (or FLEET_SERVER) and an API token in FLEET_TOKEN.", "",
             "Examples: fleet devices",
             "          fleet devices --select version=1.0.0,tag=lab --online",
-            "          FLEET_TOKEN=$(cat ~/.fleet-token) fleet devices --server https://fleet.example:8443 --ca keys/ca.crt"})
+            "          fleet devices --server https://fleet.example:8443 --ca ca.crt"})
 public final class DevicesCommand implements Callable<Integer> {
 
     @Mixin

@@ -35,7 +35,7 @@ public final class RemoteServerOptions {
     Path tokenFile;
 
     @Option(names = "--ca", paramLabel = "FILE",
-            description = "With --server: the fleet CA certificate the server's must chain to (default: $FLEET_CA, else keys/ca.crt).")
+            description = "With --server: the fleet CA certificate (ca.crt of `fleet keys init`) that vouches for the server (default: $FLEET_CA, else keys/ca.crt).")
     Path ca;
 
     /** The server's URL as given ({@code --server}, else {@code $FLEET_SERVER}), or null: the fleet is local. */
