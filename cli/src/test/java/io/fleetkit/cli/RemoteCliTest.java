@@ -170,6 +170,23 @@ class RemoteCliTest {
         CliRun http = CliRun.fleet("devices", "--server", "http://localhost:1", "--token-file", adminToken.toString());
         assertEquals(2, http.code());
         assertTrue(http.err().contains("not https://HOST:PORT"), http.err());
+
+        assertEquals(ok(local("devices", "--json")).out(), devicesWithTheEnvironment(), "FLEET_SERVER, FLEET_TOKEN and FLEET_CA");
+    }
+
+    /** `fleet devices --json` in a process of its own whose environment names the server, the token and the CA. */
+    private String devicesWithTheEnvironment() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), FleetCommand.class.getName(), "devices", "--json");
+        pb.environment().put("FLEET_SERVER", url);
+        pb.environment().put("FLEET_TOKEN", Files.readString(viewerToken).strip());
+        pb.environment().put("FLEET_CA", keys.resolve("ca.crt").toString());
+        pb.environment().remove("FLEET_DATA");
+        pb.directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
     }
 
     /** The command prints the same and exits the same through the API as on the database. */

@@ -63,7 +63,7 @@ public final class ApiRoutes {
                 new ApiRoute("GET", BASE + "/audit", Role.VIEWER, 200, call -> {
                     Map<String, String> q = call.query(Set.of("limit", "before"));
                     int limit = q.get("limit") == null ? 100 : integer("limit", q.get("limit"));
-                    Long before = q.get("before") == null ? null : (long) integer("before", q.get("before"));
+                    Long before = q.get("before") == null ? null : seq(q.get("before"));
                     return ApiDocs.auditPage(call.client().audit(limit, before), limit);
                 }),
                 // The routes the remote CLI needs beyond the ones above: one for each FleetClient call.
@@ -205,6 +205,14 @@ public final class ApiRoutes {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
             throw new ApiException(400, "api.bad-parameter", name + " '" + shorten(text) + "' is not a whole number", null);
+        }
+    }
+
+    private static long seq(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, "api.bad-parameter", "before '" + shorten(text) + "' is not an entry's seq", "Use the next of the page before.");
         }
     }
 
