@@ -157,6 +157,12 @@ class RemoteCliTest {
         assertTrue(down.err().contains("fix: Check --server (or FLEET_SERVER): is `fleet server --api-port PORT` running there"), down.err());
 
         ok(CliRun.fleet("keys", "init", dir.resolve("other-keys").toString()));
+        Path other = dir.resolve("other-keys");
+        Path foreign = BundleWriter.writeFile(BundleRelease.of("gateway", "3.0.0", "rpi4", 3_000_000, Instant.now().minusSeconds(60)),
+                Files.write(dir.resolve("slot3.img"), new byte[8192]), new SigningKey(PemKeys.readPrivateKey(other.resolve("signing.key")),
+                        PemKeys.readPublicKey(other.resolve("signing.pub"))), Files.createDirectories(dir.resolve("out3")));
+        sameRefusal("publish", foreign.toString());
+        sameRefusal("publish", dir.resolve("no-such.bundle").toString());
         CliRun untrusted = CliRun.fleet("devices", "--server", url, "--token-file", adminToken.toString(),
                 "--ca", dir.resolve("other-keys").resolve("ca.crt").toString());
         assertEquals(1, untrusted.code());
