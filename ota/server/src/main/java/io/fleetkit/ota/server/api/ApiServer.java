@@ -183,7 +183,7 @@ public final class ApiServer implements AutoCloseable {
         try (InputStream in = ex.getRequestBody(); OutputStream out = Files.newOutputStream(file)) {
             byte[] buf = new byte[1 << 16];
             long total = 0;
-            for (int n; (n = in.read(buf)) > 0; ) {
+            for (int n; (n = read(in, buf, total)) > 0; ) {
                 total += n;
                 if (total > MAX_UPLOAD_BYTES) {
                     throw uploadTooLarge();
@@ -195,6 +195,16 @@ public final class ApiServer implements AutoCloseable {
             throw e;
         }
         return file;
+    }
+
+    /** Reads on from the client; its failure is the client's (gone, or too slow), not the fleet's. */
+    private static int read(InputStream in, byte[] buf, long sofar) {
+        try {
+            return in.read(buf);
+        } catch (IOException e) {
+            throw new ApiException(400, "api.upload-incomplete", "the upload broke off after " + sofar + " bytes: " + e.getMessage(),
+                    "Send it again; over a slow link the server's request time (sun.net.httpserver.maxReqTime) may need raising.");
+        }
     }
 
     private static ApiException uploadTooLarge() {
