@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
             "name, or local:<user> for this command line on the server's database; FROM is the client's address",
             "or 'local'. Newest last.",
             "",
+            "Remotely (--server) this needs a viewer token or better.",
+            "",
             "Examples: fleet audit",
             "          fleet audit --limit 1000 --json"
         })
@@ -27,7 +29,7 @@ public final class AuditCommand implements Callable<Integer> {
     int limit;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

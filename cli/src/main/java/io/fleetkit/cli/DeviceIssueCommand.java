@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
             "Writes device.key (0600), device.crt (CN = the device id) and ca.crt into DIR: what `fleet station`",
             "writes onto each card, for boards provisioned another way. `fleet flash --identity DIR` puts it on a card.",
             "Runs where the fleet CA's key is (--keys); the certificate is valid for --validity (default 3 years).",
+            "It has no --server: the CA key never goes to the online server, so identities are issued here.",
             "",
             "Example: fleet device issue gw-00042 -o ids/gw-00042"
         })

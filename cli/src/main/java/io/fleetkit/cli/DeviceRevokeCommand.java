@@ -33,7 +33,7 @@ public final class DeviceRevokeCommand implements Callable<Integer> {
     String serial;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;
@@ -44,7 +44,7 @@ public final class DeviceRevokeCommand implements Callable<Integer> {
         String known;
         try (FleetClient client = fleet.open(output.events())) {
             r = client.revoke(id, serial, reason);
-            known = client.devices().stream().filter(d -> d.id().equals(id)).findFirst().map(d -> d.certificateSerial()).orElse(null);
+            known = lastSeenSerial(client);
         }
         if (output.json) {
             Map<String, Object> doc = doc(r);
@@ -59,6 +59,18 @@ public final class DeviceRevokeCommand implements Callable<Integer> {
         }
         output.out().flush();
         return 0;
+    }
+
+    /** The serial of the certificate the device last connected with; null when unknown (or the device is: a card stolen before its first boot). */
+    private String lastSeenSerial(FleetClient client) throws java.io.IOException {
+        try {
+            return client.device(id).device().certificateSerial();
+        } catch (io.fleetkit.events.FleetkitException e) {
+            if (e.code().equals("fleet.unknown-device")) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     static Map<String, Object> doc(Revocation r) {

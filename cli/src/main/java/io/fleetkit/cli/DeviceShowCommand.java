@@ -21,7 +21,7 @@ public final class DeviceShowCommand implements Callable<Integer> {
     String id;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

@@ -28,7 +28,7 @@ public final class DeviceTagCommand implements Callable<Integer> {
     List<String> tags = new ArrayList<>();
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

@@ -1,6 +1,10 @@
 package io.fleetkit.cli;
 
+import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.FleetClient;
+import io.fleetkit.ota.server.db.DevicePage;
+import io.fleetkit.ota.server.db.DeviceQuery;
+import io.fleetkit.ota.server.rollout.DeviceSelector;
 import io.fleetkit.ota.server.api.ApiDocs;
 import io.fleetkit.ota.server.db.DeviceRecord;
 import java.time.Duration;
@@ -10,13 +14,28 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "devices",
-        description = {"List the fleet: id, board, version, slot, update state, online, last seen.", "", "Example: fleet devices"})
+        description = {"List the fleet: id, board, version, slot, update state, online, last seen.", "",
+            "Filters narrow the list; all given must match. Works on this machine's fleet database, or through a fleet",
+            "server's API with --server (or FLEET_SERVER) and an API token in FLEET_TOKEN.", "",
+            "Examples: fleet devices",
+            "          fleet devices --select version=1.0.0,tag=lab --online",
+            "          fleet devices --server https://fleet.example:8443 --ca ca.crt"})
 public final class DevicesCommand implements Callable<Integer> {
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
+
+    @Option(names = "--select", paramLabel = "KEY=VALUE,..", description = "Only devices matching board=, version=, tag= (as `fleet rollout --select`).")
+    String select;
+
+    @Option(names = "--state", paramLabel = "STATE", description = "Only devices in this update state: ${COMPLETION-CANDIDATES}.")
+    UpdateState state;
+
+    @Option(names = "--online", negatable = true, description = "Only devices online (--no-online: only those offline).")
+    Boolean online;
 
     @Mixin
     OutputOptions output;
@@ -25,7 +44,7 @@ public final class DevicesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<DeviceRecord> devices;
         try (FleetClient client = fleet.open(output.events())) {
-            devices = client.devices();
+            devices = filtered() ? matching(client) : client.devices();
         }
         if (output.json) {
             output.printJson(devices.stream().map(DevicesCommand::doc).toList());
@@ -41,6 +60,24 @@ public final class DevicesCommand implements Callable<Integer> {
         output.out().printf("%d devices, %d online%n", devices.size(), devices.stream().filter(DeviceRecord::online).count());
         output.out().flush();
         return 0;
+    }
+
+    private boolean filtered() {
+        return select != null || state != null || online != null;
+    }
+
+    /** Every device matching the filters, page by page (the server filters, so a remote fleet sends only these). */
+    private List<DeviceRecord> matching(FleetClient client) throws java.io.IOException {
+        List<DeviceRecord> out = new java.util.ArrayList<>();
+        DeviceSelector s = DeviceSelector.parse(select);
+        DeviceQuery q = new DeviceQuery(s.board(), s.version(), state, s.tag(), online, null, DeviceQuery.MAX_LIMIT);
+        for (DevicePage page = client.devices(q); ; page = client.devices(q)) {
+            out.addAll(page.devices());
+            if (page.next() == null) {
+                return out;
+            }
+            q = q.after(page.next());
+        }
     }
 
     static String state(DeviceRecord d) {

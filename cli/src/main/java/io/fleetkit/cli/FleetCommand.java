@@ -12,7 +12,11 @@ import picocli.CommandLine.Command;
             "Build, flash, netboot and update lean Linux images on fleets of ARM devices.",
             "",
             "Start with 'fleet packages resolve --arch arm64 busybox-static' or 'fleet kernel show --board rpi4'.",
-            "Every command has --help."
+            "Every command has --help.",
+            "",
+            "The fleet commands (devices, device, publish, rollout, netboot assign, token, audit) work on the fleet",
+            "database on this machine, or from anywhere through a fleet server's API: --server https://HOST:PORT (or",
+            "FLEET_SERVER), an API token in FLEET_TOKEN (or --token-file FILE) and the fleet's ca.crt (--ca or FLEET_CA)."
         },
         subcommands = {
             VersionCommand.class,

@@ -3,7 +3,6 @@ package io.fleetkit.cli;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.NetbootAssignmentView;
 import io.fleetkit.ota.server.db.NetbootAssignment;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -52,15 +51,8 @@ public final class NetbootAssignmentsCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** An assignment's JSON, the API's own ({@link io.fleetkit.ota.server.api.ApiDocs#netbootAssignment}). */
     static Map<String, Object> doc(NetbootAssignmentView v) {
-        NetbootAssignment a = v.assignment();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", a.kind().label());
-        m.put("target", a.target());
-        m.put("image", a.image());
-        m.put("order", a.seq());
-        m.put("assignedAt", a.createdAt().toString());
-        m.put("devices", v.devices());
-        return m;
+        return io.fleetkit.ota.server.api.ApiDocs.netbootAssignment(v);
     }
 }

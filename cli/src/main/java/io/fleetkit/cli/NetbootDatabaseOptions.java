@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /**
  * The fleet database the netboot commands read and write: the H2 database in the fleet data
  * directory (found as `fleet server` and `fleet devices` find it; AUTO_SERVER, so this works while
- * the server runs) or a JDBC URL. {@code --db} takes its value optionally, so that
+ * the server runs) or a JDBC URL, or a fleet server's API ({@link RemoteServerOptions}). {@code --db} takes its value optionally, so that
  * `fleet netboot serve --db` can mean "the data directory's database".
  */
 public final class NetbootDatabaseOptions {
@@ -29,13 +29,27 @@ public final class NetbootDatabaseOptions {
                     + " `fleet server` runs), or --db=JDBC, e.g. --db=jdbc:postgresql://db/fleet.")
     String db;
 
-    /** True when {@code --db} was given, with or without a URL. */
+    @picocli.CommandLine.Mixin
+    RemoteServerOptions remote;
+
+    /** True when {@code --db} (with or without a URL) or {@code --server} was given: `netboot serve` then asks the fleet. */
     boolean given() {
-        return db != null;
+        return db != null || remote.explicit();
     }
 
-    /** The fleet client on the database {@code --db} and {@code --data} name (through {@link FleetDataOptions}). */
+    /**
+     * The fleet client through the server's API ({@code --server} or {@code $FLEET_SERVER}, unless {@code --db}/{@code --data}
+     * say to work here), else on the database {@code --db} and {@code --data} name (through {@link FleetDataOptions}).
+     */
     FleetClient open(EventSink sink) throws IOException {
+        boolean localFlags = db != null || data != null;
+        if (remote.explicit() && localFlags) {
+            throw new UsageException("remote.and-local", "--server and --data/--db name two places for the fleet",
+                    "Give --server to work through the server's API, or --data/--db to work on the database here, not both.");
+        }
+        if (remote.given() && !localFlags) {
+            return remote.open();
+        }
         if (db != null && !db.equals(DATA_DIR_DATABASE)) {
             if (!db.startsWith("jdbc:")) {
                 throw new UsageException("netboot.bad-db", "--db '" + db + "' is not a JDBC URL",

@@ -20,7 +20,11 @@ import picocli.CommandLine.Parameters;
             "data directory as its version (or --as NAME), ready for `fleet rollout`. The same bytes again",
             "are a no-op; other bytes under a published version and board are refused.",
             "",
-            "Example: fleet publish out/gateway-2.0.0.bundle"
+            "With --server (or FLEET_SERVER) and an admin token, the bundle is uploaded to the fleet server, which",
+            "verifies it with the signing key it holds and stores it: no --keys or --data needed here.",
+            "",
+            "Examples: fleet publish out/gateway-2.0.0.bundle",
+            "          fleet publish out/gateway-2.0.0.bundle --server https://fleet.example:8443"
         })
 public final class PublishCommand implements Callable<Integer> {
 
@@ -31,7 +35,7 @@ public final class PublishCommand implements Callable<Integer> {
     String name;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
             "",
             "Examples: fleet rollout 2.0.0",
             "          fleet rollout 2.0.0 --select board=rpi4,tag=lab --phases 1,25%%,100%% --max-failures 10%%",
-            "          fleet rollout status --watch"
+            "          fleet rollout status --watch",
+            "          fleet rollout 2.0.0 --server https://fleet.example:8443   (token in FLEET_TOKEN)"
         },
         subcommands = {RolloutStatusCommand.class, RolloutPauseCommand.class, RolloutResumeCommand.class, RolloutAbortCommand.class})
 public final class RolloutCommand implements Callable<Integer> {
@@ -53,7 +54,7 @@ public final class RolloutCommand implements Callable<Integer> {
     String timeout;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

@@ -15,7 +15,7 @@ abstract class RolloutStateChange implements Callable<Integer> {
     String id;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

@@ -42,7 +42,7 @@ public final class RolloutStatusCommand implements Callable<Integer> {
     boolean all;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

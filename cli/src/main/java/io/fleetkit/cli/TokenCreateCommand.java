@@ -30,7 +30,7 @@ public final class TokenCreateCommand implements Callable<Integer> {
     String role;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

@@ -3,7 +3,6 @@ package io.fleetkit.cli;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.access.TokenInfo;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,7 +14,7 @@ import picocli.CommandLine.Mixin;
 public final class TokenListCommand implements Callable<Integer> {
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;
@@ -41,13 +40,8 @@ public final class TokenListCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A token's JSON, the API's own ({@link io.fleetkit.ota.server.api.ApiDocs#token}). */
     static Map<String, Object> doc(TokenInfo i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", i.name());
-        m.put("role", i.role().label());
-        m.put("createdAt", i.createdAt().toString());
-        m.put("createdBy", i.createdBy());
-        m.put("lastUsedAt", i.lastUsedAt() == null ? null : i.lastUsedAt().toString());
-        return m;
+        return io.fleetkit.ota.server.api.ApiDocs.token(i);
     }
 }

@@ -14,7 +14,7 @@ public final class TokenRevokeCommand implements Callable<Integer> {
     String name;
 
     @Mixin
-    FleetDataOptions fleet;
+    FleetOptions fleet;
 
     @Mixin
     OutputOptions output;

@@ -13,10 +13,11 @@ import java.util.Optional;
 
 /**
  * Everything the CLI does to a fleet, in values: the commands go through this and nothing else,
- * so where the fleet lives (its database and data directory here, {@link LocalFleetClient}; a
- * server's API later) is the client's business. A fleet that cannot be reached is an
- * {@link IOException}; what the fleet refuses (unknown device, bad name) is a
- * {@link io.fleetkit.events.FleetkitException}. Every change is recorded in the audit log with the client's
+ * so where the fleet lives (its database and data directory, {@link LocalFleetClient}; a fleet
+ * server's API, {@code RemoteFleetClient}) is the client's business. A fleet that cannot be reached is an
+ * {@link IOException} (or, remotely, a {@link io.fleetkit.events.FleetkitException} naming the URL and the fix);
+ * what the fleet refuses (unknown device, bad name) is a {@link io.fleetkit.events.FleetkitException} with the
+ * same code and message either way. Every change is recorded in the audit log with the client's
  * {@link io.fleetkit.ota.server.access.Actor}.
  */
 public interface FleetClient extends AutoCloseable {
@@ -97,7 +98,12 @@ public interface FleetClient extends AutoCloseable {
     void revokeToken(String name) throws IOException;
 
     /** The newest {@code limit} changes of the audit log, oldest of them first. */
-    List<io.fleetkit.ota.server.access.AuditEntry> audit(int limit) throws IOException;
+    default List<io.fleetkit.ota.server.access.AuditEntry> audit(int limit) throws IOException {
+        return audit(limit, null);
+    }
+
+    /** The newest {@code limit} changes before the entry {@code before} ({@code seq}; null: the newest of all), oldest of them first. */
+    List<io.fleetkit.ota.server.access.AuditEntry> audit(int limit, Long before) throws IOException;
 
     @Override
     void close();

@@ -204,6 +204,14 @@ public final class LocalFleetClient implements FleetClient {
         return b;
     }
 
+    /**
+     * Where the API puts an uploaded bundle before {@link #publish}: beside the store's own temporary files (same disk,
+     * and a crash's leftovers are removed the same way), or the system's temporary directory without a data directory.
+     */
+    public Path uploadDirectory() {
+        return dataDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : dataDir.resolve("bundles");
+    }
+
     @Override
     public List<PublishedBundle> bundles() throws IOException {
         return sql(() -> new BundleStore(db, dataDir, null, clock, sink).list());
@@ -310,11 +318,11 @@ public final class LocalFleetClient implements FleetClient {
     }
 
     @Override
-    public List<AuditEntry> audit(int limit) throws IOException {
+    public List<AuditEntry> audit(int limit, Long before) throws IOException {
         if (limit < 1 || limit > 10_000) {
             throw new UsageException("audit.bad-limit", "--limit " + limit + " is not 1..10000", null);
         }
-        return inDatabase(c -> auditStore.newest(c, limit));
+        return inDatabase(c -> auditStore.newest(c, limit, before));
     }
 
     /** Records a change in {@code c}'s transaction, so it is in the log exactly when the change is in the database. */

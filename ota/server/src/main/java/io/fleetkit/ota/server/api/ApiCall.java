@@ -20,22 +20,33 @@ public final class ApiCall {
     private final Map<String, String> query;
     private final byte[] body;
     private final TokenInfo holder;
+    private final java.nio.file.Path upload;
 
     ApiCall(FleetClient client, Map<String, String> path, Map<String, String> query, byte[] body) {
-        this(client, path, query, body, null);
+        this(client, path, query, body, null, null);
     }
 
-    ApiCall(FleetClient client, Map<String, String> path, Map<String, String> query, byte[] body, TokenInfo holder) {
+    ApiCall(FleetClient client, Map<String, String> path, Map<String, String> query, byte[] body, TokenInfo holder,
+            java.nio.file.Path upload) {
         this.client = client;
         this.path = path;
         this.query = query;
         this.body = body;
         this.holder = holder;
+        this.upload = upload;
     }
 
     /** The token the request came with (null on a route that needs none). */
     public TokenInfo holder() {
         return holder;
+    }
+
+    /** The body of an upload route, in a temporary file the server deletes after the call. */
+    public java.nio.file.Path upload() {
+        if (upload == null) {
+            throw new IllegalStateException("not an upload route");
+        }
+        return upload;
     }
 
     public FleetClient client() {

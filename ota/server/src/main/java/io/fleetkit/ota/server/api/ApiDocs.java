@@ -1,6 +1,12 @@
 package io.fleetkit.ota.server.api;
 
+import io.fleetkit.ota.protocol.BundleRef;
+import io.fleetkit.ota.protocol.DesiredUpdate;
 import io.fleetkit.ota.server.DeviceView;
+import io.fleetkit.ota.server.NetbootAssignmentView;
+import io.fleetkit.ota.server.access.NewToken;
+import io.fleetkit.ota.server.access.TokenInfo;
+import io.fleetkit.ota.server.db.NetbootAssignment;
 import io.fleetkit.ota.server.access.AuditEntry;
 import io.fleetkit.ota.server.bundles.PublishedBundle;
 import io.fleetkit.ota.server.db.DevicePage;
@@ -13,11 +19,13 @@ import io.fleetkit.ota.server.rollout.RolloutStatus;
 import io.fleetkit.ota.server.security.Revocation;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The JSON form of the fleet's values, defined once for the API (the schemas in openapi.json) and the CLI's {@code --json}.
- * Times are ISO-8601 UTC, null when unknown.
+ * Times are ISO-8601 UTC, null when unknown. {@link ApiDocReader} reads each form back into its value (a test holds the
+ * two to a round trip), so the remote CLI shows what the local one does.
  */
 public final class ApiDocs {
 
@@ -50,6 +58,7 @@ public final class ApiDocs {
         m.put("online", d.online());
         m.put("lastSeen", time(d.lastSeen()));
         m.put("desiredVersion", d.desired() == null ? null : d.desired().version());
+        m.put("desired", desired(d.desired()));
         m.put("macs", d.macs());
         m.put("serial", d.serial());
         m.put("hostname", d.hostname());
@@ -59,7 +68,31 @@ public final class ApiDocs {
         return m;
     }
 
-    static Map<String, Object> deviceView(DeviceView v) {
+    /** The desired update the device is being sent, whole (null: none was ever set); {@code desiredVersion} is its version. */
+    static Map<String, Object> desired(DesiredUpdate u) {
+        if (u == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", u.version());
+        m.put("versionNumber", u.versionNumber());
+        m.put("rollout", u.rollout());
+        m.put("bundle", u.bundle() == null ? null : bundleRef(u.bundle()));
+        m.put("url", u.url());
+        return m;
+    }
+
+    static Map<String, Object> bundleRef(BundleRef b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sha256", b.sha256());
+        m.put("size", b.size());
+        m.put("headerSize", b.headerSize());
+        m.put("chunkSize", b.chunkSize());
+        m.put("chunks", b.chunks());
+        return m;
+    }
+
+    public static Map<String, Object> deviceView(DeviceView v) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("device", device(v.device()));
         m.put("events", v.events().stream().map(ApiDocs::event).toList());
@@ -79,7 +112,7 @@ public final class ApiDocs {
         return m;
     }
 
-    static Map<String, Object> revocation(Revocation r) {
+    public static Map<String, Object> revocation(Revocation r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("deviceId", r.deviceId());
         m.put("serial", r.serial());
@@ -88,7 +121,7 @@ public final class ApiDocs {
         return m;
     }
 
-    static Map<String, Object> bundle(PublishedBundle b) {
+    public static Map<String, Object> bundle(PublishedBundle b) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", b.name());
         m.put("version", b.version());
@@ -98,11 +131,13 @@ public final class ApiDocs {
         m.put("size", b.size());
         m.put("chunkSize", b.chunkSize());
         m.put("chunks", b.chunks());
+        m.put("headerSize", b.headerSize());
+        m.put("path", b.path());
         m.put("publishedAt", time(b.publishedAt()));
         return m;
     }
 
-    static Map<String, Object> rollout(Rollout r) {
+    public static Map<String, Object> rollout(Rollout r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", r.id());
         m.put("target", r.target());
@@ -120,7 +155,7 @@ public final class ApiDocs {
         return m;
     }
 
-    static Map<String, Object> status(RolloutStatus s) {
+    public static Map<String, Object> status(RolloutStatus s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rollout", rollout(s.rollout()));
         m.put("phases", s.phases().stream().map(ApiDocs::phase).toList());
@@ -186,6 +221,50 @@ public final class ApiDocs {
             return c;
         }).toList());
         m.put("activeRollouts", s.activeRollouts().stream().map(ApiDocs::rollout).toList());
+        return m;
+    }
+
+    /** A page of the audit log, oldest first; {@code next} is the {@code before} of the page of older entries, null when none can be. */
+    static Map<String, Object> auditPage(List<AuditEntry> entries, int limit) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("entries", entries.stream().map(ApiDocs::audit).toList());
+        m.put("next", entries.size() == limit && entries.get(0).seq() > 1 ? entries.get(0).seq() : null);
+        return m;
+    }
+
+    /** An API token as listed: never the token itself. */
+    public static Map<String, Object> token(TokenInfo i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", i.name());
+        m.put("role", i.role().label());
+        m.put("createdAt", time(i.createdAt()));
+        m.put("createdBy", i.createdBy());
+        m.put("lastUsedAt", time(i.lastUsedAt()));
+        return m;
+    }
+
+    /** A token just made: as listed, plus the token, shown this once. */
+    public static Map<String, Object> newToken(NewToken t) {
+        Map<String, Object> m = token(t.info());
+        m.put("token", t.secret());
+        return m;
+    }
+
+    /** A netboot assignment; {@code order} is its place among assignments (the lowest-ordered tag wins). */
+    static Map<String, Object> assignment(NetbootAssignment a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", a.kind().label());
+        m.put("target", a.target());
+        m.put("image", a.image());
+        m.put("order", a.seq());
+        m.put("assignedAt", time(a.createdAt()));
+        return m;
+    }
+
+    /** A netboot assignment with the known devices it decides now. */
+    public static Map<String, Object> netbootAssignment(NetbootAssignmentView v) {
+        Map<String, Object> m = assignment(v.assignment());
+        m.put("devices", v.devices());
         return m;
     }
 

@@ -8,9 +8,20 @@ import java.util.Optional;
 
 /**
  * One route of the API: a method, a path template ({@code /api/v1/devices/{id}}), the least role that may call it
- * (null: anyone, without a token), the status it answers with when it succeeds, and what it does.
+ * (null: anyone, without a token), the status it answers with when it succeeds, and what it does. An {@code upload}
+ * route takes its body as a file ({@link ApiCall#upload()}) streamed to disk up to {@link ApiServer#MAX_UPLOAD_BYTES},
+ * not as JSON.
  */
-public record ApiRoute(String method, String template, Role role, int status, Handler handler) {
+public record ApiRoute(String method, String template, Role role, int status, Handler handler, boolean upload) {
+
+    public ApiRoute(String method, String template, Role role, int status, Handler handler) {
+        this(method, template, role, status, handler, false);
+    }
+
+    /** A route whose body is a file, such as a bundle. */
+    public static ApiRoute upload(String method, String template, Role role, int status, Handler handler) {
+        return new ApiRoute(method, template, role, status, handler, true);
+    }
 
     /** What a route does: returns the response body as a JSON value (maps, lists, strings, numbers). */
     @FunctionalInterface

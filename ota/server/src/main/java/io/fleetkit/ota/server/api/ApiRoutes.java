@@ -4,6 +4,7 @@ import io.fleetkit.ota.protocol.DeviceIds;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.access.Role;
 import io.fleetkit.ota.server.db.DeviceQuery;
+import io.fleetkit.ota.server.db.NetbootAssignment;
 import io.fleetkit.ota.server.rollout.DeviceSelector;
 import io.fleetkit.ota.server.rollout.PhasePlan;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
@@ -23,6 +24,10 @@ public final class ApiRoutes {
 
     public static final String BASE = "/api/v1";
     private static final Pattern ROLLOUT_ID = Pattern.compile("r-[0-9]{1,18}");
+    /** In place of a rollout id: the newest rollout. */
+    public static final String NEWEST = "newest";
+    /** In place of a rollout id: the one active rollout. */
+    public static final String ACTIVE = "active";
 
     private ApiRoutes() {
     }
@@ -47,16 +52,66 @@ public final class ApiRoutes {
                     String id = call.client().createRollout(rolloutRequest(call)).id();
                     return ApiDocs.status(call.client().status(id));
                 }),
-                new ApiRoute("GET", BASE + "/rollouts/{id}", Role.VIEWER, 200, call -> ApiDocs.status(call.client().status(rolloutId(call)))),
+                new ApiRoute("GET", BASE + "/rollouts/{id}", Role.VIEWER, 200,
+                        call -> ApiDocs.status(call.client().status(rolloutId(call, NEWEST)))),
                 new ApiRoute("POST", BASE + "/rollouts/{id}/pause", Role.OPERATOR, 200,
-                        call -> ApiDocs.rollout(call.client().pause(rolloutId(call)))),
+                        call -> ApiDocs.rollout(call.client().pause(rolloutId(call, ACTIVE)))),
                 new ApiRoute("POST", BASE + "/rollouts/{id}/resume", Role.OPERATOR, 200,
-                        call -> ApiDocs.rollout(call.client().resume(rolloutId(call)))),
+                        call -> ApiDocs.rollout(call.client().resume(rolloutId(call, ACTIVE)))),
                 new ApiRoute("POST", BASE + "/rollouts/{id}/abort", Role.OPERATOR, 200,
-                        call -> ApiDocs.rollout(call.client().abort(rolloutId(call)))),
+                        call -> ApiDocs.rollout(call.client().abort(rolloutId(call, ACTIVE)))),
                 new ApiRoute("GET", BASE + "/audit", Role.VIEWER, 200, call -> {
-                    String limit = call.query(Set.of("limit")).get("limit");
-                    return call.client().audit(limit == null ? 100 : integer("limit", limit)).stream().map(ApiDocs::audit).toList();
+                    Map<String, String> q = call.query(Set.of("limit", "before"));
+                    int limit = q.get("limit") == null ? 100 : integer("limit", q.get("limit"));
+                    Long before = q.get("before") == null ? null : seq(q.get("before"));
+                    return ApiDocs.auditPage(call.client().audit(limit, before), limit);
+                }),
+                // The routes the remote CLI needs beyond the ones above: one for each FleetClient call.
+                ApiRoute.upload("POST", BASE + "/bundles", Role.ADMIN, 201, call -> {
+                    String name = call.query(Set.of("name")).get("name");
+                    return ApiDocs.bundle(call.client().publish(call.upload(), java.util.Optional.ofNullable(name)));
+                }),
+                new ApiRoute("POST", BASE + "/devices/{id}/revocations", Role.ADMIN, 201, call -> {
+                    String id = deviceId(call);
+                    Map<String, Object> b = call.body(Set.of("serial", "reason"), Set.of("reason"));
+                    return ApiDocs.revocation(call.client().revoke(id, ApiCall.string(b, "serial"), ApiCall.string(b, "reason")));
+                }),
+                new ApiRoute("GET", BASE + "/revocations", Role.ADMIN, 200, call -> {
+                    call.query(Set.of());
+                    return call.client().revocations().stream().map(ApiDocs::revocation).toList();
+                }),
+                new ApiRoute("GET", BASE + "/netboot/assignments", Role.VIEWER, 200, call -> {
+                    call.query(Set.of());
+                    return call.client().netbootAssignments().stream().map(ApiDocs::netbootAssignment).toList();
+                }),
+                new ApiRoute("PUT", BASE + "/netboot/assignments/{kind}/{target}", Role.ADMIN, 200, call -> {
+                    NetbootAssignment.Kind kind = netbootKind(call);
+                    String image = ApiCall.string(call.body(Set.of("image"), Set.of("image")), "image");
+                    return ApiDocs.netbootAssignment(call.client().assignNetboot(kind, call.path("target"), image));
+                }),
+                new ApiRoute("DELETE", BASE + "/netboot/assignments/{kind}/{target}", Role.ADMIN, 200, call -> {
+                    NetbootAssignment.Kind kind = netbootKind(call);
+                    return Map.of("removed", call.client().unassignNetboot(kind, call.path("target")));
+                }),
+                new ApiRoute("GET", BASE + "/netboot/lookup", Role.VIEWER, 200, call -> {
+                    Map<String, String> q = call.query(Set.of("mac", "serial"));
+                    Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("assignment", call.client().netbootAssignmentFor(q.get("mac"), q.get("serial")).map(ApiDocs::assignment).orElse(null));
+                    return m;
+                }),
+                new ApiRoute("GET", BASE + "/tokens", Role.ADMIN, 200, call -> {
+                    call.query(Set.of());
+                    return call.client().tokens().stream().map(ApiDocs::token).toList();
+                }),
+                new ApiRoute("POST", BASE + "/tokens", Role.ADMIN, 201, call -> {
+                    call.query(Set.of());
+                    Map<String, Object> b = call.body(Set.of("name", "role"), Set.of("name", "role"));
+                    return ApiDocs.newToken(call.client().createToken(ApiCall.string(b, "name"), Role.parse(ApiCall.string(b, "role"))));
+                }),
+                new ApiRoute("DELETE", BASE + "/tokens/{name}", Role.ADMIN, 200, call -> {
+                    call.query(Set.of());
+                    call.client().revokeToken(call.path("name"));
+                    return Map.of("revoked", call.path("name"));
                 }),
                 // for the dashboard: who the token is (its role decides the buttons shown), the overview, a rollout live
                 new ApiRoute("GET", BASE + "/me", Role.VIEWER, 200, call -> {
@@ -72,13 +127,25 @@ public final class ApiRoutes {
 
     /** The rollout's status as server-sent events, a new one each time it changes, until the rollout has ended. */
     private static EventStream rolloutEvents(ApiCall call) throws java.io.IOException {
-        String id = rolloutId(call);
         io.fleetkit.ota.server.FleetClient client = call.client();
-        client.status(id); // an unknown rollout is 404 now, not an event later
+        // an unknown rollout is 404 now, not an event later; "newest" is pinned to the rollout it is now
+        String id = client.status(rolloutId(call, NEWEST)).rollout().id();
         return new EventStream("status", () -> {
             io.fleetkit.ota.server.rollout.RolloutStatus s = client.status(id);
             return new EventStream.Frame(ApiDocs.status(s), !s.rollout().state().isActive());
         });
+    }
+
+    /** The {@code {kind}} of a netboot assignment's path, {@code device} or {@code tag}; its {@code {target}} is checked by the fleet. */
+    private static NetbootAssignment.Kind netbootKind(ApiCall call) {
+        call.query(Set.of());
+        for (NetbootAssignment.Kind k : NetbootAssignment.Kind.values()) {
+            if (k.label().equals(call.path("kind"))) {
+                return k;
+            }
+        }
+        throw new ApiException(400, "api.bad-id", "'" + shorten(call.path("kind")) + "' is not a kind of netboot assignment",
+                "Use /netboot/assignments/device/ID or /netboot/assignments/tag/TAG.");
     }
 
     private static DeviceQuery deviceQuery(ApiCall call) {
@@ -138,9 +205,16 @@ public final class ApiRoutes {
         return id;
     }
 
-    private static String rolloutId(ApiCall call) {
+    /**
+     * The rollout id of the path, or null for the word {@code alias} in its place: {@value #NEWEST} (the newest rollout)
+     * where a rollout is read, {@value #ACTIVE} (the one active rollout) where one is changed, as the CLI without an id.
+     */
+    private static String rolloutId(ApiCall call, String alias) {
         call.query(Set.of());
         String id = call.path("id");
+        if (id.equals(alias)) {
+            return null;
+        }
         if (!ROLLOUT_ID.matcher(id).matches()) {
             throw badId("rollout id", id);
         }
@@ -155,9 +229,17 @@ public final class ApiRoutes {
         }
     }
 
+    private static long seq(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, "api.bad-parameter", "before '" + shorten(text) + "' is not an entry's seq", "Use the next of the page before.");
+        }
+    }
+
     private static ApiException badId(String what, String id) {
         return new ApiException(400, "api.bad-id", what + " '" + shorten(id) + "' is not well-formed",
-                "Device ids are 1-64 of [A-Za-z0-9._-]; rollout ids look like r-7.");
+                "Device ids are 1-64 of [A-Za-z0-9._-]; rollout ids look like r-7 (or newest, active).");
     }
 
     private static String shorten(String s) {

@@ -12,10 +12,13 @@ import io.fleetkit.ota.server.access.TokenInfo;
 import io.fleetkit.ota.server.db.Database;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -31,19 +34,24 @@ import javax.net.ssl.SSLContext;
  * The operators' HTTPS API under {@value ApiRoutes#BASE}, on the JDK's own HTTP server (no web framework): TLS with
  * the server's certificate (clients trust the fleet CA; no client certificate), bearer tokens, JSON in and out.
  * Request bodies are read up to {@value #MAX_BODY_BYTES} bytes, query strings up to {@value #MAX_QUERY_CHARS}
- * characters; a request head must arrive within 10 s and a response go out within 60 s (the JDK server's
- * {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime}, set unless the operator set them). The web dashboard's
+ * characters, an upload route's body (a bundle) up to {@value #MAX_UPLOAD_BYTES} bytes into a temporary file; a request
+ * (head and body) must arrive within {@value #DEFAULT_MAX_REQUEST_SECONDS} s and a response go out within 60 s (the JDK
+ * server's {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime}, set unless the operator set them: an operator who
+ * uploads large bundles over a slow link raises {@code -Dsun.net.httpserver.maxReqTime=SECONDS}). The web dashboard's
  * files are served at {@code /} ({@link DashboardAssets}); event streams run beside the workers ({@link EventStreams}).
  */
 public final class ApiServer implements AutoCloseable {
 
     static final int MAX_BODY_BYTES = 64 * 1024;
     static final int MAX_QUERY_CHARS = 4096;
+    /** The largest upload: a bundle carries one slot image, and a FAT32 slot holds less than 4 GiB. */
+    public static final long MAX_UPLOAD_BYTES = 4L << 30;
+    static final int DEFAULT_MAX_REQUEST_SECONDS = 120;
     private static final int WORKERS = 8;
 
     static {
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", "10");
+            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(DEFAULT_MAX_REQUEST_SECONDS));
         }
         if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
             System.setProperty("sun.net.httpserver.maxRspTime", "60");
@@ -168,8 +176,60 @@ public final class ApiServer implements AutoCloseable {
             holder = tokens.authenticate(ex.getRequestHeaders().getFirst("Authorization"), route.role());
             actor = Actor.token(holder.name(), ex.getRemoteAddress().getAddress().getHostAddress());
         }
-        ApiCall call = new ApiCall(actor == null ? fleet : fleet.as(actor), params, query(ex.getRequestURI().getRawQuery()), body(ex), holder);
+        Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+        io.fleetkit.ota.server.FleetClient client = actor == null ? fleet : fleet.as(actor);
+        if (route.upload()) {
+            Path file = upload(ex, fleet.uploadDirectory());
+            try {
+                return new Answer(route.status(), route.handler().handle(new ApiCall(client, params, query, new byte[0], holder, file)));
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+        ApiCall call = new ApiCall(client, params, query, body(ex), holder, null);
         return new Answer(route.status(), route.handler().handle(call));
+    }
+
+    /**
+     * Streams an upload's body to a temporary file in {@code dir}, refusing it past {@value #MAX_UPLOAD_BYTES} bytes, as
+     * announced or as it arrives.
+     */
+    private static Path upload(HttpExchange ex, Path dir) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length != null && (!length.matches("[0-9]{1,12}") || Long.parseLong(length) > MAX_UPLOAD_BYTES)) {
+            throw uploadTooLarge();
+        }
+        Path file = Files.createTempFile(Files.createDirectories(dir), ".publish-upload-", ".tmp");
+        try (InputStream in = ex.getRequestBody(); OutputStream out = Files.newOutputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = read(in, buf, total)) > 0; ) {
+                total += n;
+                if (total > MAX_UPLOAD_BYTES) {
+                    throw uploadTooLarge();
+                }
+                out.write(buf, 0, n);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        return file;
+    }
+
+    /** Reads on from the client; its failure is the client's (gone, or too slow), not the fleet's. */
+    private static int read(InputStream in, byte[] buf, long sofar) {
+        try {
+            return in.read(buf);
+        } catch (IOException e) {
+            throw new ApiException(400, "api.upload-incomplete", "the upload broke off after " + sofar + " bytes: " + e.getMessage(),
+                    "Send it again; over a slow link the server's request time (sun.net.httpserver.maxReqTime) may need raising.");
+        }
+    }
+
+    private static ApiException uploadTooLarge() {
+        return new ApiException(413, "api.body-too-large", "the upload is larger than " + MAX_UPLOAD_BYTES + " bytes",
+                "A bundle carries one slot image of less than 4 GiB; check that this is the right file.");
     }
 
     private static byte[] body(HttpExchange ex) throws IOException {

@@ -29,6 +29,22 @@ public final class TlsSockets {
         return context(key, certificate, ca).getServerSocketFactory();
     }
 
+    /** The TLS context of an anonymous client that trusts only {@code ca}: the remote CLI towards the server's API. */
+    public static SSLContext trustOnly(X509Certificate ca) {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("fleet-ca", ca);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
     /** The TLS context presenting {@code certificate} and trusting only {@code ca} (for HTTP clients, which take a context). */
     public static SSLContext context(PrivateKey key, X509Certificate certificate, X509Certificate ca) {
         try {

@@ -72,7 +72,8 @@ public final class BundleStore {
             size = Files.size(tmp);
             BundleManifest m = verified.manifest();
             if (!m.expiresAt().isAfter(clock.instant())) {
-                throw new FleetkitException("bundle.expired", bundle + " expired at " + m.expiresAt(),
+                // named by its version, not its path: through the API the path is the server's temporary copy
+                throw new FleetkitException("bundle.expired", "bundle " + m.version() + " for " + m.board() + " expired at " + m.expiresAt(),
                         "Build a new bundle; devices refuse expired ones.");
             }
             String label = name.orElse(m.version());

@@ -25,10 +25,15 @@ public final class AuditStore {
 
     /** The newest {@code limit} entries, oldest of them first. */
     public List<AuditEntry> newest(Connection c, int limit) throws SQLException {
+        return newest(c, limit, null);
+    }
+
+    /** The newest {@code limit} entries before {@code before} (a seq; null: the newest of all), oldest of them first. */
+    public List<AuditEntry> newest(Connection c, int limit, Long before) throws SQLException {
         List<AuditEntry> out = new ArrayList<>(Sql.list(c, "SELECT seq, at, actor, source, action, target, detail FROM audit_log"
-                        + " ORDER BY seq DESC LIMIT ?",
+                        + " WHERE seq < ? ORDER BY seq DESC LIMIT ?",
                 rs -> new AuditEntry(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7)), limit));
+                        rs.getString(6), rs.getString(7)), before == null ? Long.MAX_VALUE : before, limit));
         Collections.reverse(out);
         return out;
     }

@@ -172,13 +172,19 @@ class ApiServerTest {
 
         Reply audit = call("GET", "/audit?limit=100", viewer, null);
         assertEquals(200, audit.status());
-        List<String> apiRows = audit.list().stream().filter(e -> e.get("actor").equals("ops"))
+        assertNull(audit.map().get("next"), "the whole log fits one page");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> entries = (List<Map<String, Object>>) audit.map().get("entries");
+        List<String> apiRows = entries.stream().filter(e -> e.get("actor").equals("ops"))
                 .map(e -> e.get("action") + " " + e.get("target") + " from " + e.get("source")).toList();
         assertEquals(List.of("device.tag gw-001 from 127.0.0.1", "rollout.create " + id + " from 127.0.0.1",
                 "rollout.pause " + id + " from 127.0.0.1", "rollout.resume " + id + " from 127.0.0.1",
                 "rollout.abort " + id + " from 127.0.0.1"), apiRows);
-        assertTrue(audit.list().stream().anyMatch(e -> e.get("action").equals("token.create") && e.get("source").equals("local")));
-        assertEquals(1, call("GET", "/audit?limit=1", viewer, null).list().size());
+        assertTrue(entries.stream().anyMatch(e -> e.get("action").equals("token.create") && e.get("source").equals("local")));
+        Reply newest = call("GET", "/audit?limit=1", viewer, null);
+        assertEquals(1, ((List<?>) newest.map().get("entries")).size());
+        Reply older = call("GET", "/audit?limit=100&before=" + newest.map().get("next"), viewer, null);
+        assertEquals(entries.subList(0, entries.size() - 1), older.map().get("entries"), "next leads to the entries before");
     }
 
     @Test
@@ -271,12 +277,61 @@ class ApiServerTest {
         assertEquals(servedPublic, documentedPublic, "the routes without a token are the ones documented so");
         String viewer = admin.createToken("dash", Role.VIEWER).secret();
         for (ApiRoute r : ApiRoutes.all()) {
-            String path = r.template().substring(ApiRoutes.BASE.length()).replace("{id}", r.template().contains("rollouts") ? "r-1" : "gw-1");
-            int status = call(r.method(), path, null, r.method().equals("GET") ? null : "{}").status();
+            String path = r.template().substring(ApiRoutes.BASE.length()).replace("{id}", r.template().contains("rollouts") ? "r-1" : "gw-1")
+                    .replace("{kind}", "device").replace("{target}", "gw-1").replace("{name}", "dash");
+            int status;
+            try {
+                status = call(r.method(), path, null, r.method().equals("GET") ? null : "{}").status();
+            } catch (java.io.IOException e) {
+                throw new AssertionError(r.method() + " " + path, e);
+            }
             assertEquals(r.role() == null ? 200 : 401, status, r.method() + " " + path + " without a token");
             if (r.role() == Role.OPERATOR || r.role() == Role.ADMIN) {
                 assertEquals(403, call(r.method(), path, viewer, "{}").status(), r.method() + " " + path + " as a viewer");
             }
         }
+    }
+
+    @Test
+    void everyJsonFormReadsBackIntoTheValueItWasWrittenFrom() throws Exception {
+        devices(3, "1.0.0");
+        server.bundles().publish(TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 20_000, 4096), Optional.empty());
+        admin.tagDevice("gw-000", List.of("lab", "eu"));
+        String id = admin.createRollout(io.fleetkit.ota.server.rollout.RolloutRequest.of("2.0.0")
+                .withPhases(io.fleetkit.ota.server.rollout.PhasePlan.parse("1,100%"))).id();
+        server.tick(); // the first phase's device gets its desired update
+        admin.revoke("gw-001", "0a1b", "card lost");
+        admin.assignNetboot(io.fleetkit.ota.server.db.NetbootAssignment.Kind.TAG, "lab", "gateway-debug");
+        io.fleetkit.ota.server.access.NewToken token = admin.createToken("reader", Role.VIEWER);
+
+        List<io.fleetkit.ota.server.db.DeviceRecord> all = admin.devices();
+        assertTrue(all.stream().anyMatch(d -> d.desired() != null && !d.desired().isNone()), "a desired update to carry: " + all);
+        for (var d : all) {
+            assertEquals(admin.device(d.id()), ApiDocReader.deviceView(roundTrip(ApiDocs.deviceView(admin.device(d.id())))));
+        }
+        var page = admin.devices(io.fleetkit.ota.server.db.DeviceQuery.FIRST_PAGE);
+        assertEquals(page, ApiDocReader.page(roundTrip(ApiDocs.page(page))));
+        var status = admin.status(id);
+        assertEquals(status, ApiDocReader.status(roundTrip(ApiDocs.status(status))));
+        for (var b : admin.bundles()) {
+            assertEquals(b, ApiDocReader.bundle(roundTrip(ApiDocs.bundle(b))));
+        }
+        for (var r : admin.revocations()) {
+            assertEquals(r, ApiDocReader.revocation(roundTrip(ApiDocs.revocation(r))));
+        }
+        for (var a : admin.netbootAssignments()) {
+            assertEquals(a, ApiDocReader.netbootAssignment(roundTrip(ApiDocs.netbootAssignment(a))));
+            assertEquals(a.assignment(), ApiDocReader.assignment(roundTrip(ApiDocs.assignment(a.assignment()))));
+        }
+        assertEquals(token, ApiDocReader.newToken(roundTrip(ApiDocs.newToken(token))));
+        for (var t : admin.tokens()) {
+            assertEquals(t, ApiDocReader.token(roundTrip(ApiDocs.token(t))));
+        }
+        List<io.fleetkit.ota.server.access.AuditEntry> log = admin.audit(100);
+        assertEquals(log, ApiDocReader.auditEntries(roundTrip(ApiDocs.auditPage(log, 100))));
+    }
+
+    private static Object roundTrip(Object doc) {
+        return JsonParser.parse(io.fleetkit.json.JsonWriter.write(doc), 1 << 24);
     }
 }
