@@ -1,5 +1,6 @@
 package io.fleetkit.spec;
 
+import io.fleetkit.board.BootloaderKind;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-/** Reads the sections about where the system comes from: {@code debian}, {@code kernel}, {@code packages}. */
+/** Reads the sections about where the system comes from and how it boots: {@code debian}, {@code kernel}, {@code packages}, {@code boot}, {@code layout}. */
 final class SystemSections {
 
     private static final Set<String> DEBIAN_KEYS = Set.of("suite", "components", "mirror", "keyring",
@@ -86,6 +87,15 @@ final class SystemSections {
             }
         }
         return List.copyOf(packages.values());
+    }
+
+    /** {@code boot: {method: uboot-script | rpi-tryboot}}; the words are {@link BootloaderKind#id()}. */
+    static BootSpec boot(SpecFields top) {
+        SpecFields fields = top.mapping("boot", Set.of("method"));
+        if (fields == null || !fields.has("method")) {
+            return BootSpec.boardDefault();
+        }
+        return new BootSpec(Optional.ofNullable(fields.choice("method", BootloaderKind.values(), BootloaderKind::id, null)));
     }
 
     static LayoutSpec layout(SpecFields top) {
