@@ -18,7 +18,7 @@ final class SystemSections {
     private static final Set<String> DEBIAN_KEYS = Set.of("suite", "components", "mirror", "keyring",
             "security", "exclude", "lock");
     private static final Set<String> KERNEL_KEYS = Set.of("package", "version", "cmdline", "modules", "image",
-            "modules_dir", "dtbs");
+            "modules_dir", "dtbs", "dtbs_dir");
     static final String PACKAGE_NAME = "[a-z0-9][a-z0-9+.-]+";
     private static final String PACKAGE_VERSION = "[0-9][A-Za-z0-9.+~:-]*";
 
@@ -58,9 +58,13 @@ final class SystemSections {
         if (fields.has("modules_dir") && !fields.has("image")) {
             fields.fail("modules_dir", "modules_dir belongs to a user-supplied kernel; add image, or remove modules_dir");
         }
+        Optional<Path> dtbsDir = fields.hostPath("dtbs_dir", true);
+        if (fields.has("dtbs_dir") && !fields.has("image")) {
+            fields.fail("dtbs_dir", "dtbs_dir belongs to a user-supplied kernel; add image, or remove dtbs_dir");
+        }
         return new KernelSpec(packageName, version, Optional.ofNullable(fields.text("cmdline")),
                 words(fields, "modules", "[A-Za-z0-9_-]+", "a module name like virtio_net"), image, modulesDir,
-                words(fields, "dtbs", "[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*\\.dtb", "a device tree file like broadcom/bcm2711-rpi-4-b.dtb"));
+                words(fields, "dtbs", "[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*\\.dtb", "a device tree file like broadcom/bcm2711-rpi-4-b.dtb"), dtbsDir);
     }
 
     /** {@code name} or {@code name=version}; the same name twice must carry the same pin. */

@@ -33,7 +33,7 @@ class SpecLoaderTest {
                 List.of("systemd"), Optional.of(GOOD.resolve("gateway.lock"))), spec.debian());
         assertEquals(new KernelSpec(Optional.empty(), Optional.empty(), Optional.of("console=ttyAMA0 quiet"),
                 List.of("virtio_net"), Optional.of(GOOD.resolve("kernel/Image")),
-                Optional.of(GOOD.resolve("kernel/lib/modules")), List.of("foo.dtb")), spec.kernel());
+                Optional.of(GOOD.resolve("kernel/lib/modules")), List.of("foo.dtb"), Optional.empty()), spec.kernel());
         assertEquals(List.of(new PackageSpec("busybox-static", Optional.empty()),
                 new PackageSpec("e2fsprogs", Optional.empty()),
                 new PackageSpec("crun", Optional.of("1.8.1-1+deb12u1"))), spec.packages());
