@@ -16,10 +16,10 @@ import java.nio.charset.StandardCharsets;
  * ignored), and exits 1 only if {@code reboot} returns (no {@code CAP_SYS_BOOT}). Never run it on the
  * build host. Checked by readelf and objdump from binutils-aarch64-linux-gnu in the tests.
  */
-final class TrybootRebootHelper {
+public final class TrybootRebootHelper {
 
     /** Where the image carries it: the agent's default {@code reboot.trybootCommand}. */
-    static final String PATH = "/bin/fleetkit-reboot";
+    public static final String PATH = "/bin/fleetkit-reboot";
 
     static final long BASE = 0x400000;
     static final int ELF_HEADER = 64;
@@ -39,7 +39,7 @@ final class TrybootRebootHelper {
     }
 
     /** The program for {@code arch}; only arm64 (no Pi 4 profile runs 32-bit). */
-    static byte[] elf(Architecture arch) {
+    public static byte[] elf(Architecture arch) {
         if (arch != Architecture.ARM64) {
             throw new IllegalArgumentException("the tryboot reboot helper exists for arm64 only, not " + arch);
         }

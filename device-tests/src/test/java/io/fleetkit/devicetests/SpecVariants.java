@@ -63,6 +63,27 @@ public final class SpecVariants {
     }
 
     /**
+     * As {@link #rebootingOnce}, and its second boot reboots it again through the firmware-tryboot reboot helper
+     * ({@code /bin/fleetkit-reboot}: sync, then reboot(2) with RESTART2 and "0 tryboot"), which the rpi3 profile does
+     * not ship, so it is added as a file here. A mainline kernel logs the command and ignores it: the board restarts.
+     */
+    static BuildResult rebootingTwiceSecondThroughTheTrybootHelper(String example) {
+        try {
+            Files.write(Examples.DIR.resolve("fleetkit-reboot.elf"),
+                    io.fleetkit.build.TrybootRebootHelper.elf(io.fleetkit.board.Architecture.ARM64));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String shell = "if [ ! -e /data/rebooted-once ]; then touch /data/rebooted-once; sync; (sleep 10; echo 'reboot-once: rebooting'; reboot) &"
+                + " elif [ ! -e /data/rebooted-twice ]; then touch /data/rebooted-twice; sync;"
+                + " (sleep 10; echo 'reboot-twice: fleetkit-reboot'; " + io.fleetkit.build.TrybootRebootHelper.PATH + " tryboot;"
+                + " echo \"reboot-twice: the helper returned $?\") & fi";
+        String entry = "onboot:\n  - name: reboot-twice\n    command: [\"/bin/sh\", \"-c\", \"" + shell.replace("\"", "\\\"") + "\"]\n";
+        String helper = "files:\n  - path: " + io.fleetkit.build.TrybootRebootHelper.PATH + "\n    source: ./fleetkit-reboot.elf\n    mode: \"0755\"\n";
+        return build(example, "1.0.0", "-reboot-twice", text -> onRaspi3b(example, replace(replace(text, "onboot:\n", entry), "files:\n", helper)));
+    }
+
+    /**
      * A version whose system panics once its init has loaded the modules and armed the watchdog: its first onboot
      * command crashes the kernel (sysrq c with panic_on_oops), and panic=5 resets the board.
      */
