@@ -103,6 +103,9 @@ final class AgentServiceStep implements BuildStep<AgentService> {
     private Map<String, List<String>> commands() {
         Map<String, List<String>> c = new LinkedHashMap<>();
         c.put("reboot.command", List.of(REBOOT));
+        if (in.board().bootloader() == BootloaderKind.RPI_TRYBOOT) {
+            c.put("reboot.trybootCommand", List.of(TrybootRebootHelper.PATH));
+        }
         c.put("health.services", List.of("test", "-e", "/run/fleetkit/ready"));
         for (CommandSpec check : update.health().checks()) {
             c.put("health.check." + check.name(), check.command());
@@ -126,6 +129,9 @@ final class AgentServiceStep implements BuildStep<AgentService> {
             p.put("health.check." + check.name(), ShellQuoting.command(check.command()));
         }
         p.put("reboot.command", REBOOT);
+        if (in.board().bootloader() == BootloaderKind.RPI_TRYBOOT) {
+            p.put("reboot.trybootCommand", TrybootRebootHelper.PATH);
+        }
         // The device's settings as the init applied them: its own server, host name and declared settings.
         p.put("settings.file", DeviceSettingsStep.SETTINGS_FILE);
         // Without a provisioned identity or a board serial, the id the device made on its first boot.

@@ -1,5 +1,6 @@
 package io.fleetkit.build;
 
+import io.fleetkit.board.BootloaderKind;
 import io.fleetkit.debian.BinaryPackage;
 import io.fleetkit.events.Event;
 import io.fleetkit.json.JsonWriter;
@@ -90,6 +91,10 @@ final class AssembleRootfsStep implements BuildStep<AssembledRoot> {
         release.put("board", in.board().name());
         release.put("kernel", kernel.tree().version());
         root.file(InitScripts.DIR + "/release.json", 0644, utf8(JsonWriter.writePretty(release)));
+        if (in.board().bootloader() == BootloaderKind.RPI_TRYBOOT) {
+            // the reboot that starts a firmware trial: busybox's reboot cannot pass "0 tryboot"
+            root.file(TrybootRebootHelper.PATH.substring(1), 0755, TrybootRebootHelper.elf(in.board().architecture()));
+        }
         if (in.spec().update().isPresent()) {
             // The agent trusts bundles signed by this key only.
             root.file(InitScripts.DIR + "/signing.pub", 0644, Files.readAllBytes(UpdateKeys.publicKey(in.spec().update().get().keys())));

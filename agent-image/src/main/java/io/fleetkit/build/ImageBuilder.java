@@ -38,7 +38,7 @@ public final class ImageBuilder {
 
     public BuildResult build(BuildRequest request) throws IOException {
         ImageSpec spec = SpecLoader.load(request.specFiles());
-        BoardProfile board = BoardProfiles.get(spec.board());
+        BoardProfile board = BoardProfiles.get(spec.board(), spec.boot().method());
         Instant epoch = SourceDateEpoch.of(spec, request.environment());
         Files.createDirectories(request.outputDir());
         BuildOutputs outputs = new BuildOutputs(request.outputDir(), spec.name() + "-" + spec.version());

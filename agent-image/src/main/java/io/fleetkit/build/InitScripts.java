@@ -201,6 +201,9 @@ final class InitScripts {
             s.append("while [ ! -s /run/fleetkit/started/").append(svc.name()).append(" ]; do sleep 0.2; done\n");
         }
         s.append("slot=$(sed -n 's/.*fleetkit\\.slot=\\([^ ]*\\).*/\\1/p' /proc/cmdline)\n");
+        // firmware tryboot: no boot script names the slot; the firmware's device tree names the partition it booted
+        s.append("[ -n \"$slot\" ] || case \"$(od -An -tx1 /proc/device-tree/chosen/bootloader/partition 2>/dev/null | tr -d ' \\n')\" in\n")
+                .append("  00000002) slot=A ;; 00000003) slot=B ;;\nesac\n");
         s.append("touch /run/fleetkit/ready\n");
         s.append("echo \"fleetkit: ready ").append(spec.name()).append(' ').append(spec.version())
                 .append(" slot=${slot:-none}\" > /dev/console\n");

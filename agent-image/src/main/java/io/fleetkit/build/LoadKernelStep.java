@@ -32,7 +32,8 @@ final class LoadKernelStep implements BuildStep<BoardKernel> {
                 in.events());
         if (in.spec().kernel().image().isPresent()) {
             return loader.loadSupplied(in.board(), in.spec().kernel().image().get(),
-                    in.spec().kernel().modulesDir().orElse(null), in.spec().kernel().modules());
+                    in.spec().kernel().modulesDir().orElse(null), in.spec().kernel().dtbsDir().orElse(null),
+                    in.spec().kernel().modules(), in.spec().kernel().dtbs());
         }
         Optional<BinaryPackage> locked = packages.resolution().packages().stream()
                 .filter(p -> p.name().startsWith("linux-image-")).findFirst();

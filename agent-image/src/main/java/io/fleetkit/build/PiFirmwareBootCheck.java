@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -55,6 +56,16 @@ public final class PiFirmwareBootCheck {
 
     /** Every model of {@code board}, each boot its firmware can make, read from {@code disk}. */
     public static List<ModelBoot> read(SeekableByteChannel disk, BoardProfile board) throws IOException {
+        return read(disk, board, Map.of());
+    }
+
+    /**
+     * As {@link #read(SeekableByteChannel, BoardProfile)}, with some partitions read from stand-ins: a channel
+     * holding that partition's FAT from byte 0. The build reads firmware tryboot's trial partition (slot B, empty
+     * until the first update) from the slot image an update writes there.
+     */
+    public static List<ModelBoot> read(SeekableByteChannel disk, BoardProfile board, Map<Integer, SeekableByteChannel> standIns)
+            throws IOException {
         PartitionTable table = MbrReader.read(disk);
         List<ModelBoot> out = new ArrayList<>();
         for (String tree : board.deviceTrees()) {
@@ -63,14 +74,20 @@ public final class PiFirmwareBootCheck {
                 throw new FleetkitException("build.firmware-unknown-model", "board " + board.name() + " lists the device tree " + tree
                         + ", which no Raspberry Pi model Fleetkit knows uses", "name the model in io.fleetkit.formats.rpi.PiModel");
             }
-            out.addAll(boots(disk, table, board, model.get()));
+            out.addAll(boots(disk, table, board, model.get(), standIns));
         }
         return out;
     }
 
     /** Refuses the image when any model would not boot it, naming each model and what it lacks. */
     public static List<ModelBoot> require(SeekableByteChannel disk, BoardProfile board) throws IOException {
-        List<ModelBoot> boots = read(disk, board);
+        return require(disk, board, Map.of());
+    }
+
+    /** Refuses the image when any model would not boot it, reading the partitions in {@code standIns} from there. */
+    public static List<ModelBoot> require(SeekableByteChannel disk, BoardProfile board, Map<Integer, SeekableByteChannel> standIns)
+            throws IOException {
+        List<ModelBoot> boots = read(disk, board, standIns);
         List<String> problems = new ArrayList<>();
         for (ModelBoot b : boots) {
             b.problems().forEach(p -> problems.add(b.model().displayName + (b.tryboot() ? " (tryboot)" : "") + ": " + p));
@@ -82,8 +99,8 @@ public final class PiFirmwareBootCheck {
         return boots;
     }
 
-    private static List<ModelBoot> boots(SeekableByteChannel disk, PartitionTable table, BoardProfile board, PiModel model)
-            throws IOException {
+    private static List<ModelBoot> boots(SeekableByteChannel disk, PartitionTable table, BoardProfile board, PiModel model,
+                                         Map<Integer, SeekableByteChannel> standIns) throws IOException {
         Optional<MbrPartition> first = table.partition(1);
         if (first.isEmpty() || !FAT_TYPES.contains(first.get().type())) {
             return List.of(new ModelBoot(model, false, 1, null, null, List.of("partition 1 is "
@@ -110,9 +127,9 @@ public final class PiFirmwareBootCheck {
             }
         }
         List<ModelBoot> out = new ArrayList<>();
-        out.add(boot(disk, table, board, model, false, normal, p1Problems));
+        out.add(boot(disk, table, board, model, false, normal, p1Problems, standIns));
         if (tryboot != null) {
-            out.add(boot(disk, table, board, model, true, tryboot, p1Problems));
+            out.add(boot(disk, table, board, model, true, tryboot, p1Problems, standIns));
         }
         return out;
     }
@@ -128,7 +145,7 @@ public final class PiFirmwareBootCheck {
     }
 
     private static ModelBoot boot(SeekableByteChannel disk, PartitionTable table, BoardProfile board, PiModel model, boolean tryboot,
-                                  int number, List<String> p1Problems) throws IOException {
+                                  int number, List<String> p1Problems, Map<Integer, SeekableByteChannel> standIns) throws IOException {
         List<String> problems = new ArrayList<>(p1Problems);
         Optional<MbrPartition> part = table.partition(number);
         if (part.isEmpty() || !FAT_TYPES.contains(part.get().type())) {
@@ -136,7 +153,19 @@ public final class PiFirmwareBootCheck {
                     + part.map(p -> "of type 0x" + Integer.toHexString(p.type()) + ", not FAT").orElse("missing"));
             return new ModelBoot(model, tryboot, number, null, null, problems);
         }
-        try (FatImageReader fat = new FatImageReader(disk, part.get().startByte())) {
+        SeekableByteChannel source = standIns.getOrDefault(number, disk);
+        long start = standIns.containsKey(number) ? 0 : part.get().startByte();
+        FatImageReader fat;
+        try {
+            fat = new FatImageReader(source, start);
+        } catch (FleetkitException e) {
+            if (!"image.fat-unreadable".equals(e.code())) {
+                throw e;
+            }
+            problems.add("partition " + number + " holds no FAT file system (an A/B slot stays empty until an update writes it)");
+            return new ModelBoot(model, tryboot, number, null, null, problems);
+        }
+        try (fat) {
             Optional<FatFileInfo> configFile = fat.find("config.txt");
             if (configFile.isEmpty()) {
                 problems.add("no config.txt on partition " + number + ": the firmware would start a 32-bit kernel7 image");

@@ -1,5 +1,6 @@
 package io.fleetkit.build;
 
+import io.fleetkit.board.BootloaderKind;
 import io.fleetkit.formats.bmap.BlockMapBuilder;
 import io.fleetkit.formats.bmap.BmapWriter;
 import io.fleetkit.formats.disk.ByteRange;
@@ -19,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The raw disk image, sparse: MBR, p1 boot, p2 slot A (the slot image), p3 slot B left empty,
@@ -80,7 +82,7 @@ final class WriteDiskStep implements BuildStep<DiskImage> {
             ch.force(true);
             if (in.board().raspberryPi()) {
                 // No emulator runs the GPU firmware: read the finished image as each model's firmware would.
-                List<PiFirmwareBootCheck.ModelBoot> boots = PiFirmwareBootCheck.require(ch, in.board());
+                List<PiFirmwareBootCheck.ModelBoot> boots = firmwareBoots(ch, slot);
                 in.events().info("firmware", boots.size() + " firmware boots of " + in.board().name() + " (" + boots.stream()
                         .map(b -> b.model().displayName + (b.tryboot() ? " tryboot" : "")).distinct().count()
                         + " models) find config.txt, start files, kernel and device tree");
@@ -101,6 +103,21 @@ final class WriteDiskStep implements BuildStep<DiskImage> {
     private static ByteRange dense(long start, FatWriteResult fat) {
         long end = fat.writtenRanges().stream().mapToLong(ByteRange::end).max().orElse(start);
         return new ByteRange(start, end - start);
+    }
+
+    /**
+     * The image as each model's firmware reads it. With firmware tryboot the trial boots slot B, which the
+     * image leaves empty until the first update writes a slot image there: that boot is read from the slot
+     * image this build made, as an update would bring it.
+     */
+    private List<PiFirmwareBootCheck.ModelBoot> firmwareBoots(FileChannel disk, SlotImage slot)
+            throws IOException {
+        if (in.board().bootloader() != BootloaderKind.RPI_TRYBOOT) {
+            return PiFirmwareBootCheck.require(disk, in.board());
+        }
+        try (FileChannel slotImage = FileChannel.open(slot.file(), StandardOpenOption.READ)) {
+            return PiFirmwareBootCheck.require(disk, in.board(), Map.of(DiskLayout.SLOT_B + 1, slotImage));
+        }
     }
 
     private static void copySlot(Path slot, FileChannel disk, long offset) throws IOException {

@@ -26,6 +26,7 @@ public record ImageSpec(
         List<CommandSpec> onboot,
         List<ServiceSpec> services,
         List<CommandSpec> onshutdown,
+        BootSpec boot,
         LayoutSpec layout,
         Optional<UpdateSpec> update,
         List<SettingSpec> settings,
@@ -43,6 +44,7 @@ public record ImageSpec(
         onboot = List.copyOf(onboot);
         services = List.copyOf(services);
         onshutdown = List.copyOf(onshutdown);
+        Objects.requireNonNull(boot);
         Objects.requireNonNull(layout);
         Objects.requireNonNull(update);
         settings = List.copyOf(settings);

@@ -9,7 +9,7 @@ import java.util.Set;
 final class ImageSpecReader {
 
     static final Set<String> KEYS = Set.of("name", "version", "board", "debian", "kernel", "packages", "files",
-            "onboot", "services", "onshutdown", "layout", "update", "settings", "source_date_epoch");
+            "onboot", "services", "onshutdown", "boot", "layout", "update", "settings", "source_date_epoch");
 
     private ImageSpecReader() {
     }
@@ -27,6 +27,7 @@ final class ImageSpecReader {
         List<CommandSpec> onboot = CommandSection.read(top, "onboot");
         List<ServiceSpec> services = ServiceSection.read(top);
         List<CommandSpec> onshutdown = CommandSection.read(top, "onshutdown");
+        BootSpec boot = SystemSections.boot(top);
         LayoutSpec layout = SystemSections.layout(top);
         var update = DeviceSections.update(top);
         List<SettingSpec> settings = DeviceSections.settings(top);
@@ -35,6 +36,6 @@ final class ImageSpecReader {
             return null;
         }
         return new ImageSpec(name, version, board, debian, kernel, packages, files, onboot, services, onshutdown,
-                layout, update, settings, epoch == null ? OptionalLong.empty() : OptionalLong.of(epoch), specFiles);
+                boot, layout, update, settings, epoch == null ? OptionalLong.empty() : OptionalLong.of(epoch), specFiles);
     }
 }

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param image a kernel image file (resolved, exists)
  * @param modulesDir a {@code lib/modules} directory for that image (resolved, exists)
  * @param dtbs device tree file names to ship; empty = board default
+ * @param dtbsDir the device trees of a user-supplied kernel, laid out as the board names them
+ *                (e.g. {@code broadcom/bcm2711-rpi-4-b.dtb}); needed on boards whose trees come with the kernel
  */
 public record KernelSpec(
         Optional<String> packageName,
@@ -24,7 +26,8 @@ public record KernelSpec(
         List<String> modules,
         Optional<Path> image,
         Optional<Path> modulesDir,
-        List<String> dtbs) {
+        List<String> dtbs,
+        Optional<Path> dtbsDir) {
 
     public KernelSpec {
         Objects.requireNonNull(packageName);
@@ -34,10 +37,11 @@ public record KernelSpec(
         Objects.requireNonNull(image);
         Objects.requireNonNull(modulesDir);
         dtbs = List.copyOf(dtbs);
+        Objects.requireNonNull(dtbsDir);
     }
 
     static KernelSpec boardDefault() {
         return new KernelSpec(Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-                Optional.empty(), Optional.empty(), List.of());
+                Optional.empty(), Optional.empty(), List.of(), Optional.empty());
     }
 }

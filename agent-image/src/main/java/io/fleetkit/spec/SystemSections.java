@@ -1,5 +1,6 @@
 package io.fleetkit.spec;
 
+import io.fleetkit.board.BootloaderKind;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -11,13 +12,13 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-/** Reads the sections about where the system comes from: {@code debian}, {@code kernel}, {@code packages}. */
+/** Reads the sections about where the system comes from and how it boots: {@code debian}, {@code kernel}, {@code packages}, {@code boot}, {@code layout}. */
 final class SystemSections {
 
     private static final Set<String> DEBIAN_KEYS = Set.of("suite", "components", "mirror", "keyring",
             "security", "exclude", "lock");
     private static final Set<String> KERNEL_KEYS = Set.of("package", "version", "cmdline", "modules", "image",
-            "modules_dir", "dtbs");
+            "modules_dir", "dtbs", "dtbs_dir");
     static final String PACKAGE_NAME = "[a-z0-9][a-z0-9+.-]+";
     private static final String PACKAGE_VERSION = "[0-9][A-Za-z0-9.+~:-]*";
 
@@ -57,9 +58,13 @@ final class SystemSections {
         if (fields.has("modules_dir") && !fields.has("image")) {
             fields.fail("modules_dir", "modules_dir belongs to a user-supplied kernel; add image, or remove modules_dir");
         }
+        Optional<Path> dtbsDir = fields.hostPath("dtbs_dir", true);
+        if (fields.has("dtbs_dir") && !fields.has("image")) {
+            fields.fail("dtbs_dir", "dtbs_dir belongs to a user-supplied kernel; add image, or remove dtbs_dir");
+        }
         return new KernelSpec(packageName, version, Optional.ofNullable(fields.text("cmdline")),
                 words(fields, "modules", "[A-Za-z0-9_-]+", "a module name like virtio_net"), image, modulesDir,
-                words(fields, "dtbs", "[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*\\.dtb", "a device tree file like broadcom/bcm2711-rpi-4-b.dtb"));
+                words(fields, "dtbs", "[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*\\.dtb", "a device tree file like broadcom/bcm2711-rpi-4-b.dtb"), dtbsDir);
     }
 
     /** {@code name} or {@code name=version}; the same name twice must carry the same pin. */
@@ -86,6 +91,15 @@ final class SystemSections {
             }
         }
         return List.copyOf(packages.values());
+    }
+
+    /** {@code boot: {method: uboot-script | rpi-tryboot}}; the words are {@link BootloaderKind#id()}. */
+    static BootSpec boot(SpecFields top) {
+        SpecFields fields = top.mapping("boot", Set.of("method"));
+        if (fields == null || !fields.has("method")) {
+            return BootSpec.boardDefault();
+        }
+        return new BootSpec(Optional.ofNullable(fields.choice("method", BootloaderKind.values(), BootloaderKind::id, null)));
     }
 
     static LayoutSpec layout(SpecFields top) {

@@ -33,7 +33,7 @@ class SpecLoaderTest {
                 List.of("systemd"), Optional.of(GOOD.resolve("gateway.lock"))), spec.debian());
         assertEquals(new KernelSpec(Optional.empty(), Optional.empty(), Optional.of("console=ttyAMA0 quiet"),
                 List.of("virtio_net"), Optional.of(GOOD.resolve("kernel/Image")),
-                Optional.of(GOOD.resolve("kernel/lib/modules")), List.of("foo.dtb")), spec.kernel());
+                Optional.of(GOOD.resolve("kernel/lib/modules")), List.of("foo.dtb"), Optional.empty()), spec.kernel());
         assertEquals(List.of(new PackageSpec("busybox-static", Optional.empty()),
                 new PackageSpec("e2fsprogs", Optional.empty()),
                 new PackageSpec("crun", Optional.of("1.8.1-1+deb12u1"))), spec.packages());
@@ -79,9 +79,19 @@ class SpecLoaderTest {
                 Optional.empty(), false, List.of(), Optional.empty()), spec.debian());
         assertEquals(KernelSpec.boardDefault(), spec.kernel());
         assertEquals(LayoutSpec.boardDefault(), spec.layout());
+        assertEquals(Optional.empty(), spec.boot().method(), "the board's default A/B method");
         assertEquals(Optional.empty(), spec.update());
         assertEquals(new ServiceSpec("s", List.of("/bin/s"), 0, 0, List.of(), true, NetMode.NONE,
                 RestartPolicy.ALWAYS, Optional.empty(), Map.of(), List.of()), spec.services().get(0));
+    }
+
+    @Test
+    void readsTheBootMethodAsABootloaderKindAndNamesTheKnownOnes() {
+        String head = "name: a\nversion: 0.0.1\nboard: rpi4\nservices: [{name: s, command: [/bin/s]}]\n";
+        assertEquals(Optional.of(io.fleetkit.board.BootloaderKind.RPI_TRYBOOT),
+                SpecLoader.loadString("t.yml", head + "boot: {method: rpi-tryboot}\n").boot().method());
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.loadString("t.yml", head + "boot:\n  method: tryboot\n"));
+        assertTrue(e.getMessage().contains("t.yml:6:11: boot.method: 'tryboot' is not one of uboot-script, rpi-tryboot"), e.getMessage());
     }
 
     @Test

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The rpi3 example on qemu's raspi3b machine with the image's own U-Boot and device tree (qemu plays the
  * GPU firmware's part: see RaspberryPiEmulation). One board, powered on twice: it boots to its ready line,
- * reboots through bcm2835_wdt (the only restart handler with Debian's kernel) and comes back; then a
+ * reboots through the firmware-tryboot reboot helper (/bin/fleetkit-reboot, added as a file: reboot(2) with
+ * RESTART2 "0 tryboot", which a mainline kernel ignores) and bcm2835_wdt (the only restart handler with Debian's
+ * kernel) and comes back; then a
  * slot B whose system panics is put on trial with two tries, and U-Boot's boot script brings slot A back.
  * The trial watchdog is off here (fleetkit.watchdog=0): qemu 7.2 resets raspi3b the moment the watchdog is
  * started. No update over MQTT: the emulated Pi has no network (docs/raspberry-pi.md).
@@ -35,7 +37,7 @@ class RaspberryPi3EmulatedTest {
 
     @Test
     void rpi3BootsRebootsThroughTheWatchdogAndFallsBackFromAPanickingTrialSlot() throws Exception {
-        BuildResult v1 = SpecVariants.rebootingOnce("rpi3");
+        BuildResult v1 = SpecVariants.rebootingOnceThroughTheTrybootHelper("rpi3");
         BuildResult broken = SpecVariants.panickingOnboot("rpi3", "2.0.0");
         Path disk = TestBuilds.ROOT.resolve("disks/pi3.img");
         Emulator.copySparse(v1.path(OutputFormat.IMG), disk);
@@ -48,9 +50,10 @@ class RaspberryPi3EmulatedTest {
             vm.expect("bcm2835-wdt .*Broadcom BCM2835 watchdog timer", state, BOOT);
             int ready = vm.expect("^fleetkit: ready gateway-rpi3 1\\.0\\.0 slot=A$", state, BOOT);
 
-            int rebooting = vm.expect("^reboot-once: rebooting$", ready, BOOT);
-            int restart = vm.expect("reboot: Restarting system", rebooting, BOOT);
-            // The watchdog resets the SoC: qemu starts U-Boot again, in the same process, on the same card.
+            // The helper, run on ARM: the kernel receives RESTART2 with its argument (a mainline kernel has no tryboot
+            // notifier and just restarts), the watchdog resets the SoC, and qemu starts U-Boot again on the same card.
+            int rebooting = vm.expect("^reboot-once: fleetkit-reboot$", ready, BOOT);
+            int restart = vm.expect("reboot: Restarting system with command '0 tryboot'", rebooting, BOOT);
             int again = vm.expect("^fleetkit: boot state seq=1 active=A trial=none", restart, BOOT);
             vm.expect("^fleetkit: ready gateway-rpi3 1\\.0\\.0 slot=A$", again, BOOT);
             pi.cutPower();

@@ -54,12 +54,24 @@ public final class SpecVariants {
     }
 
     /**
-     * The example whose first boot reboots it once, 10 s after its onboot commands, the way the agent reboots
-     * (busybox {@code reboot}: init stops everything, then reboot(2) and the kernel's restart handler).
+     * The example whose first boot reboots it once, 10 s after its onboot commands, through the firmware-tryboot
+     * reboot helper ({@code /bin/fleetkit-reboot}: sync, then reboot(2) with RESTART2 and "0 tryboot"), which the
+     * rpi3 profile does not ship, so it is added as a file here. A mainline kernel logs the command and ignores it,
+     * so the board restarts through its restart handler as busybox's {@code reboot} would make it (the userspace
+     * half of that, init stopping everything, is what every update on the qemu boards goes through).
      */
-    static BuildResult rebootingOnce(String example) {
-        return withOnboot(example, "1.0.0", "-reboot-once", "reboot-once",
-                "[ -e /data/rebooted-once ] || { touch /data/rebooted-once; sync; (sleep 10; echo 'reboot-once: rebooting'; reboot) & }");
+    static BuildResult rebootingOnceThroughTheTrybootHelper(String example) {
+        try {
+            Files.write(Examples.DIR.resolve("fleetkit-reboot.elf"),
+                    io.fleetkit.build.TrybootRebootHelper.elf(io.fleetkit.board.Architecture.ARM64));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String shell = "[ -e /data/rebooted-once ] || { touch /data/rebooted-once; sync; (sleep 10; echo 'reboot-once: fleetkit-reboot'; "
+                + io.fleetkit.build.TrybootRebootHelper.PATH + "; echo \"reboot-once: the helper returned $?\") & }";
+        String entry = "onboot:\n  - name: reboot-once\n    command: [\"/bin/sh\", \"-c\", \"" + shell.replace("\"", "\\\"") + "\"]\n";
+        String helper = "files:\n  - path: " + io.fleetkit.build.TrybootRebootHelper.PATH + "\n    source: ./fleetkit-reboot.elf\n    mode: \"0755\"\n";
+        return build(example, "1.0.0", "-reboot-helper", text -> onRaspi3b(example, replace(replace(text, "onboot:\n", entry), "files:\n", helper)));
     }
 
     /**

@@ -22,7 +22,14 @@ public final class BoardProfiles {
     /** Raspberry Pi load addresses stay below 384 MiB (UBootLoadAddresses.raspberryPi). */
     private static final long PI_LOAD_WINDOW = 384L * 1024 * 1024;
 
+    private static final List<String> PI4_DEVICE_TREES = List.of("broadcom/bcm2711-rpi-4-b.dtb",
+            "broadcom/bcm2711-rpi-400.dtb", "broadcom/bcm2711-rpi-cm4-io.dtb");
+    private static final List<String> PI4_MODULES = modules("sdhci_iproc", "gpio_regulator", "fixed", "genet",
+            "mdio_bcm_unimac", "broadcom", "reset_raspberrypi", "xhci_pci", "iproc_rng200", "bcm2835_wdt");
+
     private static final Map<String, BoardProfile> PROFILES = new LinkedHashMap<>();
+    /** Other A/B methods a board offers besides its default, by board name. */
+    private static final Map<String, Map<BootloaderKind, BoardProfile>> VARIANTS = new LinkedHashMap<>();
 
     static {
         add(new BoardProfile("qemu-arm64", "qemu virt, 64-bit, U-Boot from u-boot-qemu",
@@ -58,18 +65,22 @@ public final class BoardProfiles {
                 modules("bcm2835", "sdhci_iproc", "fixed", "dwc2", "smsc95xx", "lan78xx", "bcm2835_rng", "bcm2835_wdt"),
                 BootloaderKind.UBOOT_SCRIPT, null, LayoutDefaults.ofMiB(64, 512, 256), PI_LOAD_WINDOW));
         // Pi 4: the firmware's own tryboot A/B needs the Raspberry Pi kernel's reboot patch ("0 tryboot"),
-        // which Debian's kernel lacks, so the Pi 4 uses U-Boot's boot.scr too. Its SD controller (emmc2)
+        // which Debian's kernel lacks, so by default the Pi 4 uses U-Boot's boot.scr too. Its SD controller (emmc2)
         // needs the GPIO and fixed regulators that feed it.
-        add(new BoardProfile("rpi4", "Raspberry Pi 4 B, Pi 400, CM4 (64-bit), via U-Boot",
-                Architecture.ARM64, "arm64",
-                List.of("broadcom/bcm2711-rpi-4-b.dtb", "broadcom/bcm2711-rpi-400.dtb",
-                        "broadcom/bcm2711-rpi-cm4-io.dtb"),
+        BoardProfile rpi4 = new BoardProfile("rpi4", "Raspberry Pi 4 B, Pi 400, CM4 (64-bit), via U-Boot",
+                Architecture.ARM64, "arm64", PI4_DEVICE_TREES,
                 List.of(FirmwareFile.raspi("start4.elf", true), FirmwareFile.raspi("fixup4.dat", true),
                         new FirmwareFile("u-boot-rpi", "usr/lib/u-boot/rpi_arm64/u-boot.bin", "u-boot.bin", true)),
-                "ttyS1,115200",
-                modules("sdhci_iproc", "gpio_regulator", "fixed", "genet", "mdio_bcm_unimac", "broadcom",
-                        "reset_raspberrypi", "xhci_pci", "iproc_rng200", "bcm2835_wdt"),
-                BootloaderKind.UBOOT_SCRIPT, null, LayoutDefaults.ofMiB(64, 512, 256), PI_LOAD_WINDOW));
+                "ttyS1,115200", PI4_MODULES, BootloaderKind.UBOOT_SCRIPT, null, LayoutDefaults.ofMiB(64, 512, 256), PI_LOAD_WINDOW);
+        add(rpi4);
+        // The Pi 4 family's firmware A/B, chosen in the spec (boot.method: rpi-tryboot) where the kernel can set the
+        // one-shot flag (a Raspberry Pi downstream kernel; the build checks). p1 holds only autoboot.txt; each slot
+        // is a whole firmware boot partition: start4.elf, fixup4.dat, config.txt naming the slot's kernel and
+        // initramfs, cmdline.txt and the device trees. No U-Boot.
+        addVariant(new BoardProfile("rpi4", "Raspberry Pi 4 B, Pi 400, CM4 (64-bit), firmware tryboot A/B",
+                Architecture.ARM64, "arm64", PI4_DEVICE_TREES,
+                List.of(FirmwareFile.raspi("start4.elf", false), FirmwareFile.raspi("fixup4.dat", false)),
+                "ttyS1,115200", PI4_MODULES, BootloaderKind.RPI_TRYBOOT, null, LayoutDefaults.ofMiB(64, 512, 256), 0));
     }
 
     private BoardProfiles() {
@@ -83,6 +94,32 @@ public final class BoardProfiles {
 
     private static void add(BoardProfile profile) {
         PROFILES.put(profile.name(), profile);
+    }
+
+    private static void addVariant(BoardProfile profile) {
+        VARIANTS.computeIfAbsent(profile.name(), n -> new LinkedHashMap<>()).put(profile.bootloader(), profile);
+    }
+
+    /**
+     * The profile called {@code name} booting with {@code method} (empty = the board's default); a
+     * FleetkitException {@code board.boot-method-unsupported} names the methods the board offers.
+     */
+    public static BoardProfile get(String name, java.util.Optional<BootloaderKind> method) {
+        BoardProfile profile = get(name);
+        if (method.isEmpty() || method.get() == profile.bootloader()) {
+            return profile;
+        }
+        BoardProfile variant = VARIANTS.getOrDefault(name, Map.of()).get(method.get());
+        if (variant == null) {
+            List<String> offered = new java.util.ArrayList<>(List.of(profile.bootloader().id()));
+            VARIANTS.getOrDefault(name, Map.of()).keySet().forEach(k -> offered.add(k.id()));
+            String why = method.get() == BootloaderKind.RPI_TRYBOOT
+                    ? " (the firmware's tryboot A/B needs the Pi 4 family's EEPROM bootloader)" : "";
+            throw new FleetkitException("board.boot-method-unsupported",
+                    "board " + name + " does not offer boot method " + method.get().id() + why,
+                    "use one of: " + String.join(", ", offered) + " (or leave boot.method out for " + profile.bootloader().id() + ")");
+        }
+        return variant;
     }
 
     /** The profile called {@code name}; a FleetkitException {@code board.unknown} lists the known names. */

@@ -34,4 +34,9 @@ public final class KernelImageStrings {
     public boolean containsCompatible(String compatible) {
         return text.contains("\0" + compatible + "\0");
     }
+
+    /** Whether {@code literal} ends a NUL-terminated string of the image (the linker may merge it into a longer one's tail). */
+    public boolean containsCString(String literal) {
+        return text.contains(literal + "\0");
+    }
 }

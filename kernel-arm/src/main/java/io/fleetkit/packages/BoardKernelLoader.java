@@ -2,6 +2,7 @@ package io.fleetkit.packages;
 
 import io.fleetkit.board.BoardDriverRequirements;
 import io.fleetkit.board.BoardProfile;
+import io.fleetkit.board.BootloaderKind;
 import io.fleetkit.board.FirmwareSelection;
 import io.fleetkit.debian.BinaryPackage;
 import io.fleetkit.debian.DebianVersion;
@@ -12,10 +13,12 @@ import io.fleetkit.kernel.DeviceTreeSelection;
 import io.fleetkit.kernel.DriverClosureCheck;
 import io.fleetkit.kernel.FlattenedDeviceTree;
 import io.fleetkit.kernel.KernelImageStrings;
+import io.fleetkit.kernel.KernelModule;
 import io.fleetkit.kernel.KernelPackages;
 import io.fleetkit.kernel.KernelTree;
 import io.fleetkit.kernel.ModuleClosure;
 import io.fleetkit.kernel.ModuleIndex;
+import io.fleetkit.kernel.TrybootFlagEvidence;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,20 +63,22 @@ public final class BoardKernelLoader {
 
     /**
      * A kernel the user built: the image, and optionally its {@code lib/modules/<release>} tree
-     * (its directory name is the release). Boards that need device trees from the kernel
-     * package (the Raspberry Pis) need the package.
+     * (its directory name is the release) and a directory of its device trees laid out as the
+     * board names them (e.g. {@code broadcom/bcm2711-rpi-4-b.dtb}). Boards that boot with device
+     * trees from the kernel (the Raspberry Pis) need that directory.
      */
-    public BoardKernel loadSupplied(BoardProfile board, Path image, Path modulesDir, List<String> extraModules)
-            throws IOException {
-        if (!board.deviceTrees().isEmpty()) {
+    public BoardKernel loadSupplied(BoardProfile board, Path image, Path modulesDir, Path dtbDir, List<String> extraModules,
+                                    List<String> extraDtbs) throws IOException {
+        if (!board.deviceTrees().isEmpty() && dtbDir == null) {
             throw new FleetkitException("kernel.supplied-needs-dtbs", "board " + board.name()
-                    + " boots with device trees from the kernel package; a kernel image alone is not enough",
-                    "use kernel.package (a Debian kernel package) for this board");
+                    + " boots with device trees from the kernel; a kernel image alone is not enough",
+                    "add kernel.dtbs_dir (the kernel's device trees, e.g. broadcom/bcm2711-rpi-4-b.dtb under it),"
+                            + " or use kernel.package (a Debian kernel package)");
         }
         String release = modulesDir != null ? modulesDir.getFileName().toString() : "custom";
-        KernelTree tree = KernelTree.of(release, image, null, modulesDir, null);
+        KernelTree tree = KernelTree.of(release, image, null, modulesDir, dtbDir);
         events.info("kernel", "kernel supplied by the spec: " + image + " (release " + release + ")");
-        return complete(board, Optional.empty(), tree, modulesDir == null ? List.of() : extraModules, List.of());
+        return complete(board, Optional.empty(), tree, modulesDir == null ? List.of() : extraModules, extraDtbs);
     }
 
     private BoardKernel complete(BoardProfile board, Optional<BinaryPackage> image, KernelTree tree,
@@ -95,6 +100,12 @@ public final class BoardKernelLoader {
         List<DeviceTreeFile> deviceTrees = DeviceTreeSelection.forBoard(board, tree, extraDtbs);
         if (index != null) {
             requireDrivers(board, tree, index, closure, deviceTrees);
+        }
+        if (board.bootloader() == BootloaderKind.RPI_TRYBOOT) {
+            List<String> initramfs = closure.modules().stream().map(KernelModule::name).toList();
+            TrybootFlagEvidence.require(tree, index, initramfs, board.name());
+            events.info("kernel", "tryboot: " + TrybootFlagEvidence.of(tree, index, initramfs).why()
+                    + " (evidence that it sets the firmware's one-shot flag, not proof)");
         }
         return new BoardKernel(board, image, tree, closure, deviceTrees,
                 FirmwareSelection.forBoard(board, firmwareRoots), firmwarePackages);

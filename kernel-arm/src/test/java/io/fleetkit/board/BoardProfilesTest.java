@@ -97,4 +97,17 @@ class BoardProfilesTest {
         assertEquals("board.unknown-bootloader",
                 assertThrows(FleetkitException.class, () -> BootloaderKind.fromId("grub")).code());
     }
+
+    @Test
+    void firmwareTrybootIsAPi4FamilyOptionWhoseSlotsCarryTheFirmware() {
+        BoardProfile tryboot = BoardProfiles.get("rpi4", java.util.Optional.of(BootloaderKind.RPI_TRYBOOT));
+        assertEquals(BootloaderKind.RPI_TRYBOOT, tryboot.bootloader());
+        assertEquals(java.util.List.of("start4.elf", "fixup4.dat"), tryboot.firmware().stream().map(FirmwareFile::targetName).toList());
+        assertTrue(tryboot.firmware().stream().noneMatch(FirmwareFile::bootPartition), "the firmware boots from the slot");
+        assertEquals(BootloaderKind.UBOOT_SCRIPT, BoardProfiles.get("rpi4", java.util.Optional.empty()).bootloader());
+        FleetkitException e = assertThrows(FleetkitException.class,
+                () -> BoardProfiles.get("rpi3", java.util.Optional.of(BootloaderKind.RPI_TRYBOOT)));
+        assertEquals("board.boot-method-unsupported", e.code());
+        assertTrue(e.fix().contains("uboot-script"), e.fix());
+    }
 }

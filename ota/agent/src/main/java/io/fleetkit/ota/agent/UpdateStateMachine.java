@@ -1,6 +1,7 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.EventSink;
+import io.fleetkit.events.FleetkitException;
 import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.ota.boot.BootBackend;
 import io.fleetkit.ota.boot.RebootKind;
@@ -117,9 +118,7 @@ public final class UpdateStateMachine {
                     return resumeTrial(committed);
                 }
                 if (bootId.equals(state.bootId())) {
-                    boot.startTrial(target);
-                    rebooter.reboot(boot.trialReboot());
-                    return Next.REBOOTED;
+                    return armTrialAndReboot() ? Next.REBOOTED : Next.NOTHING;
                 }
                 boolean failed = boot.failedSlot().orElse(null) == target;
                 boot.rollBack();
@@ -329,8 +328,19 @@ public final class UpdateStateMachine {
             return;
         }
         move(UpdateState.REBOOTING, null, "rebooting into slot " + state.targetSlot() + " on trial");
-        boot.startTrial(state.targetSlot());
+        armTrialAndReboot();
+    }
+
+    /** Arms the trial and reboots into it; a bootloader that cannot run the trial fails the update instead of a useless reboot. */
+    private boolean armTrialAndReboot() throws IOException {
+        try {
+            boot.startTrial(state.targetSlot());
+        } catch (FleetkitException e) {
+            fail(e.code(), e.getMessage());   // e.g. boot.tryboot-unsupported from an old Raspberry Pi EEPROM
+            return false;
+        }
         rebooter.reboot(boot.trialReboot());
+        return true;
     }
 
     /** The trial passed its health checks: commit it in the bootloader, then record it. */

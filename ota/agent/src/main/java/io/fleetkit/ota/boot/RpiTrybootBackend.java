@@ -18,8 +18,20 @@ import java.util.Optional;
  * one-shot {@code reboot "0 tryboot"}, which the firmware clears before booting, so any later
  * reset returns to the committed slot. After boot the firmware reports what it did in
  * {@code /proc/device-tree/chosen/bootloader/{tryboot,partition}} (big-endian u32 cells).
+ *
+ * <p>A trial is armed only when the bootloader says it can do one: its {@code capabilities} cell
+ * (BCM2711 EEPROM bootloader) has bit 2 ({@code TRYBOOT_A_B} mode, which makes the trial read the
+ * trial partition's own {@code config.txt}) and bit 3 ({@code TRYBOOT}) set (Raspberry Pi documentation,
+ * configuration/device-tree.adoc, "BCM2711 specific bootloader properties"). An older EEPROM would
+ * ignore {@code [tryboot]} in {@code autoboot.txt}, boot the committed slot and the update would end
+ * {@code boot.trial-not-booted} after a useless reboot; refusing before the reboot says why.
  */
 public final class RpiTrybootBackend implements BootBackend {
+
+    /** {@code capabilities} bit 2: TRYBOOT_A_B mode. */
+    static final long CAPABILITY_TRYBOOT_A_B = 1L << 2;
+    /** {@code capabilities} bit 3: the one-shot TRYBOOT flag. */
+    static final long CAPABILITY_TRYBOOT = 1L << 3;
 
     private final FatFileInPlace boot;
     private final Path bootloaderNode;
@@ -55,6 +67,7 @@ public final class RpiTrybootBackend implements BootBackend {
 
     @Override
     public void startTrial(Slot slot) throws IOException {
+        requireTrybootCapability();
         AutobootTxt now = autoboot();
         if (now.normal() == slot) {
             throw new FleetkitException("boot.trial-of-committed", "slot " + slot + " is already the committed slot",
@@ -80,6 +93,20 @@ public final class RpiTrybootBackend implements BootBackend {
     @Override
     public RebootKind trialReboot() {
         return RebootKind.TRYBOOT;
+    }
+
+    /** Refuses ({@code boot.tryboot-unsupported}) unless the bootloader reports both tryboot bits. */
+    private void requireTrybootCapability() throws IOException {
+        Optional<Long> capabilities = cell("capabilities");
+        long needed = CAPABILITY_TRYBOOT_A_B | CAPABILITY_TRYBOOT;
+        if (capabilities.isEmpty() || (capabilities.get() & needed) != needed) {
+            String seen = capabilities.map(c -> "0x" + Long.toHexString(c) + " (bits 2 TRYBOOT_A_B and 3 TRYBOOT needed)")
+                    .orElse("absent from " + bootloaderNode);
+            throw new FleetkitException("boot.tryboot-unsupported",
+                    "the Raspberry Pi bootloader does not report tryboot A/B support: capabilities " + seen,
+                    "update the EEPROM bootloader (rpi-eeprom-update; autoboot.txt's tryboot_a_b needs pieeprom-2022-11-25 or later),"
+                            + " or build the image with the default boot method (U-Boot's boot.scr)");
+        }
     }
 
     private AutobootTxt autoboot() throws IOException {

@@ -1,5 +1,6 @@
 package io.fleetkit.ota.boot;
 
+import io.fleetkit.events.FleetkitException;
 import io.fleetkit.formats.bootstate.Slot;
 import io.fleetkit.formats.rpi.AutobootTxt;
 import io.fleetkit.formats.testing.TestDisk;
@@ -14,6 +15,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** rpi-tryboot on a real FAT p1: autoboot.txt rewritten in place, read back by mtools; firmware facts from device-tree cells. */
@@ -34,6 +36,7 @@ class RpiTrybootBackendTest {
         Path node = dir.resolve("dt/chosen/bootloader");
         cell(node, "partition", 2);
         cell(node, "tryboot", 0);
+        cell(node, "capabilities", 0xff);   // what a 2024 BCM2711 EEPROM reports: every feature bit
         Path cmdline = Files.writeString(dir.resolve("cmdline"), "console=serial0\n");
         RpiTrybootBackend pi = new RpiTrybootBackend(disk.bootFiles(), node, new KernelCmdlineSlot(cmdline));
         assertEquals(Slot.A, pi.currentSlot());
@@ -67,5 +70,24 @@ class RpiTrybootBackendTest {
         RpiTrybootBackend pi = new RpiTrybootBackend(disk.bootFiles(), dir.resolve("none"), new KernelCmdlineSlot(cmdline));
         assertEquals(Slot.B, pi.currentSlot());
         assertEquals(Slot.B, pi.committedSlot());
+    }
+
+    @Test
+    void refusesToArmATrialWhenTheBootloaderDoesNotReportTrybootABSupport() throws Exception {
+        TestDisk disk = TestDisk.create(dir, 4, 16, 2, Map.of("autoboot.txt", new AutobootTxt(Slot.A, Slot.B).encode()));
+        Path node = dir.resolve("dt/chosen/bootloader");
+        cell(node, "partition", 2);
+        RpiTrybootBackend pi = new RpiTrybootBackend(disk.bootFiles(), node,
+                new KernelCmdlineSlot(Files.writeString(dir.resolve("cmdline"), "quiet\n")));
+        // no capabilities cell at all (an old EEPROM, or not the EEPROM bootloader)
+        assertEquals("boot.tryboot-unsupported", assertThrows(FleetkitException.class, () -> pi.startTrial(Slot.B)).code());
+        // TRYBOOT (bit 3) without TRYBOOT_A_B (bit 2): an EEPROM from before 2022-10 knows tryboot.txt only
+        cell(node, "capabilities", 0x08 | 0x02 | 0x01);
+        FleetkitException e = assertThrows(FleetkitException.class, () -> pi.startTrial(Slot.B));
+        assertEquals("boot.tryboot-unsupported", e.code());
+        assertTrue(e.getMessage().contains("0xb"), e.getMessage());
+        assertArrayEquals(new AutobootTxt(Slot.A, Slot.B).encode(), disk.mcopyOut("autoboot.txt"), "nothing was armed");
+        cell(node, "capabilities", 0x0c);
+        pi.startTrial(Slot.B);
     }
 }
