@@ -3,7 +3,6 @@ package io.fleetkit.cli;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.bundles.PublishedBundle;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -47,15 +46,8 @@ public final class PublishCommand implements Callable<Integer> {
             b = client.publish(bundle, Optional.ofNullable(name));
         }
         if (output.json) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("name", b.name());
-            doc.put("version", b.version());
-            doc.put("versionNumber", b.versionNumber());
-            doc.put("board", b.board());
-            doc.put("sha256", b.sha256());
-            doc.put("size", b.size());
-            doc.put("chunks", b.chunks());
-            doc.put("path", b.path());
+            // the API's form of a bundle: the same JSON remotely and locally
+            Map<String, Object> doc = io.fleetkit.ota.server.api.ApiDocs.bundle(b);
             output.printJson(doc);
             return 0;
         }
