@@ -169,7 +169,7 @@ public final class FleetServer implements AutoCloseable {
         }
         LocalFleetClient fleet = LocalFleetClient.onDatabase(apiDb, config.dataDir(), config.keyDir(), config.clock(), sink);
         api = io.fleetkit.ota.server.api.ApiServer.start(config.listen().host(), config.apiPort(),
-                TlsSockets.context(keys.key(), keys.certificate(), keys.caCertificate()), fleet, apiDb, config.clock(), sink);
+                TlsSockets.context(keys.key(), keys.certificate(), keys.caCertificate()), fleet, apiDb, config.clock(), config.apiStreams(), sink);
         sink.info("server", "the operators' API is at https://" + advertisedHost(config.listen()) + ":" + api.port()
                 + io.fleetkit.ota.server.api.ApiRoutes.BASE + "/, the web dashboard at https://" + advertisedHost(config.listen()) + ":"
                 + api.port() + "/");

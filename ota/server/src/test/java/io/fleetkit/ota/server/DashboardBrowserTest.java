@@ -7,6 +7,7 @@ import io.fleetkit.events.EventSink;
 import io.fleetkit.keys.FleetKeys;
 import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.server.access.Role;
+import io.fleetkit.ota.server.api.StreamCadence;
 import io.fleetkit.ota.server.rollout.RolloutDevice;
 import io.fleetkit.ota.server.rollout.RolloutState;
 import io.fleetkit.testsupport.Mosquitto;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +76,9 @@ class DashboardBrowserTest {
         keys = TestFleet.keys(tmp);
         FleetServerConfig config = FleetServerConfig.defaults(tmp.resolve("data")).withJdbcUrl(TestFleet.memoryDb())
                 .withKeyDir(TestFleet.serverOnlyKeys(tmp)).withListen("127.0.0.1", Mosquitto.freePort()).withApi(Mosquitto.freePort())
-                .withTickInterval(Duration.ofMillis(200));
+                .withTickInterval(Duration.ofMillis(200))
+                // the rollout page follows its event stream: a change shows within 100 ms instead of the default second
+                .withApiStreams(new StreamCadence(Duration.ofMillis(100), Duration.ofMillis(100), StreamCadence.DEFAULT.lifetime()));
         server = FleetServer.start(config, EventSink.NONE);
         admin = LocalFleetClient.onDatabase(server.database(), tmp.resolve("data"), tmp.resolve("server-keys"), java.time.Clock.systemUTC(),
                 EventSink.NONE);
@@ -94,14 +98,26 @@ class DashboardBrowserTest {
     @AfterEach
     void stop() throws Exception {
         retries.shutdownNow();
-        if (browser != null) {
-            browser.quit();
-        }
-        for (SimDevice d : devices) {
-            d.close();
-        }
-        if (server != null) {
-            server.close();
+        // Chromium quits while the devices and the server close (each takes seconds; the broker alone waits 2 s for quiet)
+        CompletableFuture<Void> quit = browser == null ? CompletableFuture.completedFuture(null) : CompletableFuture.runAsync(browser::quit);
+        try {
+            // side by side: each device's disconnect waits up to its 1 s timeout for a broker that sends no answer to it
+            List<Thread> closing = devices.stream().map(d -> new Thread(() -> {
+                try {
+                    d.close();
+                } catch (Exception e) {
+                    System.err.println(d.id + " did not close: " + e);
+                }
+            }, "close-" + d.id)).toList();
+            closing.forEach(Thread::start);
+            for (Thread t : closing) {
+                t.join(10_000);
+            }
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            quit.get(60, TimeUnit.SECONDS);
         }
     }
 

@@ -67,21 +67,22 @@ public final class ApiServer implements AutoCloseable {
     private final DashboardAssets dashboard = new DashboardAssets();
     private final EventStreams streams;
 
-    private ApiServer(HttpsServer server, ExecutorService workers, LocalFleetClient fleet, TokenAuthenticator tokens, EventSink sink) {
+    private ApiServer(HttpsServer server, ExecutorService workers, LocalFleetClient fleet, TokenAuthenticator tokens, StreamCadence cadence,
+            EventSink sink) {
         this.server = server;
         this.workers = workers;
         this.fleet = fleet;
         this.tokens = tokens;
         this.sink = sink;
-        this.streams = new EventStreams(sink);
+        this.streams = new EventStreams(cadence, sink);
     }
 
     /**
      * Serves the API on {@code host:port} (0: any free port) with {@code tls}, on {@code fleet} (changes audited as each
-     * token's holder) and the tokens in {@code db}.
+     * token's holder) and the tokens in {@code db}, its event streams timed by {@code cadence}.
      */
-    public static ApiServer start(String host, int port, SSLContext tls, LocalFleetClient fleet, Database db, Clock clock, EventSink sink)
-            throws IOException {
+    public static ApiServer start(String host, int port, SSLContext tls, LocalFleetClient fleet, Database db, Clock clock, StreamCadence cadence,
+            EventSink sink) throws IOException {
         HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 64);
         s.setHttpsConfigurator(new HttpsConfigurator(tls));
         ExecutorService workers = Executors.newFixedThreadPool(WORKERS, r -> {
@@ -90,7 +91,7 @@ public final class ApiServer implements AutoCloseable {
             return t;
         });
         s.setExecutor(workers);
-        ApiServer api = new ApiServer(s, workers, fleet, new TokenAuthenticator(db, clock), sink);
+        ApiServer api = new ApiServer(s, workers, fleet, new TokenAuthenticator(db, clock), cadence, sink);
         s.createContext("/", api::handle);
         s.start();
         return api;

@@ -7,7 +7,6 @@ import io.fleetkit.json.JsonWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -19,17 +18,14 @@ import java.util.concurrent.TimeUnit;
  * 503 {@code api.too-many-streams}), each on a thread of its own so a slow reader never holds one of the API's
  * workers. A stream polls its source every second and sends what changed; a comment line every 2 s when nothing
  * did: only a write finds a reader that went away, so this is what frees its slot within seconds (and keeps proxies
- * from closing a quiet stream), at a few bytes a second. It ends after {@link #LIFETIME}, below the JDK server's response time limit,
+ * from closing a quiet stream), at a few bytes a second. It ends after 45 s, below the JDK server's response time limit,
  * and the client reconnects after the {@code retry} it was told — authenticating again, so a revoked token loses its
  * stream within a minute. Polling the database, not an in-process event bus, is what lets several servers on one
- * database serve the same streams.
+ * database serve the same streams. These timings are {@link StreamCadence#DEFAULT}; tests pass shorter ones.
  */
 final class EventStreams implements AutoCloseable {
 
     static final int MAX_STREAMS = 16;
-    static final Duration POLL = Duration.ofSeconds(1);
-    static final Duration HEARTBEAT = Duration.ofSeconds(2);
-    static final Duration LIFETIME = Duration.ofSeconds(45);
     static final long RETRY_MILLIS = 1000;
 
     private final Semaphore slots = new Semaphore(MAX_STREAMS);
@@ -37,8 +33,10 @@ final class EventStreams implements AutoCloseable {
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final EventSink sink;
+    private final StreamCadence cadence;
 
-    EventStreams(EventSink sink) {
+    EventStreams(StreamCadence cadence, EventSink sink) {
+        this.cadence = cadence;
         this.sink = sink;
     }
 
@@ -67,7 +65,7 @@ final class EventStreams implements AutoCloseable {
             long start = System.nanoTime();
             long lastWrite = start;
             String last = null;
-            while (closing.getCount() > 0 && System.nanoTime() - start < LIFETIME.toNanos()) {
+            while (closing.getCount() > 0 && System.nanoTime() - start < cadence.lifetime().toNanos()) {
                 EventStream.Frame f;
                 try {
                     f = stream.source().take();
@@ -85,11 +83,11 @@ final class EventStreams implements AutoCloseable {
                     write(out, event("end", "{}"));
                     break;
                 }
-                if (System.nanoTime() - lastWrite >= HEARTBEAT.toNanos()) {
+                if (System.nanoTime() - lastWrite >= cadence.heartbeat().toNanos()) {
                     write(out, ": heartbeat\n\n");
                     lastWrite = System.nanoTime();
                 }
-                if (closing.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (closing.await(cadence.poll().toMillis(), TimeUnit.MILLISECONDS)) {
                     break;
                 }
             }

@@ -1,9 +1,6 @@
 package io.fleetkit.ota.server.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetkit.events.EventSink;
@@ -25,32 +22,29 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the dashboard needs from the API server, over real HTTPS: its files with their security headers, who a token
- * is, the fleet's summary, the id search, and a rollout's live event stream (changes, end, bound, server stop).
- * H2 here; PostgreSQL in the subclass.
+ * What the dashboard asks the database through the API server, over real HTTPS: who a token is, the fleet's summary,
+ * the id search and its keyset paging. H2 here; PostgreSQL in the subclass. Its files and live event streams, which
+ * do not depend on the database, are {@link DashboardFilesAndStreamsTest}'s.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardApiTest {
 
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
-    Path tmp;
+    static Path tmp; // static: the class's server lives in it, and JUnit fills static fields before @BeforeAll
 
     FleetKeys keys;
     FleetServer server;
@@ -63,7 +57,7 @@ class DashboardApiTest {
         return "jdbc:h2:mem:dash" + COUNTER.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
     }
 
-    @BeforeEach
+    @BeforeAll
     void startServer() throws Exception {
         keys = TestFleet.keys(tmp);
         FleetServerConfig config = FleetServerConfig.defaults(tmp.resolve("data")).withJdbcUrl(freshUrl()).withKeyDir(TestFleet.serverOnlyKeys(tmp))
@@ -76,7 +70,7 @@ class DashboardApiTest {
         viewer = admin.createToken("dash", Role.VIEWER).secret();
     }
 
-    @AfterEach
+    @AfterAll
     void stopServer() {
         if (server != null) {
             server.close();
@@ -107,38 +101,6 @@ class DashboardApiTest {
         HttpResponse<String> r = get(path, token, Map.of());
         assertEquals(200, r.statusCode(), r.body());
         return (Map<String, Object>) JsonParser.parse(r.body(), 1 << 20);
-    }
-
-    private int post(String path, String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(origin + "/api/v1" + path)).header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
-    }
-
-    @Test
-    void servesTheDashboardsFilesWithAStrictContentSecurityPolicyAndNoToken() throws Exception {
-        HttpResponse<String> index = get("/", null, Map.of());
-        assertEquals(200, index.statusCode());
-        assertEquals("text/html; charset=utf-8", index.headers().firstValue("Content-Type").orElse(null));
-        String csp = index.headers().firstValue("Content-Security-Policy").orElse("");
-        assertTrue(csp.contains("script-src 'self';") && csp.contains("default-src 'none'") && !csp.contains("unsafe"), csp);
-        assertEquals("nosniff", index.headers().firstValue("X-Content-Type-Options").orElse(null));
-        assertTrue(index.body().contains("<script src=\"/app.js\" defer></script>"));
-        assertFalse(index.body().replace("<script src=\"/app.js\" defer></script>", "").contains("<script"), "no inline script");
-
-        HttpResponse<String> js = get("/app.js", null, Map.of());
-        assertEquals("text/javascript; charset=utf-8", js.headers().firstValue("Content-Type").orElse(null));
-        assertFalse(js.body().contains("innerHTML"), "text from the API is never parsed as HTML");
-        assertEquals("text/css; charset=utf-8", get("/app.css", null, Map.of()).headers().firstValue("Content-Type").orElse(null));
-        String etag = js.headers().firstValue("ETag").orElseThrow();
-        assertEquals("no-cache", js.headers().firstValue("Cache-Control").orElse(null));
-        assertEquals(304, get("/app.js", null, Map.of("If-None-Match", etag)).statusCode(), "an unchanged file is not sent again");
-
-        for (String path : List.of("/index.html", "/app.js/x", "/../pom.xml", "/%2e%2e/app.js", "/io/fleetkit/ota/server/dashboard/app.js")) {
-            assertEquals(404, get(path, null, Map.of()).statusCode(), path);
-        }
-        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(origin + "/")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(405, post.statusCode());
     }
 
     @Test
@@ -179,134 +141,5 @@ class DashboardApiTest {
     @SuppressWarnings("unchecked")
     private List<String> ids(String path) throws Exception {
         return ((List<Map<String, Object>>) json(path, viewer).get("devices")).stream().map(d -> (String) d.get("id")).toList();
-    }
-
-    @Test
-    void aRolloutStreamsEachChangeUntilItEnds() throws Exception {
-        String id = rollout();
-        String operator = admin.createToken("ops", Role.OPERATOR).secret();
-        assertEquals(401, get("/api/v1/rollouts/" + id + "/events", null, Map.of()).statusCode());
-        assertEquals(404, get("/api/v1/rollouts/r-99/events", viewer, Map.of()).statusCode());
-
-        try (EventLines events = EventLines.open(http, origin + "/api/v1/rollouts/" + id + "/events", viewer)) {
-            assertEquals("text/event-stream; charset=utf-8", events.contentType);
-            assertEquals("retry: " + EventStreams.RETRY_MILLIS, events.next());
-            assertTrue(events.nextEvent("status").contains("\"state\":\"CREATED\""));
-            assertEquals("", events.next());
-            assertEquals(": heartbeat", events.next(), "a quiet stream still sends a line now and then");
-            assertEquals(200, post("/rollouts/" + id + "/pause", operator));
-            assertTrue(events.nextEvent("status").contains("\"state\":\"PAUSED\""), "the change arrives without asking");
-            assertEquals(200, post("/rollouts/" + id + "/abort", operator));
-            assertTrue(events.nextEvent("status").contains("\"state\":\"ABORTED\""));
-            assertEquals("{}", events.nextEvent("end"));
-            events.awaitClosed();
-        }
-    }
-
-    @Test
-    void streamsAreBoundedAndEndWhenTheServerStops() throws Exception {
-        String id = rollout();
-        List<EventLines> open = new ArrayList<>();
-        try {
-            for (int i = 0; i < EventStreams.MAX_STREAMS; i++) {
-                EventLines e = EventLines.open(http, origin + "/api/v1/rollouts/" + id + "/events", viewer);
-                assertTrue(e.next().startsWith("retry:"));
-                open.add(e);
-            }
-            HttpResponse<String> refused = get("/api/v1/rollouts/" + id + "/events", viewer, Map.of());
-            assertEquals(503, refused.statusCode());
-            assertTrue(refused.body().contains("api.too-many-streams"), refused.body());
-            assertNotNull(refused.headers().firstValue("Retry-After").orElse(null));
-            assertEquals(200, get("/api/v1/rollouts/" + id, viewer, Map.of()).statusCode(), "the API itself still answers");
-
-            open.remove(0).close();
-            io.fleetkit.testsupport.Await.until("the slot of a reader that went away is free again", WAIT, () -> {
-                HttpResponse<Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create(origin + "/api/v1/rollouts/" + id + "/events"))
-                        .header("Authorization", "Bearer " + viewer).build(), HttpResponse.BodyHandlers.ofLines());
-                if (r.statusCode() == 200) {
-                    open.add(new EventLines(r));
-                    return true;
-                }
-                r.body().close();
-                return false;
-            });
-            server.close();
-            server = null;
-            for (EventLines e : open) {
-                e.awaitClosed();
-            }
-        } finally {
-            open.forEach(EventLines::close);
-        }
-    }
-
-    private String rollout() throws Exception {
-        devices("gw-000", "gw-001");
-        server.bundles().publish(TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 100_000, 4096), Optional.empty());
-        return admin.createRollout(RolloutRequest.of("2.0.0")).id();
-    }
-
-    /** A text/event-stream read line by line on a thread of its own, so the test waits with a deadline. */
-    static final class EventLines implements AutoCloseable {
-
-        private static final String CLOSED = "\u0000closed";
-        final String contentType;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final Stream<String> body;
-
-        private EventLines(HttpResponse<Stream<String>> r) {
-            this.contentType = r.headers().firstValue("Content-Type").orElse(null);
-            this.body = r.body();
-            Thread t = new Thread(() -> {
-                try {
-                    body.forEach(lines::add);
-                } catch (RuntimeException e) {
-                    // the connection went away: as closed
-                } finally {
-                    lines.add(CLOSED);
-                }
-            }, "sse-reader");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        static EventLines open(HttpClient http, String url, String token) throws Exception {
-            HttpResponse<Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                    .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
-            assertEquals(200, r.statusCode());
-            return new EventLines(r);
-        }
-
-        String next() throws InterruptedException {
-            String line = lines.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertNotNull(line, "no line within " + WAIT);
-            return line;
-        }
-
-        /** The data of the next event called {@code name}, skipping heartbeats and blank lines. */
-        String nextEvent(String name) throws InterruptedException {
-            String line;
-            do {
-                line = next();
-                assertFalse(line.equals(CLOSED), "the stream ended before an event " + name);
-            } while (line.isEmpty() || line.startsWith(":"));
-            assertEquals("event: " + name, line);
-            String data = next();
-            assertTrue(data.startsWith("data: "), data);
-            return data.substring(6);
-        }
-
-        void awaitClosed() throws InterruptedException {
-            String line;
-            do {
-                line = next();
-            } while (!line.equals(CLOSED));
-            assertNull(lines.poll());
-        }
-
-        @Override
-        public void close() {
-            body.close();
-        }
     }
 }
