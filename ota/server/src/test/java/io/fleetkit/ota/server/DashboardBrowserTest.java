@@ -50,7 +50,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Chromium trusts the fleet CA through an NSS database of its own (no certificate errors are ignored). An operator
  * logs in, finds a device, starts a rollout, sees its first phase finish and the next begin without a reload, and
  * pauses it; a viewer gets no pause button and the API refuses its pause (403). Each page's screenshot goes to
- * docs/screenshots/.
+ * target/screenshots/ (docs/screenshots/ with -Ddashboard.screenshots=update).
  */
 class DashboardBrowserTest {
 
@@ -276,9 +276,14 @@ class DashboardBrowserTest {
         new WebDriverWait(browser, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition::apply);
     }
 
-    /** The page as it stands, into docs/screenshots/NAME.png of the source tree. */
+    /**
+     * The page as it stands, into target/screenshots/NAME.png, and with {@code -Ddashboard.screenshots=update} also into
+     * docs/screenshots/ of the source tree (the pages show times, so every run's pictures differ: a plain test run
+     * must not leave the checkout changed).
+     */
     private void screenshot(String name) throws IOException {
-        Path out = repositoryRoot().resolve("docs/screenshots");
+        Path out = "update".equals(System.getProperty("dashboard.screenshots"))
+                ? repositoryRoot().resolve("docs/screenshots") : Path.of("target/screenshots").toAbsolutePath();
         Files.createDirectories(out);
         // the whole page, not only what fits the window (chromedriver's own CDP call: no DevTools version needed)
         List<?> size = (List<?>) ((JavascriptExecutor) browser).executeScript(
