@@ -2,6 +2,7 @@ package io.fleetkit.run;
 
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.kernel.FlattenedDeviceTree;
+import io.fleetkit.packages.UnpackedDebs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,13 +85,10 @@ public final class UBootControlTree implements AutoCloseable {
     }
 
     private static void deleteTree(Path dir) {
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
+        try {
+            UnpackedDebs.deleteTree(dir);
         } catch (IOException ignored) {
-            // a temp file left behind is harmless
+            // a temporary file left behind is harmless
         }
     }
 }
