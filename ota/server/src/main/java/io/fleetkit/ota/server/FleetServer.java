@@ -292,7 +292,10 @@ public final class FleetServer implements AutoCloseable {
 
     @Override
     public void close() {
-        ticker.shutdownNow();
+        // Not shutdownNow: interrupting a tick in the middle of an H2 write closes the database file's channel
+        // (NIO closes a channel on interrupt), and a server restarted in the same JVM then found the file closed
+        // under its first COMMIT. A tick in progress finishes; no new one starts.
+        ticker.shutdown();
         if (link != null) {
             link.close();
         }
@@ -308,6 +311,7 @@ public final class FleetServer implements AutoCloseable {
             apiDb.close();
         }
         try {
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
             deviceWorker.awaitTermination(5, TimeUnit.SECONDS);
             chunkWorkers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
