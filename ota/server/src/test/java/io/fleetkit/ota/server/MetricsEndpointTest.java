@@ -190,6 +190,51 @@ class MetricsEndpointTest {
         assertTrue(ok.body().contains("# TYPE fleetkit_mqtt_messages_received_total counter"), ok.body());
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusScrapesItWithTheScrapeConfigOfTheDocs() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("prometheus"));
+        Path token = Files.writeString(dir.resolve("fleet-token"), admin.createToken("prometheus-live", Role.VIEWER).secret() + "\n");
+        Path ca = Files.copy(tmp.resolve("keys").resolve("ca.crt"), dir.resolve("fleet-ca.crt"));
+        String doc = Files.readString(Path.of("../../docs/metrics.md"));
+        int start = doc.indexOf("```yaml\n") + 8;
+        String config = doc.substring(start, doc.indexOf("```", start)).replace("/etc/prometheus/fleet-token", token.toString())
+                .replace("/etc/prometheus/fleet-ca.crt", ca.toString()).replace("fleet.example:8443", "localhost:" + server.apiPort().orElseThrow())
+                .replace("scrape_interval: 30s", "scrape_interval: 1s");
+        assertTrue(config.contains("credentials_file: " + token), config);
+        Path file = Files.writeString(dir.resolve("prometheus.yml"), config);
+        Path prometheus = Path.of("/usr/bin/prometheus");
+        if (!Files.isExecutable(prometheus)) {
+            throw new AssertionError("prometheus is missing: install the Debian package prometheus (apt-get install --no-install-recommends prometheus)");
+        }
+        int port = Mosquitto.freePort();
+        Process p = new ProcessBuilder(prometheus.toString(), "--config.file=" + file, "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        try {
+            HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            URI query = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query=fleetkit_database_up%20*%20on(instance)%20up%7Bjob%3D%22fleet%22%7D");
+            Await.until("Prometheus scraped the server", WAIT, () -> {
+                try {
+                    String body = plain.send(HttpRequest.newBuilder(query).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    Map<String, Object> answer = (Map<String, Object>) io.fleetkit.json.JsonParser.parse(body, 1 << 20);
+                    List<Map<String, Object>> result = (List<Map<String, Object>>) ((Map<String, Object>) answer.get("data")).get("result");
+                    return result.size() == 1 && "1".equals(((List<Object>) result.get(0).get("value")).get(1));
+                } catch (IOException e) {
+                    return false; // not listening yet
+                }
+            }, () -> {
+                try {
+                    return Files.readString(dir.resolve("prometheus.log"));
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            });
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     private HttpResponse<String> scrape(String token) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).timeout(WAIT).header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
