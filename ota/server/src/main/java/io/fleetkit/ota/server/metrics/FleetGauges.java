@@ -56,7 +56,7 @@ final class FleetGauges {
                 "Devices of the current phase of an active rollout that are done: succeeded, failed or timed out");
         phaseFailed = gauge(registry, "fleetkit.rollout.phase.devices.failed",
                 "Devices of the current phase of an active rollout that failed or timed out");
-        Gauge.builder("fleetkit.database.up", this, g -> g.databaseUp).description("1 when the database answered the scrape's query, else 0")
+        Gauge.builder("fleetkit.database.up", this, g -> g.databaseUp).description("1 when the database answered the scrape's queries, else 0")
                 .register(registry);
         Gauge.builder("fleetkit.database.ping", this, g -> g.databasePing).baseUnit("seconds")
                 .description("How long the database took to answer a trivial query in a transaction, at the scrape").register(registry);
