@@ -76,6 +76,13 @@ final class FleetGauges {
     }
 
     private void devices(FleetReading r) {
+        if (!r.up()) {
+            byState.register(List.of(), true);
+            byVersion.register(List.of(), true);
+            online.register(List.of(), true);
+            offline.register(List.of(), true);
+            return;
+        }
         Map<UpdateState, Long> states = new EnumMap<>(UpdateState.class);
         Map<List<String>, Long> versions = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
         long on = 0;
@@ -91,13 +98,6 @@ final class FleetGauges {
             } else {
                 off += g.devices();
             }
-        }
-        if (!r.up()) {
-            byState.register(List.of(), true);
-            byVersion.register(List.of(), true);
-            online.register(List.of(), true);
-            offline.register(List.of(), true);
-            return;
         }
         List<MultiGauge.Row<?>> stateRows = new ArrayList<>();
         states.forEach((s, n) -> stateRows.add(MultiGauge.Row.of(Tags.of("state", s.name().toLowerCase(Locale.ROOT)), n)));
