@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
             "The other fleet commands work on the same --data/--db while it runs.",
             "",
             "With --api-port, operators and scripts reach the fleet over HTTPS with API tokens (docs/api.md), and",
-            "browsers find the web dashboard at https://HOST:PORT/ on the same port (docs/dashboard.md).",
+            "browsers find the web dashboard at https://HOST:PORT/ on the same port (docs/dashboard.md), and",
+            "Prometheus the metrics at /metrics with a viewer token (docs/metrics.md).",
             "",
             "Example: fleet server --data ./fleet-data --keys ./server-keys --listen 0.0.0.0:8883 --api-port 8443"
         },
@@ -56,7 +57,7 @@ public final class ServerCommand implements Callable<Integer> {
     boolean insecureHttp;
 
     @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "-1",
-            description = "Serve the operators' HTTPS API under /api/v1/ and the web dashboard at / on this port (server certificate; bearer tokens from `fleet token create`; docs/api.md).")
+            description = "Serve the operators' HTTPS API under /api/v1/, the web dashboard at / and Prometheus metrics at /metrics on this port (server certificate; bearer tokens from `fleet token create`; docs/api.md).")
     int apiPort;
 
     @Option(names = "--prefix", paramLabel = "TOPICS", defaultValue = "fleet/v1", description = "Topic prefix (default: ${DEFAULT-VALUE}).")

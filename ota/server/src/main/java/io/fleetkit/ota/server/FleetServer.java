@@ -23,6 +23,8 @@ import io.fleetkit.ota.server.devices.ChunkServer;
 import io.fleetkit.ota.server.devices.DeviceMessages;
 import io.fleetkit.ota.server.devices.OfferedBundles;
 import io.fleetkit.ota.server.logging.EventSinkAppender;
+import io.fleetkit.ota.server.metrics.ServerCounters;
+import io.fleetkit.ota.server.metrics.ServerMetrics;
 import io.fleetkit.ota.server.rollout.RolloutEngine;
 import io.fleetkit.ota.server.security.RevocationList;
 import java.io.IOException;
@@ -60,11 +62,12 @@ public final class FleetServer implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("fleet-tick"));
     private final AutoCloseable logging;
     private EmbeddedBroker broker;
-    private BrokerLink link;
+    private volatile BrokerLink link; // read by the metrics on the API's threads
     private DesiredPublisher publisher;
     private BundleHttpServer http;
     private io.fleetkit.ota.server.api.ApiServer api;
     private Database apiDb;
+    private ServerMetrics metrics;
     private String deviceUrl;
     private String bundleBaseUrl;
 
@@ -136,23 +139,25 @@ public final class FleetServer implements AutoCloseable {
             deviceUrl = url;
         }
         OfferedBundles offers = new OfferedBundles(db);
+        if (config.apiPort() >= 0) {
+            startApi(); // first: its metrics count what the parts started below do
+        }
+        ServerCounters counters = metrics == null ? ServerCounters.NONE : metrics.counters();
         if (config.httpPort() >= 0) {
             String host = config.listen().host();
-            http = config.insecureHttp() ? BundleHttpServer.start(host, config.httpPort(), bundles, sink)
+            http = config.insecureHttp() ? BundleHttpServer.start(host, config.httpPort(), bundles, counters, sink)
                     : BundleHttpServer.startTls(host, config.httpPort(), TlsSockets.server(keys.key(), keys.certificate(), keys.caCertificate()),
-                            bundles, offers, sink);
+                            bundles, offers, counters, sink);
             String scheme = config.insecureHttp() ? "http" : "https";
             bundleBaseUrl = (config.httpUrl() != null ? config.httpUrl().replaceAll("/+$", "")
                     : scheme + "://" + advertisedHost(config.listen()) + ":" + http.port()) + BundleHttpServer.PATH;
             sink.info("server", "bundles served over " + scheme.toUpperCase(java.util.Locale.ROOT) + " at " + bundleBaseUrl);
         }
-        if (config.apiPort() >= 0) {
-            startApi();
-        }
         ChunkServer chunks = new ChunkServer(bundles, offers, ChunkRateLimit.defaults(), sink);
         DeviceMessages messages = new DeviceMessages(db, engine, config.clock(), sink);
         link = BrokerLink.connect(options, topics.serverSubscriptions(),
-                new MessageRouter(topics, messages, chunks, deviceWorker, chunkWorkers, this::publishToDevice, this::onConnected), sink);
+                new MessageRouter(topics, messages, chunks, deviceWorker, chunkWorkers, this::publishToDevice, this::onConnected, counters), counters,
+                sink);
         publisher = new DesiredPublisher(db, link, topics, bundleBaseUrl, sink);
     }
 
@@ -168,8 +173,10 @@ public final class FleetServer implements AutoCloseable {
             throw new IOException("the fleet database " + config.effectiveJdbcUrl() + ": " + e.getMessage(), e);
         }
         LocalFleetClient fleet = LocalFleetClient.onDatabase(apiDb, config.dataDir(), config.keyDir(), config.clock(), sink);
+        metrics = new ServerMetrics(apiDb, () -> link != null && link.isConnected(), sink);
         api = io.fleetkit.ota.server.api.ApiServer.start(config.listen().host(), config.apiPort(),
-                TlsSockets.context(keys.key(), keys.certificate(), keys.caCertificate()), fleet, apiDb, config.clock(), config.apiStreams(), sink);
+                TlsSockets.context(keys.key(), keys.certificate(), keys.caCertificate()), fleet, apiDb, config.clock(), config.apiStreams(), metrics,
+                sink);
         sink.info("server", "the operators' API is at https://" + advertisedHost(config.listen()) + ":" + api.port()
                 + io.fleetkit.ota.server.api.ApiRoutes.BASE + "/, the web dashboard at https://" + advertisedHost(config.listen()) + ":"
                 + api.port() + "/");
@@ -306,6 +313,9 @@ public final class FleetServer implements AutoCloseable {
         }
         if (api != null) {
             api.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         if (apiDb != null) {
             apiDb.close();

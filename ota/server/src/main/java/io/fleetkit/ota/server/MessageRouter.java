@@ -5,6 +5,7 @@ import io.fleetkit.ota.protocol.Topics;
 import io.fleetkit.ota.server.broker.BrokerLink;
 import io.fleetkit.ota.server.devices.ChunkServer;
 import io.fleetkit.ota.server.devices.DeviceMessages;
+import io.fleetkit.ota.server.metrics.ServerCounters;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
@@ -29,10 +30,12 @@ final class MessageRouter implements BrokerLink.Handler {
     private final ExecutorService chunkWorkers;
     private final DeviceSender sender;
     private final Consumer<Boolean> connected;
+    private final ServerCounters counters;
 
     MessageRouter(Topics topics, DeviceMessages messages, ChunkServer chunks, ExecutorService deviceWorker,
-                  ExecutorService chunkWorkers, DeviceSender sender, Consumer<Boolean> connected) {
+                  ExecutorService chunkWorkers, DeviceSender sender, Consumer<Boolean> connected, ServerCounters counters) {
         this.topics = topics;
+        this.counters = counters;
         this.messages = messages;
         this.chunks = chunks;
         this.deviceWorker = deviceWorker;
@@ -66,6 +69,7 @@ final class MessageRouter implements BrokerLink.Handler {
                 Optional<byte[]> frame = chunks.answer(id, payload);
                 if (frame.isPresent()) {
                     sender.send(topics.chunkData(id), frame.get());
+                    counters.chunkBytesServed(ServerCounters.Transport.MQTT, frame.get().length);
                 }
             }
             default -> { }

@@ -61,7 +61,7 @@ class BrokerLinkReconnectTest {
                             reconnects.incrementAndGet();
                         }
                     }
-                }, EventSink.NONE);
+                }, io.fleetkit.ota.server.metrics.ServerCounters.NONE, EventSink.NONE);
         // The server is busy sending chunks when the broker dies, as in a rollout.
         Thread chunks = new Thread(() -> {
             byte[] chunk = new byte[64 << 10];

@@ -45,7 +45,7 @@ class BundleHttpServerTest {
                 Clock.systemUTC(), EventSink.NONE);
         bundle = store.publish(file, Optional.empty());
         bytes = Files.readAllBytes(file);
-        server = BundleHttpServer.start("127.0.0.1", 0, store, EventSink.NONE);
+        server = BundleHttpServer.start("127.0.0.1", 0, store, io.fleetkit.ota.server.metrics.ServerCounters.NONE, EventSink.NONE);
     }
 
     @AfterEach

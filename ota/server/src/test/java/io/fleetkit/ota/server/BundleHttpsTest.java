@@ -81,7 +81,7 @@ class BundleHttpsTest {
         }
     }
 
-    private static HttpResponse<byte[]> get(HttpClient client, String url, String range) throws Exception {
+    static HttpResponse<byte[]> get(HttpClient client, String url, String range) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
         if (range != null) {
             r.header("Range", range);
@@ -89,7 +89,8 @@ class BundleHttpsTest {
         return client.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private static HttpClient client(FleetKeys keys, String id) {
+    /** An HTTPS client presenting a fresh certificate for device {@code id} from the fleet CA. */
+    static HttpClient client(FleetKeys keys, String id) {
         KeyPair pair = KeyPairs.ecP256();
         SSLContext ctx = TlsSockets.context(pair.getPrivate(), new DeviceCertificateIssuer(Clock.systemUTC()).issue(keys, id, pair.getPublic()),
                 keys.caCertificate());

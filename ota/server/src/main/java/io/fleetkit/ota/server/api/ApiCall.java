@@ -4,6 +4,7 @@ import io.fleetkit.json.JsonException;
 import io.fleetkit.json.JsonParser;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.access.TokenInfo;
+import io.fleetkit.ota.server.metrics.ServerMetrics;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,14 +22,16 @@ public final class ApiCall {
     private final byte[] body;
     private final TokenInfo holder;
     private final java.nio.file.Path upload;
+    private final ServerMetrics metrics;
 
     ApiCall(FleetClient client, Map<String, String> path, Map<String, String> query, byte[] body) {
-        this(client, path, query, body, null, null);
+        this(client, path, query, body, null, null, null);
     }
 
     ApiCall(FleetClient client, Map<String, String> path, Map<String, String> query, byte[] body, TokenInfo holder,
-            java.nio.file.Path upload) {
+            java.nio.file.Path upload, ServerMetrics metrics) {
         this.client = client;
+        this.metrics = metrics;
         this.path = path;
         this.query = query;
         this.body = body;
@@ -47,6 +50,11 @@ public final class ApiCall {
             throw new IllegalStateException("not an upload route");
         }
         return upload;
+    }
+
+    /** The server's metrics, or empty when this API serves none. */
+    public java.util.Optional<ServerMetrics> metrics() {
+        return java.util.Optional.ofNullable(metrics);
     }
 
     public FleetClient client() {

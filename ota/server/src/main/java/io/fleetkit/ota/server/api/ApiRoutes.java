@@ -5,6 +5,7 @@ import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.access.Role;
 import io.fleetkit.ota.server.db.DeviceQuery;
 import io.fleetkit.ota.server.db.NetbootAssignment;
+import io.fleetkit.ota.server.metrics.ServerMetrics;
 import io.fleetkit.ota.server.rollout.DeviceSelector;
 import io.fleetkit.ota.server.rollout.PhasePlan;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
@@ -28,6 +29,8 @@ public final class ApiRoutes {
     public static final String NEWEST = "newest";
     /** In place of a rollout id: the one active rollout. */
     public static final String ACTIVE = "active";
+    /** Prometheus's customary path, outside {@value #BASE}: the metrics are not versioned with the API (docs/metrics.md). */
+    public static final String METRICS = "/metrics";
 
     private ApiRoutes() {
     }
@@ -122,7 +125,13 @@ public final class ApiRoutes {
                     call.query(Set.of());
                     return ApiDocs.summary(call.client().summary());
                 }),
-                new ApiRoute("GET", BASE + "/rollouts/{id}/events", Role.VIEWER, 200, ApiRoutes::rolloutEvents));
+                new ApiRoute("GET", BASE + "/rollouts/{id}/events", Role.VIEWER, 200, ApiRoutes::rolloutEvents),
+                // for Prometheus, with a viewer token like the dashboard's
+                new ApiRoute("GET", METRICS, Role.VIEWER, 200, call -> {
+                    call.query(Set.of());
+                    ServerMetrics m = call.metrics().orElseThrow(() -> new ApiException(404, "api.not-found", "this server serves no metrics", null));
+                    return new PlainText(ServerMetrics.CONTENT_TYPE, m.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }));
     }
 
     /** The rollout's status as server-sent events, a new one each time it changes, until the rollout has ended. */

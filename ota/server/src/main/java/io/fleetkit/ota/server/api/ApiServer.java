@@ -10,6 +10,7 @@ import io.fleetkit.ota.server.LocalFleetClient;
 import io.fleetkit.ota.server.access.Actor;
 import io.fleetkit.ota.server.access.TokenInfo;
 import io.fleetkit.ota.server.db.Database;
+import io.fleetkit.ota.server.metrics.ServerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,10 +67,12 @@ public final class ApiServer implements AutoCloseable {
     private final EventSink sink;
     private final DashboardAssets dashboard = new DashboardAssets();
     private final EventStreams streams;
+    private final ServerMetrics metrics;
 
     private ApiServer(HttpsServer server, ExecutorService workers, LocalFleetClient fleet, TokenAuthenticator tokens, StreamCadence cadence,
-            EventSink sink) {
+            ServerMetrics metrics, EventSink sink) {
         this.server = server;
+        this.metrics = metrics;
         this.workers = workers;
         this.fleet = fleet;
         this.tokens = tokens;
@@ -79,10 +82,11 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Serves the API on {@code host:port} (0: any free port) with {@code tls}, on {@code fleet} (changes audited as each
-     * token's holder) and the tokens in {@code db}, its event streams timed by {@code cadence}.
+     * token's holder) and the tokens in {@code db}, its event streams timed by {@code cadence}, {@code metrics} at
+     * {@value ApiRoutes#METRICS} (null: none).
      */
     public static ApiServer start(String host, int port, SSLContext tls, LocalFleetClient fleet, Database db, Clock clock, StreamCadence cadence,
-            EventSink sink) throws IOException {
+            ServerMetrics metrics, EventSink sink) throws IOException {
         HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 64);
         s.setHttpsConfigurator(new HttpsConfigurator(tls));
         ExecutorService workers = Executors.newFixedThreadPool(WORKERS, r -> {
@@ -91,7 +95,7 @@ public final class ApiServer implements AutoCloseable {
             return t;
         });
         s.setExecutor(workers);
-        ApiServer api = new ApiServer(s, workers, fleet, new TokenAuthenticator(db, clock), cadence, sink);
+        ApiServer api = new ApiServer(s, workers, fleet, new TokenAuthenticator(db, clock), cadence, metrics, sink);
         s.createContext("/", api::handle);
         s.start();
         return api;
@@ -182,12 +186,12 @@ public final class ApiServer implements AutoCloseable {
         if (route.upload()) {
             Path file = upload(ex, fleet.uploadDirectory());
             try {
-                return new Answer(route.status(), route.handler().handle(new ApiCall(client, params, query, new byte[0], holder, file)));
+                return new Answer(route.status(), route.handler().handle(new ApiCall(client, params, query, new byte[0], holder, file, metrics)));
             } finally {
                 Files.deleteIfExists(file);
             }
         }
-        ApiCall call = new ApiCall(client, params, query, body(ex), holder, null);
+        ApiCall call = new ApiCall(client, params, query, body(ex), holder, null, metrics);
         return new Answer(route.status(), route.handler().handle(call));
     }
 
@@ -278,6 +282,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, Object body) throws IOException {
+        if (body instanceof PlainText text) {
+            ex.getResponseHeaders().set("Content-Type", text.contentType());
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+            ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            ex.sendResponseHeaders(status, text.bytes().length);
+            ex.getResponseBody().write(text.bytes());
+            return;
+        }
         byte[] bytes = (JsonWriter.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         ex.getResponseHeaders().set("Cache-Control", "no-store");

@@ -6,6 +6,7 @@ import io.fleetkit.ota.mqtt.MqttException;
 import io.fleetkit.ota.mqtt.MqttListener;
 import io.fleetkit.ota.mqtt.MqttOptions;
 import io.fleetkit.ota.protocol.Schema;
+import io.fleetkit.ota.server.metrics.ServerCounters;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +58,7 @@ public final class BrokerLink implements AutoCloseable {
     private final List<String> topics;
     private final Handler handler;
     private final EventSink sink;
+    private final ServerCounters counters;
     private final ExecutorService reconnects = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fleet-mqtt-connect");
         t.setDaemon(true);
@@ -65,8 +67,9 @@ public final class BrokerLink implements AutoCloseable {
     private volatile Session current;
     private volatile boolean closed;
 
-    private BrokerLink(MqttOptions options, List<String> subscriptions, Handler handler, EventSink sink) {
+    private BrokerLink(MqttOptions options, List<String> subscriptions, Handler handler, ServerCounters counters, EventSink sink) {
         this.options = options;
+        this.counters = counters;
         this.topics = List.copyOf(subscriptions);
         this.handler = handler;
         this.sink = sink;
@@ -74,11 +77,13 @@ public final class BrokerLink implements AutoCloseable {
 
     /**
      * Connects with {@code options} (its broker, client id, credentials or TLS, clean or persistent session),
-     * waiting up to 30 s for the first connection, and subscribes to {@code subscriptions} at QoS 1.
+     * waiting up to 30 s for the first connection, and subscribes to {@code subscriptions} at QoS 1. Messages received
+     * and publishes acknowledged are counted in {@code counters}.
      */
-    public static BrokerLink connect(MqttOptions options, List<String> subscriptions, Handler handler, EventSink sink) throws IOException {
+    public static BrokerLink connect(MqttOptions options, List<String> subscriptions, Handler handler, ServerCounters counters, EventSink sink)
+            throws IOException {
         BrokerLink link = new BrokerLink(options.withMaxUnacknowledged(MAX_IN_FLIGHT).withKeepAlive(30)
-                .withConnectTimeout(java.time.Duration.ofSeconds(30)), subscriptions, handler, sink);
+                .withConnectTimeout(java.time.Duration.ofSeconds(30)), subscriptions, handler, counters, sink);
         link.openRetrying(false, WAIT_MILLIS);
         return link;
     }
@@ -155,6 +160,7 @@ public final class BrokerLink implements AutoCloseable {
 
             @Override
             public void message(String topic, byte[] payload, boolean retained, Runnable acknowledge) {
+                counters.mqttReceived();
                 if (payload.length > Schema.MAX_JSON_BYTES) {
                     sink.warn("mqtt", "dropped a message of " + payload.length + " bytes on " + topic + ": device messages are at most "
                             + Schema.MAX_JSON_BYTES);
@@ -224,7 +230,12 @@ public final class BrokerLink implements AutoCloseable {
             throw new MqttException("no room to publish on " + topic + " within " + WAIT_MILLIS / 1000 + " s (or the connection was lost)");
         }
         try {
-            return s.connection().publish(topic, payload, 1, retained).whenComplete((ok, e) -> room.release());
+            return s.connection().publish(topic, payload, 1, retained).whenComplete((ok, e) -> {
+                room.release();
+                if (e == null) {
+                    counters.mqttSent();
+                }
+            });
         } catch (IOException | RuntimeException e) {
             room.release();
             throw e;

@@ -5,6 +5,7 @@ import io.fleetkit.keys.Certificates;
 import io.fleetkit.ota.protocol.HttpRange;
 import io.fleetkit.ota.server.bundles.BundleStore;
 import io.fleetkit.ota.server.bundles.PublishedBundle;
+import io.fleetkit.ota.server.metrics.ServerCounters;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,13 +61,15 @@ public final class BundleHttpServer implements AutoCloseable {
     private final BundleStore store;
     private final OfferedBundles offers;
     private final EventSink sink;
+    private final ServerCounters counters;
     private final ExecutorService workers = Executors.newFixedThreadPool(WORKERS, daemon("fleet-http"));
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(daemon("fleet-http-deadline"));
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private BundleHttpServer(ServerSocket socket, BundleStore store, OfferedBundles offers, EventSink sink) {
+    private BundleHttpServer(ServerSocket socket, BundleStore store, OfferedBundles offers, ServerCounters counters, EventSink sink) {
         this.socket = socket;
+        this.counters = counters;
         this.store = store;
         this.offers = offers;
         this.sink = sink;
@@ -74,22 +77,25 @@ public final class BundleHttpServer implements AutoCloseable {
         acceptor.setDaemon(true);
     }
 
-    /** Plain HTTP on {@code host:port} (0 for any free port), every published bundle to anyone: tests and labs. */
-    public static BundleHttpServer start(String host, int port, BundleStore store, EventSink sink) throws IOException {
+    /**
+     * Plain HTTP on {@code host:port} (0 for any free port), every published bundle to anyone: tests and labs. Bytes
+     * sent are counted in {@code counters}, here and over TLS.
+     */
+    public static BundleHttpServer start(String host, int port, BundleStore store, ServerCounters counters, EventSink sink) throws IOException {
         ServerSocket s = new ServerSocket();
         s.bind(new InetSocketAddress(InetAddress.getByName(host), port), 64);
-        BundleHttpServer server = new BundleHttpServer(s, store, null, sink);
+        BundleHttpServer server = new BundleHttpServer(s, store, null, counters, sink);
         server.acceptor.start();
         return server;
     }
 
     /** HTTPS on {@code host:port}: client certificates required ({@code tls} requires them), bundles only for the device offered them. */
     public static BundleHttpServer startTls(String host, int port, SSLServerSocketFactory tls, BundleStore store, OfferedBundles offers,
-                                            EventSink sink) throws IOException {
+                                            ServerCounters counters, EventSink sink) throws IOException {
         SSLServerSocket s = (SSLServerSocket) tls.createServerSocket();
         s.setNeedClientAuth(true);
         s.bind(new InetSocketAddress(InetAddress.getByName(host), port), 64);
-        BundleHttpServer server = new BundleHttpServer(s, store, offers, sink);
+        BundleHttpServer server = new BundleHttpServer(s, store, offers, counters, sink);
         server.acceptor.start();
         return server;
     }
@@ -213,6 +219,7 @@ public final class BundleHttpServer implements AutoCloseable {
                     throw new IOException(store.file(b) + " ended at " + pos + " of its " + size + " bytes");
                 }
                 pos += n;
+                counters.chunkBytesServed(ServerCounters.Transport.HTTP, n);
             }
         }
     }

@@ -50,6 +50,11 @@ final class RolloutStore {
         return Sql.list(c, "SELECT " + ROLLOUT + " FROM rollouts ORDER BY seq", RolloutStore::rollout);
     }
 
+    /** The rollouts not yet ended (created, running, paused), oldest first. */
+    List<Rollout> active(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT " + ROLLOUT + " FROM rollouts WHERE state IN ('CREATED', 'RUNNING', 'PAUSED') ORDER BY seq", RolloutStore::rollout);
+    }
+
     List<Rollout> inStates(Connection c, RolloutState... states) throws SQLException {
         List<Rollout> out = new ArrayList<>();
         for (Rollout r : list(c)) {

@@ -50,7 +50,7 @@ class ApiServerTest {
     FleetServer server;
     LocalFleetClient admin;
     HttpClient http;
-    String base;
+    String origin;
 
     String freshUrl() throws Exception {
         return "jdbc:h2:mem:api" + COUNTER.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
@@ -65,7 +65,7 @@ class ApiServerTest {
         admin = LocalFleetClient.onDatabase(server.database(), tmp.resolve("data"), tmp.resolve("server-keys"), java.time.Clock.systemUTC(),
                 EventSink.NONE);
         http = HttpClient.newBuilder().sslContext(TestFleet.trustOnly(keys.caCertificate())).connectTimeout(Duration.ofSeconds(10)).build();
-        base = "https://localhost:" + server.apiPort().orElseThrow() + "/api/v1";
+        origin = "https://localhost:" + server.apiPort().orElseThrow();
     }
 
     @AfterEach
@@ -101,8 +101,14 @@ class ApiServerTest {
         }
     }
 
+    /** A request to {@code path} under /api/v1. */
     Reply call(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+        return callOrigin(method, ApiRoutes.BASE + path, token, body);
+    }
+
+    /** A request to {@code path} from the server's root (the metrics are outside /api/v1). */
+    Reply callOrigin(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(origin + path)).timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             r.header("Authorization", "Bearer " + token);
@@ -277,17 +283,17 @@ class ApiServerTest {
         assertEquals(servedPublic, documentedPublic, "the routes without a token are the ones documented so");
         String viewer = admin.createToken("dash", Role.VIEWER).secret();
         for (ApiRoute r : ApiRoutes.all()) {
-            String path = r.template().substring(ApiRoutes.BASE.length()).replace("{id}", r.template().contains("rollouts") ? "r-1" : "gw-1")
+            String path = r.template().replace("{id}", r.template().contains("rollouts") ? "r-1" : "gw-1")
                     .replace("{kind}", "device").replace("{target}", "gw-1").replace("{name}", "dash");
             int status;
             try {
-                status = call(r.method(), path, null, r.method().equals("GET") ? null : "{}").status();
+                status = callOrigin(r.method(), path, null, r.method().equals("GET") ? null : "{}").status();
             } catch (java.io.IOException e) {
                 throw new AssertionError(r.method() + " " + path, e);
             }
             assertEquals(r.role() == null ? 200 : 401, status, r.method() + " " + path + " without a token");
             if (r.role() == Role.OPERATOR || r.role() == Role.ADMIN) {
-                assertEquals(403, call(r.method(), path, viewer, "{}").status(), r.method() + " " + path + " as a viewer");
+                assertEquals(403, callOrigin(r.method(), path, viewer, "{}").status(), r.method() + " " + path + " as a viewer");
             }
         }
     }
