@@ -120,7 +120,7 @@ final class AgentServiceStep implements BuildStep<AgentService> {
         p.put("versionNumber", Long.toString(VersionNumber.of(in.spec().version())));
         p.put("broker.url", update.server().toString());
         p.put("signing.publicKey", "/" + InitScripts.DIR + "/signing.pub");
-        p.put("disk.device", in.board().emulated() ? "/dev/vda" : DiskByPartuuid.LINK);
+        p.put("disk.device", in.board().emulated() ? "/dev/vda" : DiskByUuid.LINK);
         p.put("boot.backend", in.board().bootloader() == BootloaderKind.RPI_TRYBOOT ? "rpi-tryboot" : "uboot-script");
         p.put("data.dir", DATA);
         p.put("health.services", "test -e /run/fleetkit/ready");

@@ -80,7 +80,7 @@ final class InitScripts {
                 # the command line names the disk and the slot
                 disk=$(sed -n 's/.*fleetkit\\.disk=\\([^ ]*\\).*/\\1/p' /proc/cmdline)
                 """);
-        s.append(DiskByPartuuid.SHELL);
+        s.append(DiskByUuid.SHELL);
         // A slot without an agent is never on trial; the deadline then is only a default.
         s.append(TrialWatchdog.shell(spec.update().map(u -> u.health().timeout().toSeconds()).orElse(TRIAL_DEADLINE_SECONDS)));
         s.append("""

@@ -11,6 +11,7 @@ import io.fleetkit.formats.mbr.PartitionTable;
 import io.fleetkit.formats.rpi.FirmwareConfig;
 import io.fleetkit.formats.rpi.PiModel;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +40,18 @@ public final class PiFirmwareBootCheck {
      * @param partition  the partition the firmware reads config.txt and the kernel from
      * @param kernel     the file it would start, null when it cannot get that far
      * @param deviceTree the tree it would load, null when none
+     * @param empty      the tryboot partition is a slot not yet written (all zeros where its boot sector goes): nothing
+     *                   to read, and nothing wrong, since the agent arms a tryboot only after it has written that slot
      */
-    public record ModelBoot(PiModel model, boolean tryboot, int partition, String kernel, String deviceTree, List<String> problems) {
+    public record ModelBoot(PiModel model, boolean tryboot, int partition, String kernel, String deviceTree, List<String> problems,
+                            boolean empty) {
 
         public ModelBoot {
             problems = List.copyOf(problems);
+        }
+
+        ModelBoot(PiModel model, boolean tryboot, int partition, String kernel, String deviceTree, List<String> problems) {
+            this(model, tryboot, partition, kernel, deviceTree, problems, false);
         }
 
         public boolean ok() {
@@ -162,6 +170,9 @@ public final class PiFirmwareBootCheck {
             if (!"image.fat-unreadable".equals(e.code())) {
                 throw e;
             }
+            if (tryboot && blank(source, start)) {
+                return new ModelBoot(model, true, number, null, null, problems, true);
+            }
             problems.add("partition " + number + " holds no FAT file system (an A/B slot stays empty until an update writes it)");
             return new ModelBoot(model, tryboot, number, null, null, problems);
         }
@@ -217,6 +228,23 @@ public final class PiFirmwareBootCheck {
             return prefix + model.upstreamDeviceTree;
         }
         return prefix + model.downstreamDeviceTree;
+    }
+
+    /** True when the sector where a boot sector would be holds only zeros: a partition never written, not a damaged one. */
+    private static boolean blank(SeekableByteChannel disk, long start) throws IOException {
+        ByteBuffer sector = ByteBuffer.allocate(512);
+        disk.position(start);
+        while (sector.hasRemaining()) {
+            if (disk.read(sector) < 0) {
+                break;
+            }
+        }
+        for (int i = 0; i < sector.position(); i++) {
+            if (sector.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void requireFile(FatImageReader fat, String path, int partition, List<String> problems) throws IOException {

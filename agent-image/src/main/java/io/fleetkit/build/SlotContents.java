@@ -41,14 +41,23 @@ final class SlotContents {
         return new CompressedBytesCache(in.cache(), in.events()).compressed("gzip", raw);   // seconds for a 27 MB Image
     }
 
+    /** The slot FAT's volume id: the same in A and B, and named by a firmware-tryboot slot's command line. */
+    static int volumeId(BuildInputs in) {
+        return in.stableId("slot");
+    }
+
     static String cmdline(BuildInputs in) {
         List<String> args = new ArrayList<>();
         args.add("console=" + in.board().console());
         in.spec().kernel().cmdline().ifPresent(args::add);
         // A panicking kernel reboots, so the bootloader's attempt counter can bring the old slot back.
         args.add("panic=5");
-        if (!(in.board().raspberryPi() && in.board().bootloader() == BootloaderKind.UBOOT_SCRIPT)) {
-            // A Pi's boot script names the disk itself, by the booted slot's partition UUID (DiskByPartuuid).
+        if (in.board().bootloader() == BootloaderKind.RPI_TRYBOOT) {
+            // Nothing adds to cmdline.txt on the way to the kernel: the slot names its own FAT volume, and the init
+            // finds the disk that holds it, whether the SD card is mmcblk0 or mmcblk1 (DiskByUuid).
+            args.add("fleetkit.disk=" + DiskByUuid.fatUuid(volumeId(in)));
+        } else if (!(in.board().raspberryPi() && in.board().bootloader() == BootloaderKind.UBOOT_SCRIPT)) {
+            // A Pi's boot script names the disk itself, by the booted slot's partition UUID (DiskByUuid).
             args.add("fleetkit.disk=" + (in.board().emulated() ? "/dev/vda" : "/dev/mmcblk0"));
         }
         return String.join(" ", args);

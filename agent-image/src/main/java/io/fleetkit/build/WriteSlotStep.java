@@ -45,7 +45,7 @@ final class WriteSlotStep implements BuildStep<SlotImage> {
                     in.board().loadWindowBytes(), UBootAddressCheck.imageSize(kernel.tree().image()), kernelImage.length,
                     initramfs.bytes().length);
         }
-        FatVolumeSpec volume = new FatVolumeSpec(in.layout().slotBytes(), null, "FLEETSLOT", in.stableId("slot"),
+        FatVolumeSpec volume = new FatVolumeSpec(in.layout().slotBytes(), null, "FLEETSLOT", SlotContents.volumeId(in),
                 in.epoch().getEpochSecond(), 0);
         Path target = in.outputs().path(OutputFormat.SLOT);
         Files.createDirectories(target.getParent());

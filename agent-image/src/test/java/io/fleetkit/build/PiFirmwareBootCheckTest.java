@@ -14,6 +14,7 @@ import io.fleetkit.formats.fat.FatImageWriter;
 import io.fleetkit.formats.fat.FatTree;
 import io.fleetkit.formats.fat.FatVolumeSpec;
 import io.fleetkit.formats.mbr.MbrPartition;
+import io.fleetkit.formats.mbr.MbrReader;
 import io.fleetkit.formats.mbr.MbrWriter;
 import io.fleetkit.formats.mbr.PartitionTable;
 import io.fleetkit.formats.rpi.AutobootTxt;
@@ -105,6 +106,31 @@ class PiFirmwareBootCheckTest {
     }
 
     @Test
+    void anUnwrittenTrybootSlotIsReportedEmptyWhileTheNormalBootIsStillRead() throws Exception {
+        FatTree p1 = new FatTree().addFile(AutobootTxt.FILE, new AutobootTxt(Slot.A, Slot.B).encode());
+        List<PiFirmwareBootCheck.ModelBoot> boots = read("rpi4", p1, java.util.Arrays.asList(pi4Boot(CONFIG), null), 0x0c);
+        assertEquals(6, boots.size());
+        PiFirmwareBootCheck.ModelBoot trial = boots.get(1);
+        assertTrue(trial.tryboot() && trial.partition() == 3 && trial.empty() && trial.ok() && trial.kernel() == null, trial.toString());
+        assertTrue(boots.get(0).ok() && !boots.get(0).empty() && "u-boot.bin".equals(boots.get(0).kernel()), boots.get(0).toString());
+
+        // the normal boot's partition empty is a failure, whatever tryboot would find
+        List<PiFirmwareBootCheck.ModelBoot> noSystem = read("rpi4", p1, java.util.Arrays.asList(null, pi4Boot(CONFIG)), 0x0c);
+        assertTrue(!noSystem.get(0).ok() && !noSystem.get(0).empty(), noSystem.get(0).toString());
+        assertTrue(noSystem.get(0).problems().get(0).contains("holds no FAT"), noSystem.get(0).toString());
+    }
+
+    @Test
+    void aTrybootSlotThatHoldsGarbageIsAFailureNotEmpty() throws Exception {
+        FatTree p1 = new FatTree().addFile(AutobootTxt.FILE, new AutobootTxt(Slot.A, Slot.B).encode());
+        try (FileChannel ch = disk(p1, java.util.Arrays.asList(pi4Boot(CONFIG), null), 0x0c)) {
+            ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), MbrReader.read(ch).partitions().get(2).startByte() + 100);
+            PiFirmwareBootCheck.ModelBoot trial = PiFirmwareBootCheck.read(ch, BoardProfiles.get("rpi4")).get(1);
+            assertTrue(trial.tryboot() && !trial.empty() && !trial.ok(), trial.toString());
+        }
+    }
+
+    @Test
     void aBootPartitionThatIsNotFatIsRefused() throws Exception {
         List<PiFirmwareBootCheck.ModelBoot> boots = read("rpi4", pi4Boot(CONFIG), null, 0x83);
         assertTrue(boots.get(0).problems().get(0).contains("type 0x83"), boots.toString());
@@ -158,7 +184,7 @@ class PiFirmwareBootCheckTest {
         }
     }
 
-    /** p1 (16 MiB, {@code p1Type}) and, when given, FAT slot partitions p2 and p3 (16 MiB each). */
+    /** p1 (16 MiB, {@code p1Type}) and, when given, FAT slot partitions p2 and p3 (16 MiB each; a null slot is left unwritten). */
     private FileChannel disk(FatTree p1, List<FatTree> slots, int p1Type) throws Exception {
         List<FatTree> volumes = new ArrayList<>(List.of(p1));
         if (slots != null) {
@@ -174,6 +200,9 @@ class PiFirmwareBootCheckTest {
         MbrWriter.write(new PartitionTable(0x12345678, parts), ch);
         for (int i = 0; i < volumes.size(); i++) {
             MbrPartition p = parts.get(i);
+            if (volumes.get(i) == null) {
+                continue;
+            }
             new FatImageWriter(new FatVolumeSpec(p.sizeBytes(), null, "BOOT", 1, 0, p.startLba())).write(volumes.get(i), ch, p.startByte());
         }
         return ch;

@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
             "(no emulator runs that firmware): bootcode.bin, autoboot.txt with and without tryboot,",
             "config.txt's sections for that model, start and fixup files, arm_64bit, kernel=,",
             "initramfs, the device tree it picks, overlays and enable_uart. Exit 1 when a model would",
-            "not boot the image (fleet build refuses such an image too).",
+            "not boot the image (fleet build refuses such an image too). A tryboot slot that no update",
+            "has written yet is reported as empty, not as a failure.",
             "",
             "Example: fleet kernel check --board qemu-arm64 --only contrary",
             "Example: fleet kernel check --board rpi4 --image out/gateway-rpi4-1.0.0.img"
@@ -91,6 +92,7 @@ public final class KernelCheckCommand implements Callable<Integer> {
                     m.put("partition", b.partition());
                     m.put("kernel", b.kernel());
                     m.put("deviceTree", b.deviceTree());
+                    m.put("empty", b.empty());
                     m.put("problems", b.problems());
                     fw.add(m);
                 }
@@ -128,11 +130,15 @@ public final class KernelCheckCommand implements Callable<Integer> {
         for (PiFirmwareBootCheck.ModelBoot b : boots) {
             table.row(b.model().displayName, b.tryboot() ? "tryboot" : "normal", "p" + b.partition(),
                     b.kernel() == null ? "-" : b.kernel(), b.deviceTree() == null ? "-" : b.deviceTree(),
-                    b.ok() ? "ok" : String.join("; ", b.problems()));
+                    !b.ok() ? String.join("; ", b.problems()) : b.empty() ? "ok: slot empty (not yet written)" : "ok");
         }
         table.print(output.out());
         long bad = boots.stream().filter(b -> !b.ok()).count();
+        String empty = boots.stream().filter(PiFirmwareBootCheck.ModelBoot::empty).map(b -> "p" + b.partition()).distinct()
+                .collect(java.util.stream.Collectors.joining(", "));
         output.out().println(image.getFileName() + ": " + (bad == 0 ? "every model's firmware finds what it needs"
-                : bad + " of " + boots.size() + " firmware boots would fail"));
+                : bad + " of " + boots.size() + " firmware boots would fail")
+                + (empty.isEmpty() ? "" : "; the tryboot slot " + empty + " is empty until an update writes it (the agent arms"
+                + " a tryboot only after writing it), so only the normal boot was read"));
     }
 }

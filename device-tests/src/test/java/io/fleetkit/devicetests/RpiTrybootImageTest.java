@@ -80,18 +80,37 @@ class RpiTrybootImageTest {
                 }
                 String config = new String(slot.read("config.txt"), StandardCharsets.US_ASCII);
                 assertTrue(config.contains("kernel=vmlinuz") && config.contains("initramfs initrd.img followkernel"), config);
+                // The firmware passes cmdline.txt unchanged and the slot is the same bytes in A and B, so it names the disk
+                // by its own FAT volume id, which the init finds on whichever mmcblk the SD card became.
+                String cmdline = new String(slot.read("cmdline.txt"), StandardCharsets.US_ASCII);
+                String uuid = String.format("%04X-%04X", slot.volumeId() >>> 16, slot.volumeId() & 0xffff);
+                assertTrue(cmdline.contains(" fleetkit.disk=UUID=" + uuid) && !cmdline.contains("mmcblk"), uuid + ": " + cmdline);
             }
-            // every Pi 4 model, normal boot from p2 and tryboot from p3 (slot B is empty until the first update,
-            // so its boot is what the firmware would find there now: nothing)
+            // every Pi 4 model, normal boot from p2 and tryboot from p3 (slot B is empty until the first update, and
+            // the agent arms a tryboot only after writing it: empty, not a failure)
             List<PiFirmwareBootCheck.ModelBoot> boots = PiFirmwareBootCheck.read(ch, BoardProfiles.get("rpi4"));
             assertEquals(6, boots.size(), boots.toString());
             for (PiFirmwareBootCheck.ModelBoot b : boots) {
                 assertEquals(b.tryboot() ? 3 : 2, b.partition(), b.toString());
                 if (!b.tryboot()) {
                     assertTrue(b.ok() && "vmlinuz".equals(b.kernel()) && b.model().upstreamDeviceTree.equals(b.deviceTree()), b.toString());
+                } else {
+                    assertTrue(b.ok() && b.empty(), b.toString());
                 }
             }
         }
+        // fleet kernel check --image on the image as built: slot A checked fully, slot B (p3) reported empty, exit 0
+        FleetRig.CliResult check = FleetRig.run("kernel", "check", "--board", "rpi4", "--only", "contrary",
+                "--image", built.path(OutputFormat.IMG).toString());
+        assertEquals(0, check.exit(), check.toString());
+        for (String model : List.of("Raspberry Pi 4 Model B", "Raspberry Pi 400", "Raspberry Pi Compute Module 4 (IO board)")) {
+            assertTrue(check.out().lines().anyMatch(l -> l.startsWith(model) && l.matches(".*normal +p2 +vmlinuz +bcm2711-\\S+\\.dtb +ok$")),
+                    model + " normal boot: " + check.out());
+            assertTrue(check.out().lines().anyMatch(l -> l.startsWith(model) && l.matches(".*tryboot +p3 +- +- +ok: slot empty \\(not yet written\\)$")),
+                    model + " tryboot: " + check.out());
+        }
+        assertTrue(check.out().contains("the tryboot slot p3 is empty until an update writes it"), check.out());
+
         // slot B as the first update writes it: the same slot image, read by the firmware on a tryboot
         Path updated = dir.resolve("after-update.img");
         Files.copy(built.path(OutputFormat.IMG), updated, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

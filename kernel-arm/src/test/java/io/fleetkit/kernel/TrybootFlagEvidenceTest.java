@@ -59,4 +59,54 @@ class TrybootFlagEvidenceTest {
         assertFalse(TrybootFlagEvidence.of(kernel(" tryboot\0", false), null, List.of()).canSetFlag(), "no firmware driver");
         assertFalse(TrybootFlagEvidence.of(kernel("raspberrypi,bcm2835-firmware\0 tryboot_a_b\0", false), null, List.of()).canSetFlag());
     }
+
+    /** Debian-style: the firmware driver is module raspberrypi (alias for the firmware node), the image lacks its match string. */
+    private KernelTree withFirmwareModule(String moduleStrings) throws Exception {
+        Path modules = Files.createDirectories(dir.resolve("modules-" + System.nanoTime()));
+        Path ko = Files.createDirectories(modules.resolve("kernel/drivers/firmware")).resolve("raspberrypi.ko");
+        Files.write(ko, ("\177ELF\0" + moduleStrings).getBytes(StandardCharsets.ISO_8859_1));
+        Path image = Files.write(dir.resolve("Image-" + System.nanoTime()), "ARMd\0reboot\0".getBytes(StandardCharsets.ISO_8859_1));
+        return KernelTree.of("test", image, null, modules, null);
+    }
+
+    private static ModuleIndex firmwareModuleIndex() {
+        ModuleIndex index = new ModuleIndex();
+        index.addModule(new ModuleIndex.Entry("raspberrypi", "kernel/drivers/firmware/raspberrypi.ko", 1, List.of(), List.of()));
+        index.addAlias("of:N*T*C" + TrybootFlagEvidence.FIRMWARE_COMPATIBLE + "C*", "raspberrypi");
+        index.addAlias("of:N*T*C" + TrybootFlagEvidence.FIRMWARE_COMPATIBLE, "raspberrypi");
+        return index;
+    }
+
+    @Test
+    void aFirmwareDriverModuleWithTheTrybootWordCountsOnlyWhenTheInitramfsLoadsIt() throws Exception {
+        KernelTree downstream = withFirmwareModule("raspberrypi,bcm2835-firmware\0 tryboot\0");
+        ModuleIndex index = firmwareModuleIndex();
+        TrybootFlagEvidence loaded = TrybootFlagEvidence.of(downstream, index, List.of("raspberrypi"));
+        assertEquals(Optional.of("module raspberrypi"), loaded.foundIn(), loaded.why());
+        TrybootFlagEvidence.require(downstream, index, List.of("raspberrypi"), "rpi4");
+
+        // the module would set the flag, but the init never loads it: refused, naming the way out
+        FleetkitException e = assertThrows(FleetkitException.class,
+                () -> TrybootFlagEvidence.require(downstream, index, List.of("bcm2835_wdt"), "rpi4"));
+        assertEquals("build.tryboot-kernel", e.code());
+        assertTrue(e.getMessage().contains("module raspberrypi carries \" tryboot\" but the initramfs does not load it (add it to kernel.modules)"),
+                e.getMessage());
+    }
+
+    @Test
+    void aFirmwareDriverModuleWithoutTheTrybootWordIsRefusedEvenWhenLoaded() throws Exception {
+        KernelTree mainline = withFirmwareModule("raspberrypi,bcm2835-firmware\0reboot\0 tryboot_a_b\0");
+        FleetkitException e = assertThrows(FleetkitException.class,
+                () -> TrybootFlagEvidence.require(mainline, firmwareModuleIndex(), List.of("raspberrypi"), "rpi4"));
+        assertEquals("build.tryboot-kernel", e.code());
+        assertTrue(e.getMessage().contains("the firmware driver, module raspberrypi, has no \" tryboot\" reboot handling"), e.getMessage());
+    }
+
+    @Test
+    void withAModulesTreeButNoFirmwareDriverAnywhereTheKernelIsRefused() throws Exception {
+        KernelTree none = withFirmwareModule("something else\0");
+        TrybootFlagEvidence e = TrybootFlagEvidence.of(none, new ModuleIndex(), List.of());
+        assertFalse(e.canSetFlag());
+        assertTrue(e.why().contains("no Raspberry Pi firmware driver"), e.why());
+    }
 }
