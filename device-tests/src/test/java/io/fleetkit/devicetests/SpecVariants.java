@@ -115,19 +115,6 @@ public final class SpecVariants {
                         """));
     }
 
-    /** A version from another fleet: its image trusts, and its bundle is signed by, keys made separately in {@code other-keys}. */
-    static BuildResult signedByOtherKeys(String example, String version) {
-        Path other = Examples.DIR.resolve("other-keys");
-        try {
-            if (!Files.exists(other.resolve("signing.key"))) {
-                io.fleetkit.keys.FleetKeys.init(other, java.time.Clock.systemUTC());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return build(example, version, "-other-keys", text -> replace(text, "keys: ./keys ", "keys: ./other-keys "));
-    }
-
     private static BuildResult build(String example, String version, String suffix, java.util.function.UnaryOperator<String> edit) {
         try {
             Path v1 = Examples.spec(example);

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fleetkit.build.BuildResult;
 import io.fleetkit.build.OutputFormat;
+import io.fleetkit.build.VersionNumber;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.ota.bundle.BundleRelease;
+import io.fleetkit.ota.bundle.BundleWriter;
 import io.fleetkit.ota.bundle.PemKeys;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.bundles.BundleStore;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -38,7 +42,8 @@ class TamperedBundleTest {
     void deviceRefusesABundleWithOneAlteredByteAndOneSignedByAnotherKeyAndStaysOnItsVersion() throws Exception {
         BuildResult v1 = SpecVariants.v1("qemu-arm64");
         BuildResult v2 = SpecVariants.version("qemu-arm64", "2.0.0");
-        BuildResult foreign = SpecVariants.signedByOtherKeys("qemu-arm64", "3.0.0");
+        Path otherKeys = otherFleetKeys();
+        Path foreign = signedByOtherKeys(v2.path(OutputFormat.SLOT), otherKeys, "3.0.0");
         Path genuine = v2.path(OutputFormat.BUNDLE);
         Path altered = TestBuilds.ROOT.resolve("tampered").resolve("gateway-2.0.0-altered.bundle");
         Files.createDirectories(altered.getParent());
@@ -56,7 +61,7 @@ class TamperedBundleTest {
             flipByte(altered, middle);
             FleetRig.CliResult refused = fleet.fleet("publish", altered.toString(), "--as", "2.0.0-altered");
             assertNotEquals(0, refused.exit(), "publish refuses the altered bundle: " + refused);
-            FleetRig.CliResult foreignRefused = fleet.fleet("publish", foreign.path(OutputFormat.BUNDLE).toString());
+            FleetRig.CliResult foreignRefused = fleet.fleet("publish", foreign.toString());
             assertNotEquals(0, foreignRefused.exit(), "publish refuses a bundle signed by another key: " + foreignRefused);
 
             // Altered at rest on the server after a genuine publish: the device checks every chunk against the signed manifest.
@@ -70,9 +75,9 @@ class TamperedBundleTest {
             fleet.ok("rollout", "abort");
 
             // Signed by another fleet's key, stored by a bundle store that trusts that key (the real one would not).
-            Path otherPub = Examples.DIR.resolve("other-keys").resolve(FleetKeys.SIGNING_PUB);
+            Path otherPub = otherKeys.resolve(FleetKeys.SIGNING_PUB);
             new BundleStore(fleet.server.database(), fleet.data, PemKeys.readPublicKey(otherPub), Clock.systemUTC(), EventSink.NONE)
-                    .publish(foreign.path(OutputFormat.BUNDLE), Optional.empty());
+                    .publish(foreign, Optional.empty());
             before = vm.lineCount();
             fleet.ok("rollout", "3.0.0", "--phases", "100%", "--max-failures", "50%");
             d = fleet.awaitDevice(id, "refusing the foreign bundle", r -> r.updateState() == UpdateState.FAILED
@@ -99,6 +104,26 @@ class TamperedBundleTest {
         assertEquals("1.0.0", d.version(), d.toString());
         assertEquals("A", d.slot(), d.toString());
         assertTrue(d.online(), d.toString());
+    }
+
+    /** Another fleet's keys, made once beside the examples. */
+    private static Path otherFleetKeys() throws Exception {
+        Path other = Examples.DIR.resolve("other-keys");
+        if (!Files.exists(other.resolve("signing.key"))) {
+            FleetKeys.init(other, Clock.systemUTC());
+        }
+        return other;
+    }
+
+    /**
+     * A bundle of a real slot, for this board, signed by another fleet's key: what a build with that
+     * fleet's keys would publish (the device refuses it at the manifest, before any slot byte matters),
+     * made in a second instead of a third image build.
+     */
+    private static Path signedByOtherKeys(Path slot, Path otherKeys, String version) throws Exception {
+        BundleRelease release = BundleRelease.of("gateway", version, "qemu-arm64", VersionNumber.of(version), Instant.now().minusSeconds(60));
+        return BundleWriter.writeFile(release, slot, FleetKeys.load(otherKeys).signingKey(),
+                Files.createDirectories(TestBuilds.ROOT.resolve("tampered").resolve("other-keys")));
     }
 
     private static void flipByte(Path file, long offset) throws Exception {
