@@ -351,7 +351,7 @@ function tagsCard(d) {
       onclick: () => save(d.tags.filter(x => x !== t))}, '×') : null));
   let form = null;
   if (editable) {
-    const input = el('input', {name: 'tag', id: 'new-tag', required: true, maxlength: 64, placeholder: 'e.g. lab', autocomplete: 'off'});
+    const input = el('input', {name: 'tag', id: 'new-tag', required: true, maxlength: 128, placeholder: 'e.g. lab', autocomplete: 'off'});
     form = el('form', {id: 'tag-form'}, el('div', {class: 'row'}, el('label', {}, 'Add a tag', input),
       el('button', {type: 'submit', id: 'add-tag'}, 'Add tag')));
     form.addEventListener('submit', ev => {
