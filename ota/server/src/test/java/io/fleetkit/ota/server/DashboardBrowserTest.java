@@ -299,7 +299,6 @@ class DashboardBrowserTest {
         String made = waitFor(By.id("new-token-value")).getDomProperty("value");
         assertTrue(made.startsWith("fleet_"), made);
         waitFor(By.cssSelector("tr[data-token='night-shift']"));
-        screenshot("token-made");
         logIn(made);
         waitForText(By.id("who-name"), "night-shift");
         waitForText(By.id("who-role"), "operator");
