@@ -334,7 +334,20 @@ class DashboardBrowserTest {
         // ... and a bundle signed with this fleet's key: verified, published and listed
         Path good = TestFleet.bundle(Files.createDirectories(tmp.resolve("upload")), keys, "2.1.0", 2_100_000, TestFleet.BOARD, 256 * 1024, 4096);
         browser.findElement(By.id("bundle-file")).sendKeys(good.toString());
-        browser.findElement(By.id("upload-bundle")).click();
+        // a link of 512 KiB/s up (Chromium's own throttling) makes the ~260 KiB upload last long enough to watch its progress
+        ChromeDriver chrome = (ChromeDriver) browser;
+        chrome.executeCdpCommand("Network.enable", Map.of());
+        chrome.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+                "downloadThroughput", -1, "uploadThroughput", 512 * 1024));
+        try {
+            browser.findElement(By.id("upload-bundle")).click();
+            waitUntil(d -> d.findElement(By.id("upload-status")).getText().startsWith("Uploading… ")
+                    && Double.parseDouble(d.findElement(By.id("upload-progress")).getDomProperty("value")) > 0);
+            assertTrue(browser.findElement(By.id("upload-progress")).isDisplayed());
+        } finally {
+            chrome.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+                    "downloadThroughput", -1, "uploadThroughput", -1));
+        }
         waitFor(By.id("upload-done"));
         waitFor(By.cssSelector("tr[data-bundle='2.1.0']"));
         assertTrue(!browser.findElement(By.id("error")).isDisplayed(), "the earlier refusal is gone");
