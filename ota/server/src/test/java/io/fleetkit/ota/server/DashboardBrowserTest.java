@@ -28,10 +28,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -49,17 +54,20 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * against a real fleet server whose devices are played by MQTT clients that really download and verify the bundle.
  * Chromium trusts the fleet CA through an NSS database of its own (no certificate errors are ignored). An operator
  * logs in, finds a device, starts a rollout, sees its first phase finish and the next begin without a reload, and
- * pauses it; a viewer gets no pause button and the API refuses its pause (403). Each page's screenshot goes to
- * target/screenshots/ (docs/screenshots/ with -Ddashboard.screenshots=update).
+ * pauses it; a viewer gets no pause button and the API refuses its pause (403). An operator tags a device, and an
+ * admin makes and revokes a token and uploads a bundle; a viewer sees none of these controls. One server, one set of
+ * devices and one browser serve every test of the class (each start costs seconds); the tests run in order. Each
+ * page's screenshot goes to target/screenshots/ (docs/screenshots/ with -Ddashboard.screenshots=update).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
 
     static final Duration WAIT = Duration.ofSeconds(30);
     static final String CHROMIUM = "/usr/bin/chromium";
     static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
-    @TempDir
-    Path tmp;
+    Path tmp; // the class's own, from start()
 
     FleetKeys keys;
     FleetServer server;
@@ -69,8 +77,9 @@ class DashboardBrowserTest {
     final List<SimDevice> devices = new ArrayList<>();
     final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor();
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        tmp = dir;
         requireTool(CHROMIUM, "apt-get install chromium chromium-driver");
         requireTool(CHROMEDRIVER, "apt-get install chromium chromium-driver");
         keys = TestFleet.keys(tmp);
@@ -93,9 +102,21 @@ class DashboardBrowserTest {
             }
         }, 200, 200, TimeUnit.MILLISECONDS);
         browser = chromium();
+
+        server.bundles().publish(TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 64 * 1024, 4096), Optional.empty());
+        for (String id : List.of("gw-001", "gw-002", "lab-007")) {
+            SimDevice d = new SimDevice(server.deviceBrokerUrl(), Topics.DEFAULT, id, TestFleet.BOARD, "1.0.0", keys.signingKey().publicKey(),
+                    TestFleet.deviceSockets(keys, id), false);
+            d.holdAfter = 1; // each stops after its first chunk until the test lets it go on
+            devices.add(d);
+            d.connect();
+        }
+        io.fleetkit.testsupport.Await.until("the devices reported", WAIT, () -> admin.devices().stream().filter(d -> d.version() != null).count() == 3);
+        admin.tagDevice("lab-007", List.of("lab", "eu-west"));
+        hostileDevice("kiosk-1");
     }
 
-    @AfterEach
+    @AfterAll
     void stop() throws Exception {
         retries.shutdownNow();
         // Chromium quits while the devices and the server close (each takes seconds; the broker alone waits 2 s for quiet)
@@ -122,18 +143,8 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(1)
     void anOperatorRunsARolloutLiveAndAViewerMayOnlyWatch() throws Exception {
-        server.bundles().publish(TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 64 * 1024, 4096), Optional.empty());
-        for (String id : List.of("gw-001", "gw-002", "lab-007")) {
-            SimDevice d = new SimDevice(server.deviceBrokerUrl(), Topics.DEFAULT, id, TestFleet.BOARD, "1.0.0", keys.signingKey().publicKey(),
-                    TestFleet.deviceSockets(keys, id), false);
-            d.holdAfter = 1; // each stops after its first chunk until the test lets it go on
-            devices.add(d);
-            d.connect();
-        }
-        io.fleetkit.testsupport.Await.until("the devices reported", WAIT, () -> admin.devices().stream().filter(d -> d.version() != null).count() == 3);
-        admin.tagDevice("lab-007", List.of("lab", "eu-west"));
-        hostileDevice("kiosk-1");
         String operator = admin.createToken("ops", Role.OPERATOR).secret();
         String viewer = admin.createToken("watcher", Role.VIEWER).secret();
         String root = admin.createToken("root", Role.ADMIN).secret();
@@ -237,6 +248,128 @@ class DashboardBrowserTest {
         screenshot("overview-phone");
     }
 
+    @Test
+    @Order(2)
+    void anOperatorTagsDevicesAnAdminManagesTokensAndBundlesAndAViewerSeesNoneOfIt() throws Exception {
+        String operator = admin.createToken("tagger", Role.OPERATOR).secret();
+        String viewer = admin.createToken("reader", Role.VIEWER).secret();
+        String root = admin.createToken("keeper", Role.ADMIN).secret();
+        browser.manage().window().setSize(new Dimension(390, 844)); // these forms must work on a phone
+
+        // an operator tags a device on its page and finds it by that tag; then takes the tag off again
+        logIn(operator);
+        browser.get(base + "/#/devices/gw-001");
+        waitForText(By.id("device-id"), "gw-001");
+        waitFor(By.id("new-tag")).sendKeys("canary");
+        browser.findElement(By.id("add-tag")).click();
+        waitFor(By.cssSelector("#device-tags .tag[data-tag='canary']"));
+        assertEquals(List.of("canary"), admin.device("gw-001").device().tags(), "the button tagged the device itself");
+        browser.get(base + "/#/devices?tag=canary");
+        waitUntil(d -> d.findElements(By.cssSelector("#devices-table tbody tr")).size() == 1
+                && d.findElement(By.cssSelector("tr[data-device='gw-001']")).getText().contains("canary"));
+        browser.findElement(By.linkText("gw-001")).click();
+        waitFor(By.cssSelector("#device-tags .tag[data-tag='canary'] button.remove-tag")).click();
+        waitFor(By.id("no-tags"));
+        browser.findElement(By.id("new-tag")).sendKeys("two words");
+        browser.findElement(By.id("add-tag")).click();
+        waitUntil(d -> d.findElement(By.id("error")).isDisplayed() && d.findElement(By.id("error")).getText().contains("'two words' is not a name"));
+        browser.get(base + "/#/devices?tag=canary");
+        waitFor(By.id("no-devices"));
+        assertEquals(List.of(), admin.device("gw-001").device().tags());
+
+        // a viewer reads the same pages without a control to change them
+        logIn(viewer);
+        browser.get(base + "/#/devices/lab-007");
+        waitFor(By.cssSelector("#device-tags .tag[data-tag='lab']"));
+        assertTrue(browser.findElements(By.cssSelector("#tag-form, .remove-tag")).isEmpty(), "a viewer gets no tag controls");
+        browser.findElement(By.linkText("Bundles")).click();
+        waitFor(By.cssSelector("tr[data-bundle='2.0.0']"));
+        assertTrue(browser.findElements(By.id("upload-form")).isEmpty(), "a viewer gets no upload");
+        assertTrue(!browser.findElement(By.id("nav-tokens")).isDisplayed(), "a viewer gets no tokens page");
+        browser.get(base + "/#/tokens");
+        waitForText(By.tagName("h1"), "Tokens");
+        assertTrue(browser.findElements(By.cssSelector("#token-form, #tokens-table, .revoke-token")).isEmpty(), "a viewer gets no token controls");
+
+        // an admin makes a token, shown once; it logs in with the role it was given
+        logIn(root);
+        browser.findElement(By.id("nav-tokens")).click();
+        waitFor(By.id("token-name")).sendKeys("night-shift");
+        new Select(browser.findElement(By.id("token-role"))).selectByValue("operator");
+        browser.findElement(By.id("create-token")).click();
+        String made = waitFor(By.id("new-token-value")).getDomProperty("value");
+        assertTrue(made.startsWith("fleet_"), made);
+        waitFor(By.cssSelector("tr[data-token='night-shift']"));
+        logIn(made);
+        waitForText(By.id("who-name"), "night-shift");
+        waitForText(By.id("who-role"), "operator");
+
+        // the admin revokes it: the API refuses it, and the page sends it back to the login form
+        logIn(root);
+        browser.findElement(By.id("nav-tokens")).click();
+        waitFor(By.cssSelector("tr[data-token='night-shift'] button.revoke-token")).click();
+        Alert confirm = waiting().until(ExpectedConditions.alertIsPresent());
+        assertTrue(confirm.getText().contains("night-shift"), confirm.getText());
+        confirm.accept();
+        waitUntil(d -> d.findElements(By.cssSelector("tr[data-token='night-shift']")).isEmpty()
+                && !d.findElements(By.cssSelector("tr[data-token='keeper']")).isEmpty());
+        assertEquals(401, get("/api/v1/me", made).statusCode(), "a revoked token is refused");
+        browser.findElement(By.id("logout")).click();
+        browser.get(base + "/");
+        waitFor(By.id("token")).sendKeys(made);
+        browser.findElement(By.id("login")).click();
+        waitFor(By.id("login-message"));
+        assertTrue(browser.findElements(By.id("nav")).stream().noneMatch(WebElement::isDisplayed), "still logged out");
+
+        // an admin uploads a bundle signed by another fleet's key: refused with the API's own message
+        logIn(root);
+        browser.findElement(By.linkText("Bundles")).click();
+        Path foreign = TestFleet.bundle(Files.createDirectories(tmp.resolve("foreign")), TestFleet.keys(tmp.resolve("foreign")), "6.6.6",
+                6_000_000, TestFleet.BOARD, 16 * 1024, 4096);
+        String refusal = post("/api/v1/bundles", root, Files.readAllBytes(foreign));
+        waitFor(By.id("bundle-file")).sendKeys(foreign.toString());
+        browser.findElement(By.id("upload-bundle")).click();
+        waitUntil(d -> d.findElement(By.id("error")).isDisplayed() && d.findElement(By.id("error")).getText().contains(refusal));
+        assertTrue(browser.findElements(By.cssSelector("tr[data-bundle='6.6.6']")).isEmpty());
+
+        // ... and a bundle signed with this fleet's key: verified, published and listed
+        Path good = TestFleet.bundle(Files.createDirectories(tmp.resolve("upload")), keys, "2.1.0", 2_100_000, TestFleet.BOARD, 256 * 1024, 4096);
+        browser.findElement(By.id("bundle-file")).sendKeys(good.toString());
+        // a link of 512 KiB/s up (Chromium's own throttling) makes the ~260 KiB upload last long enough to watch its progress
+        ChromeDriver chrome = (ChromeDriver) browser;
+        chrome.executeCdpCommand("Network.enable", Map.of());
+        chrome.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+                "downloadThroughput", -1, "uploadThroughput", 512 * 1024));
+        try {
+            browser.findElement(By.id("upload-bundle")).click();
+            waitUntil(d -> d.findElement(By.id("upload-status")).getText().startsWith("Uploading… ")
+                    && Double.parseDouble(d.findElement(By.id("upload-progress")).getDomProperty("value")) > 0);
+            assertTrue(browser.findElement(By.id("upload-progress")).isDisplayed());
+        } finally {
+            chrome.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+                    "downloadThroughput", -1, "uploadThroughput", -1));
+        }
+        waitFor(By.id("upload-done"));
+        waitFor(By.cssSelector("tr[data-bundle='2.1.0']"));
+        assertTrue(!browser.findElement(By.id("error")).isDisplayed(), "the earlier refusal is gone");
+        assertTrue(admin.bundles().stream().anyMatch(b -> b.name().equals("2.1.0")), "the server published the upload");
+        screenshot("bundle-uploaded");
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        return HttpClient.newBuilder().sslContext(TestFleet.trustOnly(keys.caCertificate())).build().send(
+                HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The message of the API's refusal of this body (a request expected to fail). */
+    private String post(String path, String token, byte[] body) throws Exception {
+        HttpResponse<String> r = HttpClient.newBuilder().sslContext(TestFleet.trustOnly(keys.caCertificate())).build().send(
+                HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.statusCode() >= 400 && r.statusCode() < 500, r.statusCode() + " " + r.body());
+        return (String) io.fleetkit.json.JsonParser.parseObject(r.body(), 1 << 16).get("message");
+    }
+
     static final String HOSTILE_SETTING = "<img src=x onerror=\"window.fleetPwned=1\">";
 
     /** A device known only from what it once reported (offline now), whose setting and event texts carry markup. */
@@ -256,16 +389,29 @@ class DashboardBrowserTest {
         });
     }
 
+    /** Logs in afresh: a tab still logged in logs out first (no page load); any other opens the dashboard. */
     private void logIn(String token) {
-        browser.get(base + "/");
+        List<WebElement> logout = browser.findElements(By.id("logout"));
+        if (!logout.isEmpty() && logout.get(0).isDisplayed()) {
+            logout.get(0).click();
+        } else {
+            browser.get(base + "/");
+        }
         WebElement input = waitFor(By.id("token"));
         input.sendKeys(token);
         browser.findElement(By.id("login")).click();
         waitFor(By.id("count-devices"));
     }
 
+    /** Looks every 50 ms (Selenium's default 500 ms added seconds to each test: a page here changes in milliseconds). */
+    private WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.pollingEvery(Duration.ofMillis(50));
+        return wait;
+    }
+
     private WebElement waitFor(By by) {
-        return new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
     private void waitForText(By by, String text) {
@@ -273,7 +419,7 @@ class DashboardBrowserTest {
     }
 
     private void waitUntil(java.util.function.Function<WebDriver, Boolean> condition) {
-        new WebDriverWait(browser, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition::apply);
+        waiting().ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition::apply);
     }
 
     /**

@@ -31,6 +31,7 @@ final class DashboardAssets {
     private final Map<String, Asset> assets = Map.of(
             "/", load("index.html", "text/html; charset=utf-8"),
             "/app.js", load("app.js", "text/javascript; charset=utf-8"),
+            "/actions.js", load("actions.js", "text/javascript; charset=utf-8"),
             "/app.css", load("app.css", "text/css; charset=utf-8"),
             "/icon.svg", load("icon.svg", "image/svg+xml"));
 

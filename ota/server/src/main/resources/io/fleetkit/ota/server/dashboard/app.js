@@ -282,8 +282,9 @@ async function devicePage(id) {
       ['Slots', Object.entries(d.slots || {}).map(([k, s]) => k + ': ' + (s || 'empty')).join(', ')],
       ['Update', el('span', {}, badge(d.updateState), d.updateTarget ? ' → ' + d.updateTarget : '', d.updateReason ? ' (' + d.updateReason + ')' : '')],
       ['Desired version', d.desiredVersion], ['Free space', bytes(d.freeBytes)], ['Uptime', d.uptimeSeconds + ' s'], ['Agent', d.agent],
-      ['Hostname', d.hostname], ['Serial', d.serial], ['MACs', (d.macs || []).join(', ')], ['Tags', d.tags.join(', ')],
+      ['Hostname', d.hostname], ['Serial', d.serial], ['MACs', (d.macs || []).join(', ')],
       ['Certificate', d.certificateSerial ? d.certificateSerial + ' until ' + when(d.certificateNotAfter) : null]])),
+    tagsCard(d),
     el('section', {class: 'card'}, el('h2', {}, 'Settings'),
       settings.length ? table(['Name', 'Value'], settings.map(([k, s]) => el('tr', {}, el('td', {class: 'mono'}, k), el('td', {class: 'mono'}, s))))
         : el('p', {class: 'muted'}, 'No settings.')),
@@ -391,18 +392,19 @@ async function rolloutPage(id) {
   }, signal);
 }
 
-async function bundlesPage() {
+async function bundlesPage(published) {
   const bundles = await api('GET', '/bundles');
-  show(el('h1', {}, 'Bundles'),
-    bundles.length ? table(['Name', 'Version', 'Board', 'Size#', 'Chunks#', 'Published', 'SHA-256', ''], bundles.map(b => el('tr', {},
+  show(el('h1', {}, 'Bundles'), may('admin') ? uploadForm() : null,
+    published ? el('p', {class: 'notice', id: 'upload-done'}, 'Published ', el('strong', {}, published.name), ' (' + published.version + ', ' + published.board + ').') : null,
+    bundles.length ? table(['Name', 'Version', 'Board', 'Size#', 'Chunks#', 'Published', 'SHA-256', ''], bundles.map(b => el('tr', {'data-bundle': b.name},
       el('td', {}, b.name), el('td', {}, b.version), el('td', {}, b.board), el('td', {class: 'num'}, bytes(b.size)),
       el('td', {class: 'num'}, String(b.chunks)), el('td', {}, when(b.publishedAt)),
       el('td', {class: 'mono', title: b.sha256}, b.sha256.slice(0, 12) + '…'),
-      el('td', {}, may('operator') ? link('/rollouts?version=' + encodeURIComponent(b.name), 'Roll out…') : ''))))
+      el('td', {}, may('operator') ? link('/rollouts?version=' + encodeURIComponent(b.name), 'Roll out…') : ''))), {id: 'bundles-table'})
       : el('p', {class: 'muted'}, 'No bundles published yet (', el('code', {}, 'fleet publish BUNDLE'), ').'));
 }
 
-async function tokensPage() {
+async function tokensPage(created) {
   if (!may('admin')) {
     show(el('h1', {}, 'Tokens'), el('p', {class: 'muted'}, 'Only admins see the tokens.'));
     return;
@@ -418,12 +420,19 @@ async function tokensPage() {
     }
     throw e;
   }
-  show(el('h1', {}, 'Tokens'),
-    el('p', {class: 'muted'}, 'Make one with ', el('code', {}, 'fleet token create NAME --role viewer|operator|admin'),
-      '; revoke with ', el('code', {}, 'fleet token revoke NAME'), '. Only a hash of each is stored.'),
-    table(['Name', 'Role', 'Created', 'By', 'Last used'], tokens.map(t => el('tr', {},
+  const revoke = t => attempt(async () => {
+    if (!confirm('Revoke token ' + t.name + '? Whoever holds it is refused from the next request on.')) return;
+    await api('DELETE', '/tokens/' + encodeURIComponent(t.name));
+    showError(null);
+    await tokensPage(); // revoking one's own token ends here: that request is refused and the page logs out
+  });
+  show(el('h1', {}, 'Tokens'), tokenForm(), created ? newTokenCard(created) : null,
+    el('p', {class: 'muted'}, 'Only a hash of each token is stored. The same from a shell: ',
+      el('code', {}, 'fleet token create|list|revoke'), '.'),
+    table(['Name', 'Role', 'Created', 'By', 'Last used', ''], tokens.map(t => el('tr', {'data-token': t.name},
       el('td', {}, t.name), el('td', {}, badge(t.role, 'role')), el('td', {}, when(t.createdAt)), el('td', {}, t.createdBy || '—'),
-      el('td', {}, when(t.lastUsedAt))))));
+      el('td', {}, when(t.lastUsedAt)),
+      el('td', {}, el('button', {type: 'button', class: 'danger revoke-token', onclick: () => revoke(t)}, 'Revoke')))), {id: 'tokens-table'}));
 }
 
 // ---- routing ---------------------------------------------------------------------------------------------------

@@ -114,8 +114,14 @@ class DashboardFilesAndStreamsTest {
         String csp = index.headers().firstValue("Content-Security-Policy").orElse("");
         assertTrue(csp.contains("script-src 'self';") && csp.contains("default-src 'none'") && !csp.contains("unsafe"), csp);
         assertEquals("nosniff", index.headers().firstValue("X-Content-Type-Options").orElse(null));
-        assertTrue(index.body().contains("<script src=\"/app.js\" defer></script>"));
-        assertFalse(index.body().replace("<script src=\"/app.js\" defer></script>", "").contains("<script"), "no inline script");
+        List<String> scripts = List.of("<script src=\"/actions.js\" defer></script>", "<script src=\"/app.js\" defer></script>");
+        String rest = index.body();
+        for (String script : scripts) {
+            assertTrue(rest.contains(script), script);
+            rest = rest.replace(script, "");
+        }
+        assertFalse(rest.contains("<script"), "no inline script");
+        assertFalse(get("/actions.js", null, Map.of()).body().contains("innerHTML"), "text from the API is never parsed as HTML");
 
         HttpResponse<String> js = get("/app.js", null, Map.of());
         assertEquals("text/javascript; charset=utf-8", js.headers().firstValue("Content-Type").orElse(null));
