@@ -8,19 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.json.JsonParser;
 import io.fleetkit.keys.FleetKeys;
+import io.fleetkit.keys.ServerKeys;
 import io.fleetkit.ota.protocol.UpdateState;
-import io.fleetkit.ota.server.FleetServer;
-import io.fleetkit.ota.server.FleetServerConfig;
 import io.fleetkit.ota.server.LocalFleetClient;
 import io.fleetkit.ota.server.TestFleet;
 import io.fleetkit.ota.server.access.Role;
+import io.fleetkit.ota.server.broker.TlsSockets;
+import io.fleetkit.ota.server.bundles.BundleStore;
+import io.fleetkit.ota.server.db.Database;
 import io.fleetkit.ota.server.db.DeviceStore;
-import io.fleetkit.testsupport.Mosquitto;
+import io.fleetkit.ota.server.metrics.ServerMetrics;
+import io.fleetkit.ota.server.rollout.RolloutEngine;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The operators' API on a real fleet server, through a real HTTPS client that trusts only the fleet CA:
+ * The operators' API as the fleet server starts it, through a real HTTPS client that trusts only the fleet CA:
  * tokens and roles, the audit trail of its changes, strict input, pages, and the OpenAPI document.
  * H2 here; PostgreSQL in the subclass.
  */
@@ -47,7 +51,9 @@ class ApiServerTest {
     Path tmp;
 
     FleetKeys keys;
-    FleetServer server;
+    Database database;
+    BundleStore bundles;
+    ApiServer api;
     LocalFleetClient admin;
     HttpClient http;
     String origin;
@@ -56,27 +62,37 @@ class ApiServerTest {
         return "jdbc:h2:mem:api" + COUNTER.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
     }
 
+    /**
+     * The API alone, as FleetServer starts it, on a fresh database: these tests never use MQTT, and a whole server
+     * (embedded broker) costs seconds to start and two to close.
+     */
     @BeforeEach
-    void startServer() throws Exception {
+    void startApi() throws Exception {
         keys = TestFleet.keys(tmp);
-        FleetServerConfig config = FleetServerConfig.defaults(tmp.resolve("data")).withJdbcUrl(freshUrl()).withKeyDir(TestFleet.serverOnlyKeys(tmp))
-                .withListen("127.0.0.1", Mosquitto.freePort()).withApi(0).withTickInterval(Duration.ofHours(1));
-        server = FleetServer.start(config, EventSink.NONE);
-        admin = LocalFleetClient.onDatabase(server.database(), tmp.resolve("data"), tmp.resolve("server-keys"), java.time.Clock.systemUTC(),
-                EventSink.NONE);
+        Path serverKeysDir = TestFleet.serverOnlyKeys(tmp);
+        ServerKeys serverKeys = ServerKeys.load(serverKeysDir);
+        Clock clock = Clock.systemUTC();
+        database = Database.open(freshUrl());
+        bundles = new BundleStore(database, tmp.resolve("data"), serverKeys.signingPublicKey(), clock, EventSink.NONE);
+        admin = LocalFleetClient.onDatabase(database, tmp.resolve("data"), serverKeysDir, clock, EventSink.NONE);
+        api = ApiServer.start("127.0.0.1", 0, TlsSockets.context(serverKeys.key(), serverKeys.certificate(), serverKeys.caCertificate()), admin,
+                database, clock, StreamCadence.DEFAULT, new ServerMetrics(database, () -> false, EventSink.NONE), EventSink.NONE);
         http = HttpClient.newBuilder().sslContext(TestFleet.trustOnly(keys.caCertificate())).connectTimeout(Duration.ofSeconds(10)).build();
-        origin = "https://localhost:" + server.apiPort().orElseThrow();
+        origin = "https://localhost:" + api.port();
     }
 
     @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
+    void stopApi() throws Exception {
+        if (api != null) {
+            api.close();
+        }
+        if (database != null) {
+            database.close();
         }
     }
 
     private void devices(int n, String version) throws Exception {
-        server.database().transaction(c -> {
+        database.transaction(c -> {
             for (int i = 0; i < n; i++) {
                 new DeviceStore().applyReport(c, TestFleet.report(String.format("gw-%03d", i), i % 2 == 0 ? version : "0.9.0", UpdateState.IDLE, null),
                         Instant.now());
@@ -156,7 +172,7 @@ class ApiServerTest {
     @Test
     void everyChangeThroughTheApiIsAuditedWithTheTokenAndTheAddress() throws Exception {
         devices(3, "1.0.0");
-        server.bundles().publish(TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 20_000, 4096), Optional.empty());
+        bundles.publish(TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 20_000, 4096), Optional.empty());
         String operator = admin.createToken("ops", Role.OPERATOR).secret();
         String viewer = admin.createToken("dash", Role.VIEWER).secret();
 
@@ -301,11 +317,11 @@ class ApiServerTest {
     @Test
     void everyJsonFormReadsBackIntoTheValueItWasWrittenFrom() throws Exception {
         devices(3, "1.0.0");
-        server.bundles().publish(TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 20_000, 4096), Optional.empty());
+        bundles.publish(TestFleet.bundle(tmp, keys, "2.0.0", 2_000_000, TestFleet.BOARD, 20_000, 4096), Optional.empty());
         admin.tagDevice("gw-000", List.of("lab", "eu"));
         String id = admin.createRollout(io.fleetkit.ota.server.rollout.RolloutRequest.of("2.0.0")
                 .withPhases(io.fleetkit.ota.server.rollout.PhasePlan.parse("1,100%"))).id();
-        server.tick(); // the first phase's device gets its desired update
+        new RolloutEngine(database, Clock.systemUTC(), EventSink.NONE).tick(); // the first phase's device gets its desired update
         admin.revoke("gw-001", "0a1b", "card lost");
         admin.assignNetboot(io.fleetkit.ota.server.db.NetbootAssignment.Kind.TAG, "lab", "gateway-debug");
         io.fleetkit.ota.server.access.NewToken token = admin.createToken("reader", Role.VIEWER);
