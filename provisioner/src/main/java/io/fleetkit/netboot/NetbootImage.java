@@ -2,6 +2,7 @@ package io.fleetkit.netboot;
 
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.json.JsonException;
+import io.fleetkit.json.JsonFields;
 import io.fleetkit.json.JsonParser;
 
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -59,37 +59,38 @@ public record NetbootImage(String name, String version, String board, Path root,
             throw new FleetkitException("netboot.not-a-tree", "'" + dir + "' has no netboot.json",
                     "pass a .netboot directory written by 'fleet build', e.g. out/gateway-1.0.0.netboot");
         }
-        Map<String, Object> doc;
+        JsonFields doc;
         try {
-            doc = JsonParser.parseObject(Files.readString(meta, StandardCharsets.UTF_8), MAX_JSON_CHARS);
+            doc = JsonFields.of(meta.toString(), JsonParser.parseObject(Files.readString(meta, StandardCharsets.UTF_8), MAX_JSON_CHARS),
+                    (what, detail) -> new FleetkitException("netboot.bad-metadata", what + ": " + detail, "rebuild the image with 'fleet build'"));
         } catch (JsonException e) {
             throw new FleetkitException("netboot.bad-metadata", meta + ": " + e.getMessage(),
                     "rebuild the image with 'fleet build'", e);
         }
         Path root = dir.toRealPath();
         ServedTree tree = new ServedTree(root);
-        String kernel = text(doc, "kernel", meta, "vmlinuz");
-        String initrd = text(doc, "initrd", meta, "initrd.img");
+        String kernel = text(doc, "kernel", "vmlinuz");
+        String initrd = text(doc, "initrd", "initrd.img");
         for (String file : List.of(kernel, initrd)) {
             if (tree.resolve(file).isEmpty()) {
                 throw new FleetkitException("netboot.missing-file", meta + " names '" + file
                         + "', which is not a file inside " + root, "rebuild the image with 'fleet build'");
             }
         }
-        String cmdline = doc.containsKey("cmdline") ? text(doc, "cmdline", meta, "")
+        String cmdline = doc.raw().containsKey("cmdline") ? text(doc, "cmdline", "")
                 : readCmdline(root.resolve("cmdline.txt"));
-        String install = text(doc, "install", meta, "");
+        String install = text(doc, "install", "");
         if (!install.isEmpty() && tree.resolve(install).isEmpty()) {
             throw new FleetkitException("netboot.missing-file", meta + " names '" + install
                     + "', which is not a file inside " + root, "rebuild the image with 'fleet build'");
         }
-        String boot = text(doc, "bootCommand", meta, "booti");
+        String boot = text(doc, "bootCommand", "booti");
         if (!boot.equals("booti") && !boot.equals("bootz")) {
             throw new FleetkitException("netboot.bad-metadata", meta + ": bootCommand '" + boot
                     + "' is neither booti nor bootz", "rebuild the image with 'fleet build'");
         }
-        return new NetbootImage(text(doc, "name", meta, null), text(doc, "version", meta, null),
-                text(doc, "board", meta, null), root, kernel, initrd, cmdline.strip(), boot, dtbs(root), install);
+        return new NetbootImage(text(doc, "name", null), text(doc, "version", null),
+                text(doc, "board", null), root, kernel, initrd, cmdline.strip(), boot, dtbs(root), install);
     }
 
     private static String readCmdline(Path file) throws IOException {
@@ -109,14 +110,13 @@ public record NetbootImage(String name, String version, String board, Path root,
         return out;
     }
 
-    private static String text(Map<String, Object> doc, String key, Path meta, String fallback) {
-        Object v = doc.get(key);
-        if (v == null && fallback != null) {
+    private static String text(JsonFields doc, String key, String fallback) {
+        String s = doc.optionalString(key);
+        if (s == null && fallback != null) {
             return fallback;
         }
-        if (!(v instanceof String s) || s.isEmpty() && fallback == null) {
-            throw new FleetkitException("netboot.bad-metadata", meta + ": '" + key + "' must be a non-empty string",
-                    "rebuild the image with 'fleet build'");
+        if (s == null || s.isEmpty() && fallback == null) {
+            throw doc.bad("'" + key + "' must be a non-empty string");
         }
         return s;
     }

@@ -83,6 +83,11 @@ class BootFilesTest {
         Files.delete(a.resolve("install/disk.json"));
         FleetkitException e = assertThrows(FleetkitException.class, () -> NetbootImage.load(a));
         assertEquals("netboot.missing-file", e.code());
+
+        Files.writeString(a.resolve("netboot.json"), Files.readString(a.resolve("netboot.json")).replace("\"install\":\"install/disk.json\"", "\"install\":7"));
+        FleetkitException notText = assertThrows(FleetkitException.class, () -> NetbootImage.load(a));
+        assertEquals("netboot.bad-metadata", notText.code());
+        assertTrue(notText.getMessage().endsWith("netboot.json: 'install' must be a string"), notText.getMessage());
     }
 
     @Test

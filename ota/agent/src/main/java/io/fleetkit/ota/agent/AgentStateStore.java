@@ -2,6 +2,7 @@ package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.formats.bootstate.Slot;
+import io.fleetkit.json.JsonFields;
 import io.fleetkit.json.JsonParser;
 import io.fleetkit.json.JsonWriter;
 import io.fleetkit.ota.protocol.BundleRef;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -102,27 +102,23 @@ public final class AgentStateStore {
     }
 
     static AgentState decode(Map<String, Object> m) {
-        BundleRef ref = null;
-        if (m.get("bundle") instanceof Map<?, ?> b) {
-            ref = new BundleRef((String) b.get("sha256"), (Long) b.get("size"), (Long) b.get("headerSize"),
-                    ((Long) b.get("chunkSize")).intValue(), ((Long) b.get("chunks")).intValue());
-        }
+        JsonFields f = JsonFields.of("agent state", m, JsonFields.JSON);
+        JsonFields b = f.optionalObject("bundle");
+        BundleRef ref = b == null ? null
+                : new BundleRef(b.requiredString("sha256"), b.requiredLong("size"), b.requiredLong("headerSize"), b.requiredInt("chunkSize"),
+                        b.requiredInt("chunks"));
         List<UpdateEvent> outbox = new ArrayList<>();
-        if (m.get("outbox") instanceof List<?> l) {
-            for (Object o : l) {
-                outbox.add(UpdateEvent.decode(((String) o).getBytes(StandardCharsets.UTF_8)));
-            }
+        for (String event : f.has("outbox") ? f.requiredStrings("outbox") : List.<String>of()) {
+            outbox.add(UpdateEvent.decode(event.getBytes(StandardCharsets.UTF_8)));
         }
-        return new AgentState(UpdateState.valueOf((String) m.get("state")), (String) m.get("targetVersion"),
-                (String) m.get("rollout"), ref,
-                (String) m.get("url"), Slot.parseOrNull((String) m.get("targetSlot")), bytes(m.get("manifest")),
-                bytes(m.get("signature")), ((Long) m.get("chunksDone")).intValue(), (String) m.get("reason"),
-                (String) m.get("message"), (String) m.get("bootId"),
-                m.get("since") == null ? null : Instant.parse((String) m.get("since")),
-                (Long) m.get("committedVersionNumber"), (Long) m.get("eventSeq"), outbox);
+        return new AgentState(f.requiredEnum("state", UpdateState.class), f.optionalString("targetVersion"), f.optionalString("rollout"), ref,
+                f.optionalString("url"), Slot.parseOrNull(f.optionalString("targetSlot")), bytes(f.optionalString("manifest")),
+                bytes(f.optionalString("signature")), f.requiredInt("chunksDone"), f.optionalString("reason"), f.optionalString("message"),
+                f.optionalString("bootId"), f.optionalInstant("since"), f.requiredLong("committedVersionNumber"), f.requiredLong("eventSeq"),
+                outbox);
     }
 
-    private static byte[] bytes(Object o) {
-        return o == null ? null : Base64.getDecoder().decode((String) o);
+    private static byte[] bytes(String base64) {
+        return base64 == null ? null : Base64.getDecoder().decode(base64);
     }
 }

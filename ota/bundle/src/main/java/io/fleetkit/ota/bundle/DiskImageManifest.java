@@ -1,6 +1,7 @@
 package io.fleetkit.ota.bundle;
 
 import io.fleetkit.json.JsonException;
+import io.fleetkit.json.JsonFields;
 import io.fleetkit.json.JsonParser;
 import io.fleetkit.json.JsonWriter;
 
@@ -108,26 +109,21 @@ public record DiskImageManifest(int formatVersion, String name, String version, 
         try {
             Map<String, Object> map = JsonParser.parseObject(bytes, 64 * 1024 * 1024);
             requireKeys(map, KEYS);
-            long format = number(map, "formatVersion");
+            JsonFields f = JsonFields.of("disk image manifest", map, (what, detail) -> new IllegalArgumentException(detail));
+            long format = f.requiredLong("formatVersion");
             if (format != FORMAT_VERSION) {
                 throw new IllegalArgumentException("format version " + format + " (this agent reads " + FORMAT_VERSION + ")");
             }
-            if (!(map.get("pieces") instanceof List<?> raw)) {
-                throw new IllegalArgumentException("'pieces' is not a list");
-            }
             List<Piece> pieces = new ArrayList<>();
-            for (Object o : raw) {
-                if (!(o instanceof Map<?, ?> m)) {
-                    throw new IllegalArgumentException("a piece is not an object");
-                }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> piece = (Map<String, Object>) m;
-                requireKeys(piece, PIECE_KEYS);
-                pieces.add(new Piece(number(piece, "offset"), Math.toIntExact(number(piece, "length")), text(piece, "sha256")));
+            for (Object o : f.requiredList("pieces")) {
+                JsonFields piece = JsonFields.of("piece", o, (what, detail) -> new IllegalArgumentException("a piece: " + detail));
+                requireKeys(piece.raw(), PIECE_KEYS);
+                pieces.add(new Piece(piece.requiredNonNegative("offset"), piece.requiredInt("length", 0, Integer.MAX_VALUE),
+                        piece.requiredString("sha256")));
             }
-            return new DiskImageManifest((int) format, text(map, "name"), text(map, "version"), text(map, "board"),
-                    number(map, "diskBytes"), text(map, "when"), pieces);
-        } catch (JsonException | ArithmeticException e) {
+            return new DiskImageManifest((int) format, f.requiredString("name"), f.requiredString("version"), f.requiredString("board"),
+                    f.requiredNonNegative("diskBytes"), f.requiredString("when"), pieces);
+        } catch (JsonException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
@@ -136,19 +132,5 @@ public record DiskImageManifest(int formatVersion, String name, String version, 
         if (!map.keySet().equals(keys)) {
             throw new IllegalArgumentException("keys " + new TreeSet<>(map.keySet()) + " are not " + new TreeSet<>(keys));
         }
-    }
-
-    private static long number(Map<String, Object> map, String key) {
-        if (!(map.get(key) instanceof Number n) || n.longValue() < 0) {
-            throw new IllegalArgumentException("'" + key + "' is not a non-negative number");
-        }
-        return n.longValue();
-    }
-
-    private static String text(Map<String, Object> map, String key) {
-        if (!(map.get(key) instanceof String s)) {
-            throw new IllegalArgumentException("'" + key + "' is not a string");
-        }
-        return s;
     }
 }

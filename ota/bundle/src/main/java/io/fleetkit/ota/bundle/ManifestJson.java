@@ -1,6 +1,7 @@
 package io.fleetkit.ota.bundle;
 
 import io.fleetkit.json.JsonException;
+import io.fleetkit.json.JsonFields;
 import io.fleetkit.json.JsonParser;
 import io.fleetkit.json.JsonWriter;
 
@@ -8,11 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -65,32 +62,33 @@ public final class ManifestJson {
                 }
                 throw malformed("manifest keys are " + new TreeMap<>(map).keySet() + ", expected " + new TreeMap<>(toMap(KEYS)).keySet());
             }
-            long format = longValue(map, "formatVersion");
+            JsonFields f = JsonFields.of("bundle manifest", map, (what, detail) -> malformed(detail));
+            long format = f.requiredLong("formatVersion");
             if (format != BundleManifest.FORMAT_VERSION) {
                 throw new BundleRefusedException(BundleRefusal.UNSUPPORTED_FORMAT,
                         "bundle manifest format version " + format + " is not supported (this agent reads " + BundleManifest.FORMAT_VERSION + ")");
             }
             BundleManifest m = new BundleManifest(
                     (int) format,
-                    string(map, "name"),
-                    string(map, "version"),
-                    string(map, "board"),
-                    longValue(map, "versionNumber"),
-                    bool(map, "allowDowngrade"),
-                    longValue(map, "slotSize"),
-                    string(map, "slotSha256"),
-                    Math.toIntExact(longValue(map, "chunkSize")),
-                    stringList(map, "chunkSha256"),
-                    Instant.parse(string(map, "createdAt")),
-                    Instant.parse(string(map, "expiresAt")),
-                    string(map, "signer"));
+                    f.requiredString("name"),
+                    f.requiredString("version"),
+                    f.requiredString("board"),
+                    f.requiredLong("versionNumber"),
+                    f.requiredBoolean("allowDowngrade"),
+                    f.requiredLong("slotSize"),
+                    f.requiredString("slotSha256"),
+                    f.requiredInt("chunkSize"),
+                    f.requiredStrings("chunkSha256"),
+                    f.requiredInstant("createdAt"),
+                    f.requiredInstant("expiresAt"),
+                    f.requiredString("signer"));
             if (!Arrays.equals(encode(m), bytes)) {
                 throw malformed("manifest is not in canonical form (sorted keys, no whitespace)");
             }
             return m;
         } catch (CharacterCodingException e) {
             throw malformed("manifest is not UTF-8");
-        } catch (JsonException | IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
+        } catch (JsonException | IllegalArgumentException e) {
             throw malformed(e.getMessage());
         }
     }
@@ -99,41 +97,6 @@ public final class ManifestJson {
         Map<String, Object> m = new TreeMap<>();
         keys.forEach(k -> m.put(k, null));
         return m;
-    }
-
-    private static String string(Map<String, Object> map, String key) {
-        if (map.get(key) instanceof String s) {
-            return s;
-        }
-        throw malformed("'" + key + "' must be a string");
-    }
-
-    private static long longValue(Map<String, Object> map, String key) {
-        if (map.get(key) instanceof Long l) {
-            return l;
-        }
-        throw malformed("'" + key + "' must be an integer");
-    }
-
-    private static boolean bool(Map<String, Object> map, String key) {
-        if (map.get(key) instanceof Boolean b) {
-            return b;
-        }
-        throw malformed("'" + key + "' must be true or false");
-    }
-
-    private static List<String> stringList(Map<String, Object> map, String key) {
-        if (!(map.get(key) instanceof List<?> list)) {
-            throw malformed("'" + key + "' must be a list");
-        }
-        List<String> out = new ArrayList<>(list.size());
-        for (Object o : list) {
-            if (!(o instanceof String s)) {
-                throw malformed("'" + key + "' must hold strings");
-            }
-            out.add(s);
-        }
-        return out;
     }
 
     private static BundleRefusedException malformed(String why) {

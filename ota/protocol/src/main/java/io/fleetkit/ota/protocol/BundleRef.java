@@ -1,5 +1,6 @@
 package io.fleetkit.ota.protocol;
 
+import io.fleetkit.json.JsonFields;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
 public record BundleRef(String sha256, long size, long headerSize, int chunkSize, int chunks) {
 
     public BundleRef {
-        if (sha256 == null || !JsonFields.SHA256.matcher(sha256).matches()) {
+        if (sha256 == null || !MessageJson.SHA256.matcher(sha256).matches()) {
             throw new IllegalArgumentException("bundle sha256 must be 64 lowercase hex digits");
         }
         if (headerSize <= 0 || size <= headerSize || chunkSize <= 0 || chunks <= 0
@@ -47,7 +48,7 @@ public record BundleRef(String sha256, long size, long headerSize, int chunkSize
 
     static BundleRef from(JsonFields f) {
         try {
-            return new BundleRef(f.requiredSha256("sha256"), f.requiredNonNegative("size"), f.requiredNonNegative("headerSize"),
+            return new BundleRef(MessageJson.requiredSha256(f, "sha256"), f.requiredNonNegative("size"), f.requiredNonNegative("headerSize"),
                     f.requiredInt("chunkSize", 1, ChunkFrame.MAX_DATA), f.requiredInt("chunks", 1, Integer.MAX_VALUE));
         } catch (IllegalArgumentException e) {
             throw ProtocolException.malformed(f.what(), e.getMessage());

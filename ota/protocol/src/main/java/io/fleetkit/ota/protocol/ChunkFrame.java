@@ -1,5 +1,6 @@
 package io.fleetkit.ota.protocol;
 
+import io.fleetkit.json.JsonFields;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
@@ -24,7 +25,7 @@ public record ChunkFrame(String bundle, ChunkPart part, int index, String error,
     public static final int MAX_FRAME = 4 + MAX_HEADER + MAX_DATA;
 
     public ChunkFrame {
-        if (bundle == null || !JsonFields.SHA256.matcher(bundle).matches()) {
+        if (bundle == null || !MessageJson.SHA256.matcher(bundle).matches()) {
             throw new IllegalArgumentException("bundle must be a sha256");
         }
         if (part == null || index < 0) {
@@ -118,8 +119,8 @@ public record ChunkFrame(String bundle, ChunkPart part, int index, String error,
         if (4 + n > frame.length) {
             throw new ProtocolException("protocol.truncated-frame", "chunk frame ends inside its " + n + "-byte header (" + frame.length + " bytes)");
         }
-        JsonFields f = JsonFields.parse(Arrays.copyOfRange(frame, 4, 4 + (int) n), "chunk frame header", MAX_HEADER);
-        String bundle = f.requiredSha256("bundle");
+        JsonFields f = MessageJson.parse(Arrays.copyOfRange(frame, 4, 4 + (int) n), "chunk frame header", MAX_HEADER);
+        String bundle = MessageJson.requiredSha256(f, "bundle");
         ChunkPart part = ChunkPart.parse(f.requiredString("part", 16), "chunk frame header");
         int index = f.requiredInt("index", 0, Integer.MAX_VALUE);
         int length = f.requiredInt("length", 0, MAX_DATA);

@@ -1,5 +1,6 @@
 package io.fleetkit.ota.protocol;
 
+import io.fleetkit.json.JsonFields;
 import java.util.Map;
 
 /**
@@ -13,7 +14,7 @@ public record ChunkRequest(String bundle, ChunkPart part, int index, boolean acc
     }
 
     public ChunkRequest {
-        if (bundle == null || !JsonFields.SHA256.matcher(bundle).matches()) {
+        if (bundle == null || !MessageJson.SHA256.matcher(bundle).matches()) {
             throw new IllegalArgumentException("bundle must be a sha256");
         }
         if (part == null || index < 0 || (part == ChunkPart.HEADER && index != 0)) {
@@ -48,8 +49,8 @@ public record ChunkRequest(String bundle, ChunkPart part, int index, boolean acc
     }
 
     public static ChunkRequest decode(byte[] payload) {
-        JsonFields f = JsonFields.parse(payload, "chunk request", 1024);
-        String bundle = f.requiredSha256("bundle");
+        JsonFields f = MessageJson.parse(payload, "chunk request", 1024);
+        String bundle = MessageJson.requiredSha256(f, "bundle");
         ChunkPart part = ChunkPart.parse(f.requiredString("part", 16), "chunk request");
         int index = part == ChunkPart.PAYLOAD ? f.requiredInt("index", 0, Integer.MAX_VALUE) : 0;
         // an encoding this server does not know is simply not used

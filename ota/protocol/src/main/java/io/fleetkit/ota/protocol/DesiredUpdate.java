@@ -1,5 +1,6 @@
 package io.fleetkit.ota.protocol;
 
+import io.fleetkit.json.JsonFields;
 import java.util.Map;
 
 /**
@@ -38,8 +39,8 @@ public record DesiredUpdate(String version, long versionNumber, String rollout, 
     }
 
     public static DesiredUpdate decode(byte[] payload) {
-        JsonFields f = JsonFields.parse(payload, "desired update", Schema.MAX_JSON_BYTES);
-        String version = f.optionalName("version");
+        JsonFields f = MessageJson.parse(payload, "desired update", Schema.MAX_JSON_BYTES);
+        String version = MessageJson.optionalName(f, "version");
         if (version == null) {
             return none();
         }
@@ -47,7 +48,7 @@ public record DesiredUpdate(String version, long versionNumber, String rollout, 
         if (bundle == null) {
             throw f.missing("bundle");
         }
-        return new DesiredUpdate(version, f.requiredNonNegative("versionNumber"), f.requiredName("rollout"),
+        return new DesiredUpdate(version, f.requiredNonNegative("versionNumber"), MessageJson.requiredName(f, "rollout"),
                 BundleRef.from(bundle), f.optionalString("url", 2048));
     }
 }

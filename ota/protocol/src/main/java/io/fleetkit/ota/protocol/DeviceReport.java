@@ -1,5 +1,6 @@
 package io.fleetkit.ota.protocol;
 
+import io.fleetkit.json.JsonFields;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +55,7 @@ public record DeviceReport(
         if (macs.size() > MAX_MACS) {
             throw ProtocolException.malformed("device report", macs.size() + " MAC addresses, more than " + MAX_MACS);
         }
-        if (serial != null && (serial.length() > MAX_SERIAL || !JsonFields.NAME.matcher(serial).matches())) {
+        if (serial != null && (serial.length() > MAX_SERIAL || !MessageJson.NAME.matcher(serial).matches())) {
             throw ProtocolException.malformed("device report", "serial '" + Text.shorten(serial) + "' is not 1-" + MAX_SERIAL
                     + " of [A-Za-z0-9._+~-]");
         }
@@ -160,7 +161,7 @@ public record DeviceReport(
     }
 
     public static DeviceReport decode(byte[] payload) {
-        JsonFields f = JsonFields.parse(payload, "device report", Schema.MAX_JSON_BYTES);
+        JsonFields f = MessageJson.parse(payload, "device report", Schema.MAX_JSON_BYTES);
         String id = f.requiredString("id", 64);
         if (!DeviceIds.isValid(id)) {
             throw new ProtocolException("protocol.bad-device-id", "device report names device '" + Text.shorten(id) + "', not a valid device id");
@@ -172,16 +173,16 @@ public record DeviceReport(
                 throw ProtocolException.malformed("device report", "more than " + MAX_SLOTS + " slots");
             }
             for (String name : slotsField.raw().keySet()) {
-                if (!JsonFields.NAME.matcher(name).matches() || name.length() > 16) {
+                if (!MessageJson.NAME.matcher(name).matches() || name.length() > 16) {
                     throw ProtocolException.malformed("device report", "slot name '" + Text.shorten(name) + "' is not a short name");
                 }
                 JsonFields slot = slotsField.optionalObject(name);
-                slots.put(name, slot == null ? null : slot.optionalName("version"));
+                slots.put(name, slot == null ? null : MessageJson.optionalName(slot, "version"));
             }
         }
         List<String> tags = new ArrayList<>();
         for (Object t : f.optionalList("tags", MAX_TAGS)) {
-            if (!(t instanceof String s) || !JsonFields.NAME.matcher(s).matches()) {
+            if (!(t instanceof String s) || !MessageJson.NAME.matcher(s).matches()) {
                 throw ProtocolException.malformed("device report", "tags must be names of [A-Za-z0-9._+~-]");
             }
             tags.add(s);
@@ -203,8 +204,8 @@ public record DeviceReport(
                 settings.put(name, settingsField.optionalString(name, MAX_SETTING_VALUE));
             }
         }
-        return new DeviceReport(id, f.requiredName("board"), f.optionalName("version"), f.optionalLong("versionNumber", 0),
-                f.optionalName("slot"), slots, UpdateStatus.from(f.optionalObject("update")),
+        return new DeviceReport(id, MessageJson.requiredName(f, "board"), MessageJson.optionalName(f, "version"), f.optionalLong("versionNumber", 0),
+                MessageJson.optionalName(f, "slot"), slots, UpdateStatus.from(f.optionalObject("update")),
                 f.optionalLong("freeBytes", -1), f.optionalLong("uptimeSeconds", -1), f.optionalString("agent", Schema.MAX_NAME), tags,
                 macs, f.optionalString("serial", MAX_SERIAL), f.optionalString("hostname", 63), settings,
                 ReportOrder.from(f.optionalObject("order")));

@@ -1,5 +1,6 @@
 package io.fleetkit.ota.protocol;
 
+import io.fleetkit.json.JsonFields;
 import java.util.Map;
 
 /**
@@ -22,7 +23,7 @@ public record EventAck(long seq) {
     }
 
     public static EventAck decode(byte[] payload) {
-        JsonFields f = JsonFields.parse(payload, "event acknowledgement", Schema.MAX_JSON_BYTES);
+        JsonFields f = MessageJson.parse(payload, "event acknowledgement", Schema.MAX_JSON_BYTES);
         return new EventAck(f.requiredNonNegative("seq"));
     }
 }

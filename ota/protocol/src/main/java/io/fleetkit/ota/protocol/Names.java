@@ -7,6 +7,6 @@ public final class Names {
     }
 
     public static boolean isValid(String s) {
-        return s != null && JsonFields.NAME.matcher(s).matches();
+        return s != null && MessageJson.NAME.matcher(s).matches();
     }
 }

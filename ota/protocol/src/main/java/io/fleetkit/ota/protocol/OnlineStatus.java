@@ -1,5 +1,6 @@
 package io.fleetkit.ota.protocol;
 
+import io.fleetkit.json.JsonFields;
 import java.time.Instant;
 import java.util.Map;
 
@@ -25,7 +26,7 @@ public record OnlineStatus(boolean online, Instant ts) {
     }
 
     public static OnlineStatus decode(byte[] payload) {
-        JsonFields f = JsonFields.parse(payload, "online status", Schema.MAX_JSON_BYTES);
+        JsonFields f = MessageJson.parse(payload, "online status", Schema.MAX_JSON_BYTES);
         return new OnlineStatus(f.requiredBoolean("online"), f.optionalInstant("ts"));
     }
 }

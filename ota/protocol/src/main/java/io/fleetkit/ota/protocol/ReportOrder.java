@@ -1,5 +1,6 @@
 package io.fleetkit.ota.protocol;
 
+import io.fleetkit.json.JsonFields;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;

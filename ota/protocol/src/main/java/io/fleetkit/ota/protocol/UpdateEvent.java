@@ -1,5 +1,6 @@
 package io.fleetkit.ota.protocol;
 
+import io.fleetkit.json.JsonFields;
 import java.time.Instant;
 import java.util.Map;
 
@@ -49,13 +50,13 @@ public record UpdateEvent(String id, long seq, UpdateState state, String target,
     }
 
     public static UpdateEvent decode(byte[] payload) {
-        JsonFields f = JsonFields.parse(payload, "update event", Schema.MAX_JSON_BYTES);
+        JsonFields f = MessageJson.parse(payload, "update event", Schema.MAX_JSON_BYTES);
         String id = f.requiredString("id", 64);
         if (!DeviceIds.isValid(id)) {
             throw new ProtocolException("protocol.bad-device-id", "update event names device '" + Text.shorten(id) + "', not a valid device id");
         }
         return new UpdateEvent(id, f.requiredNonNegative("seq"), UpdateState.parse(f.requiredString("state", 32), "update event"),
-                f.optionalName("target"), f.optionalString("reason", Schema.MAX_NAME), f.optionalString("message", Schema.MAX_TEXT),
+                MessageJson.optionalName(f, "target"), f.optionalString("reason", Schema.MAX_NAME), f.optionalString("message", Schema.MAX_TEXT),
                 f.optionalInstant("ts"), f.optionalString("epoch", 16));
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetkit.ota.protocol;
 
+import io.fleetkit.json.JsonFields;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,6 +36,6 @@ public record UpdateStatus(UpdateState state, String target, double progress, St
         if (Double.isNaN(progress) || progress < 0 || progress > 1) {
             throw ProtocolException.malformed(f.what(), "'progress' must be 0..1");
         }
-        return new UpdateStatus(state, f.optionalName("target"), progress, f.optionalString("reason", Schema.MAX_TEXT));
+        return new UpdateStatus(state, MessageJson.optionalName(f, "target"), progress, f.optionalString("reason", Schema.MAX_TEXT));
     }
 }

@@ -1,11 +1,11 @@
 package io.fleetkit.ota.server.api;
 
 import io.fleetkit.json.JsonException;
+import io.fleetkit.json.JsonFields;
 import io.fleetkit.json.JsonParser;
 import io.fleetkit.ota.server.FleetClient;
 import io.fleetkit.ota.server.access.TokenInfo;
 import io.fleetkit.ota.server.metrics.ServerMetrics;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -77,8 +77,11 @@ public final class ApiCall {
         return query;
     }
 
-    /** The body as a JSON object whose fields are among {@code allowed} and include {@code required}. */
-    public Map<String, Object> body(Set<String> allowed, Set<String> required) {
+    /**
+     * The body as a JSON object whose fields are among {@code allowed} and include {@code required}; a field of the
+     * wrong type read from it is {@code api.bad-field}.
+     */
+    public JsonFields body(Set<String> allowed, Set<String> required) {
         Map<String, Object> doc;
         try {
             doc = JsonParser.parseObject(body, body.length + 1);
@@ -97,23 +100,6 @@ public final class ApiCall {
                 throw new ApiException(400, "api.missing-field", "the request body has no '" + k + "'", "See /api/v1/openapi.json.");
             }
         }
-        return doc;
-    }
-
-    /** A body field that must be a string (or absent: null). */
-    public static String string(Map<String, Object> doc, String field) {
-        Object v = doc.get(field);
-        if (v == null || v instanceof String) {
-            return (String) v;
-        }
-        throw new ApiException(400, "api.bad-field", "'" + field + "' must be a string", null);
-    }
-
-    /** A body field that must be a list of strings. */
-    public static List<String> strings(Map<String, Object> doc, String field) {
-        if (doc.get(field) instanceof List<?> list && list.stream().allMatch(x -> x instanceof String)) {
-            return list.stream().map(String.class::cast).toList();
-        }
-        throw new ApiException(400, "api.bad-field", "'" + field + "' must be a list of strings", null);
+        return JsonFields.of("request body", doc, (what, detail) -> new ApiException(400, "api.bad-field", detail, null));
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetkit.ota.server.api;
 
+import io.fleetkit.json.JsonFields;
 import io.fleetkit.ota.protocol.DeviceIds;
 import io.fleetkit.ota.protocol.UpdateState;
 import io.fleetkit.ota.server.access.Role;
@@ -10,7 +11,6 @@ import io.fleetkit.ota.server.rollout.DeviceSelector;
 import io.fleetkit.ota.server.rollout.PhasePlan;
 import io.fleetkit.ota.server.rollout.RolloutRequest;
 import io.fleetkit.ota.server.rollout.RolloutText;
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +43,7 @@ public final class ApiRoutes {
                         call -> ApiDocs.deviceView(call.client().device(deviceId(call)))),
                 new ApiRoute("PUT", BASE + "/devices/{id}/tags", Role.OPERATOR, 200, call -> {
                     String id = deviceId(call);
-                    List<String> tags = ApiCall.strings(call.body(Set.of("tags"), Set.of("tags")), "tags");
+                    List<String> tags = call.body(Set.of("tags"), Set.of("tags")).requiredStrings("tags");
                     call.client().tagDevice(id, tags);
                     return ApiDocs.device(call.client().device(id).device());
                 }),
@@ -76,8 +76,8 @@ public final class ApiRoutes {
                 }),
                 new ApiRoute("POST", BASE + "/devices/{id}/revocations", Role.ADMIN, 201, call -> {
                     String id = deviceId(call);
-                    Map<String, Object> b = call.body(Set.of("serial", "reason"), Set.of("reason"));
-                    return ApiDocs.revocation(call.client().revoke(id, ApiCall.string(b, "serial"), ApiCall.string(b, "reason")));
+                    JsonFields b = call.body(Set.of("serial", "reason"), Set.of("reason"));
+                    return ApiDocs.revocation(call.client().revoke(id, b.optionalString("serial"), b.requiredString("reason")));
                 }),
                 new ApiRoute("GET", BASE + "/revocations", Role.ADMIN, 200, call -> {
                     call.query(Set.of());
@@ -89,7 +89,7 @@ public final class ApiRoutes {
                 }),
                 new ApiRoute("PUT", BASE + "/netboot/assignments/{kind}/{target}", Role.ADMIN, 200, call -> {
                     NetbootAssignment.Kind kind = netbootKind(call);
-                    String image = ApiCall.string(call.body(Set.of("image"), Set.of("image")), "image");
+                    String image = call.body(Set.of("image"), Set.of("image")).requiredString("image");
                     return ApiDocs.netbootAssignment(call.client().assignNetboot(kind, call.path("target"), image));
                 }),
                 new ApiRoute("DELETE", BASE + "/netboot/assignments/{kind}/{target}", Role.ADMIN, 200, call -> {
@@ -108,8 +108,8 @@ public final class ApiRoutes {
                 }),
                 new ApiRoute("POST", BASE + "/tokens", Role.ADMIN, 201, call -> {
                     call.query(Set.of());
-                    Map<String, Object> b = call.body(Set.of("name", "role"), Set.of("name", "role"));
-                    return ApiDocs.newToken(call.client().createToken(ApiCall.string(b, "name"), Role.parse(ApiCall.string(b, "role"))));
+                    JsonFields b = call.body(Set.of("name", "role"), Set.of("name", "role"));
+                    return ApiDocs.newToken(call.client().createToken(b.requiredString("name"), Role.parse(b.requiredString("role"))));
                 }),
                 new ApiRoute("DELETE", BASE + "/tokens/{name}", Role.ADMIN, 200, call -> {
                     call.query(Set.of());
@@ -185,22 +185,22 @@ public final class ApiRoutes {
 
     private static RolloutRequest rolloutRequest(ApiCall call) {
         call.query(Set.of());
-        Map<String, Object> b = call.body(Set.of("version", "select", "phases", "maxFailures", "timeout"), Set.of("version"));
-        RolloutRequest r = RolloutRequest.of(ApiCall.string(b, "version"));
-        if (b.get("select") != null) {
-            r = r.withSelector(DeviceSelector.parse(ApiCall.string(b, "select")));
+        JsonFields b = call.body(Set.of("version", "select", "phases", "maxFailures", "timeout"), Set.of("version"));
+        RolloutRequest r = RolloutRequest.of(b.requiredString("version"));
+        if (b.has("select")) {
+            r = r.withSelector(DeviceSelector.parse(b.requiredString("select")));
         }
-        if (b.get("phases") != null) {
-            r = r.withPhases(PhasePlan.parse(ApiCall.string(b, "phases")));
+        if (b.has("phases")) {
+            r = r.withPhases(PhasePlan.parse(b.requiredString("phases")));
         }
         Object max = b.get("maxFailures");
-        if (max instanceof Long || max instanceof BigDecimal) {
-            r = r.withMaxFailures(((Number) max).doubleValue());
+        if (max instanceof Number) {
+            r = r.withMaxFailures(b.requiredDouble("maxFailures"));
         } else if (max != null) {
-            r = r.withMaxFailures(RolloutText.share(ApiCall.string(b, "maxFailures")));
+            r = r.withMaxFailures(RolloutText.share(b.requiredString("maxFailures")));
         }
-        if (b.get("timeout") != null) {
-            r = r.withTimeout(RolloutText.duration(ApiCall.string(b, "timeout")));
+        if (b.has("timeout")) {
+            r = r.withTimeout(RolloutText.duration(b.requiredString("timeout")));
         }
         return r;
     }
