@@ -83,6 +83,7 @@ public final class SpecVariants {
      */
     static BuildResult offline(String example, String version) {
         try {
+            Examples.spec(example); // makes the examples' directory, where the helper goes
             Files.write(Examples.DIR.resolve("fleetkit-reboot.elf"),
                     io.fleetkit.build.TrybootRebootHelper.elf(io.fleetkit.board.Architecture.ARM64));
         } catch (IOException e) {
