@@ -1,6 +1,7 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.EventSink;
+import io.fleetkit.events.FleetkitException;
 import io.fleetkit.ota.bundle.BundleHeader;
 import io.fleetkit.ota.bundle.BundleManifest;
 import io.fleetkit.ota.bundle.BundleReader;
@@ -33,7 +34,7 @@ import java.util.Set;
 /**
  * Installing a bundle dropped on the device (a USB stick, the SD card's boot partition, a service
  * laptop) instead of downloaded: {@link #scan} turns a new bundle found in the {@link OfflineBundleSource}
- * into a desired update of rollout {@value #ROLLOUT}, which goes through the same
+ * into a desired update of a rollout {@value #ROLLOUT}-TIME, which goes through the same
  * {@link UpdateStateMachine} as a download — header verified by {@link BundleCheck} (signature,
  * board, expiry, anti-rollback, slot size), each chunk against the signed manifest, slot read
  * back, trial armed, reboot — and {@link #feed} plays the part of the download, reading the file.
@@ -46,7 +47,10 @@ import java.util.Set;
  */
 final class OfflineInstall {
 
+    /** Rollout ids of offline updates: this and the time it was found, so a file put back after it went missing is a new attempt. */
     static final String ROLLOUT = "offline";
+    /** The failure when the file went away (or changed) before it was installed: not a verdict on the bundle, so not remembered. */
+    static final String GONE = "offline.file-gone";
     /** The desired update's {@code url} for a bundle from a file: this prefix and the candidate's name. */
     static final String URL_PREFIX = "offline:";
     private static final Duration INTERVAL = Duration.ofSeconds(10);
@@ -88,12 +92,12 @@ final class OfflineInstall {
     }
 
     /**
-     * At the agent's start and then every {@value #INTERVAL}-ish: the first new bundle worth installing, if any.
+     * At the agent's start and then every 10 s: the first new bundle worth installing, if any.
      * {@code state}: the agent's saved state (an offline update that failed is remembered from it).
      */
     Optional<DesiredUpdate> scan(AgentState state) throws IOException {
         Instant now = clock.instant();
-        if (state.state().isFailure() && ROLLOUT.equals(state.rollout()) && state.bundle() != null) {
+        if (state.state().isFailure() && isOffline(state.url()) && state.bundle() != null && !GONE.equals(state.reason())) {
             remember(state.bundle().sha256());
         }
         if (lastScan != null && now.isBefore(lastScan.plus(INTERVAL))) {
@@ -155,7 +159,7 @@ final class OfflineInstall {
         int chunks = (int) ((c.size() - headerSize + chunkSize - 1) / chunkSize);
         String version = m != null ? m.version() : "unverified";
         sink.info("agent", "offline bundle " + c.name() + ": " + version + " (sha256 " + sha.substring(0, 12) + "), installing it");
-        return Optional.of(new DesiredUpdate(version, m != null ? m.versionNumber() : 0, ROLLOUT,
+        return Optional.of(new DesiredUpdate(version, m != null ? m.versionNumber() : 0, ROLLOUT + "-" + clock.millis(),
                 new BundleRef(sha, c.size(), headerSize, chunkSize, chunks), URL_PREFIX + c.name()));
     }
 
@@ -169,8 +173,9 @@ final class OfflineInstall {
         OfflineBundleSource.Candidate c = source.find(name).orElse(null);
         BundleRef ref = state.bundle();
         if (c == null || c.size() != ref.size()) {
-            throw new BundleRefusedException(BundleRefusal.TRUNCATED, "the offline bundle " + name
-                    + (c == null ? " is gone" : " changed size") + " before it was installed");
+            seen.clear(); // when it is back, it is judged again
+            throw new FleetkitException(GONE, "the offline bundle " + name + (c == null ? " is gone" : " changed size")
+                    + " before it was installed", "Put the bundle back; the agent installs it again from the start.");
         }
         try (InputStream in = c.open()) {
             VerifiedManifest v;

@@ -1,6 +1,7 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.EventSink;
+import io.fleetkit.events.FleetkitException;
 import io.fleetkit.ota.bundle.BundleRefusedException;
 import io.fleetkit.ota.bundle.VerifiedManifest;
 import io.fleetkit.ota.protocol.ChunkFrame;
@@ -113,8 +114,11 @@ final class UpdateDriver {
         if (OfflineInstall.isOffline(url)) {
             try {
                 offline.feed(machine.state(), slot, machine::verifiedManifest);
-            } catch (BundleRefusedException e) {
-                refused(e);
+            } catch (FleetkitException e) { // a refusal with the download's code, or the file gone
+                stopDownloads();
+                if (machine.state().state() != UpdateState.FAILED) {
+                    machine.fail(e.code(), e.getMessage());
+                }
             }
             return;
         }

@@ -178,4 +178,22 @@ class OfflineInstallTest {
         assertFalse(device.store().load().isPresent() && device.store().load().get().state() != UpdateState.IDLE);
         assertTrue(device.reboots.isEmpty());
     }
+
+    @Test
+    void fileGoneBeforeItWasInstalledFailsWithoutBeingRememberedAndIsInstalledWhenPutBack() throws Exception {
+        Path file = dropDirectory("v2.bundle", v2.bytes());
+        UpdateStateMachine m = device.machine(1000000);
+        assertTrue(m.offer(new io.fleetkit.ota.protocol.DesiredUpdate("2.0.0", 2000000, "offline-1", v2.ref(),
+                OfflineInstall.URL_PREFIX + file)));
+        m.powerCut(); // saved DOWNLOADING, nothing written yet
+        Files.move(file, dir.resolve("elsewhere"));
+
+        FleetAgent agent = start();
+        Await.until("FAILED", BOUND, () -> saved() == UpdateState.FAILED);
+        assertEquals(OfflineInstall.GONE, agent.machine().state().reason());
+        Files.move(dir.resolve("elsewhere"), file);
+        Await.until("reboot into the trial", BOUND, () -> !device.reboots.isEmpty());
+        agent.powerCut();
+        assertEquals(UpdateState.REBOOTING, saved());
+    }
 }
