@@ -50,8 +50,9 @@ final class OfflineBundleSource {
         this.bootFiles = bootFiles;
     }
 
-    String describe() {
-        return spec.isEmpty() ? "nowhere" : spec;
+    /** False for the boot partition: its file changes only while the card is out of the device. */
+    boolean changesWhileRunning() {
+        return !spec.isEmpty() && !spec.startsWith(BOOT);
     }
 
     /** The candidates there now, by name. */

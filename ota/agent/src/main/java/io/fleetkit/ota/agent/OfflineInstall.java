@@ -67,6 +67,7 @@ final class OfflineInstall {
     private final Set<String> seen = new HashSet<>();
     private final Set<String> refused;
     private Instant lastScan;
+    private boolean scanned;
 
     /** {@code maxBytes}: the largest file looked at (the largest slot and a header). */
     OfflineInstall(OfflineBundleSource source, List<PublicKey> trusted, long maxBytes, Path dataDir, Clock clock, EventSink sink)
@@ -96,14 +97,12 @@ final class OfflineInstall {
      * {@code state}: the agent's saved state (an offline update that failed is remembered from it).
      */
     Optional<DesiredUpdate> scan(AgentState state) throws IOException {
-        Instant now = clock.instant();
-        if (state.state().isFailure() && isOffline(state.url()) && state.bundle() != null && !GONE.equals(state.reason())) {
-            remember(state.bundle().sha256());
-        }
-        if (lastScan != null && now.isBefore(lastScan.plus(INTERVAL))) {
+        settled(state);
+        if (!due()) {
             return Optional.empty();
         }
-        lastScan = now;
+        lastScan = clock.instant();
+        scanned = true;
         for (OfflineBundleSource.Candidate c : source.candidates()) {
             Optional<DesiredUpdate> d = judge(c, state.committedVersionNumber());
             if (d.isPresent()) {
@@ -111,6 +110,25 @@ final class OfflineInstall {
             }
         }
         return Optional.empty();
+    }
+
+    /** Remembers an offline update that failed or rolled back (not one whose file went away), so it is never tried again. */
+    void settled(AgentState state) throws IOException {
+        if (state.state().isFailure() && isOffline(state.url()) && state.bundle() != null && !GONE.equals(state.reason())) {
+            remember(state.bundle().sha256());
+        }
+    }
+
+    /**
+     * Whether a scan is due: every 10 s for a path on the device (a stick may come at any time); once per
+     * agent start for the boot partition, which changes only while the card is out of the device (or
+     * after the file went away during an install). Cheap: the agent asks on every idle tick.
+     */
+    boolean due() {
+        if (scanned && !source.changesWhileRunning()) {
+            return false;
+        }
+        return lastScan == null || !clock.instant().isBefore(lastScan.plus(INTERVAL));
     }
 
     private Optional<DesiredUpdate> judge(OfflineBundleSource.Candidate c, long committed) throws IOException {
@@ -174,6 +192,7 @@ final class OfflineInstall {
         BundleRef ref = state.bundle();
         if (c == null || c.size() != ref.size()) {
             seen.clear(); // when it is back, it is judged again
+            scanned = false;
             throw new FleetkitException(GONE, "the offline bundle " + name + (c == null ? " is gone" : " changed size")
                     + " before it was installed", "Put the bundle back; the agent installs it again from the start.");
         }

@@ -95,9 +95,10 @@ final class UpdateDriver {
         }
     }
 
-    /** A bundle dropped on the device (at the start, then every few ticks) is offered like a desired update from the server. */
+    /** A bundle dropped on the device (looked for at the start, then as {@link OfflineInstall#due()} says) is offered like a desired update from the server. */
     private void offerOffline() throws IOException {
-        if (machine.boot().currentSlot() != machine.boot().committedSlot()) {
+        offline.settled(machine.state());
+        if (!offline.due() || machine.boot().currentSlot() != machine.boot().committedSlot()) {
             return; // a trial or a fallback still to settle: nothing new until the device runs its committed slot
         }
         Optional<DesiredUpdate> d = offline.scan(machine.state());
