@@ -125,6 +125,9 @@ final class AgentServiceStep implements BuildStep<AgentService> {
         p.put("data.dir", DATA);
         p.put("health.services", "test -e /run/fleetkit/ready");
         p.put("health.deadlineSeconds", Long.toString(update.health().timeout().toSeconds()));
+        if (!update.health().requireBroker()) {
+            p.put("health.requireBroker", "false");
+        }
         for (CommandSpec check : update.health().checks()) {
             p.put("health.check." + check.name(), ShellQuoting.command(check.command()));
         }

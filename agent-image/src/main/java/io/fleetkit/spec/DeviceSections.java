@@ -12,7 +12,7 @@ import java.util.Set;
 final class DeviceSections {
 
     private static final Set<String> UPDATE_KEYS = Set.of("keys", "server", "health", "netboot_install");
-    private static final Set<String> HEALTH_KEYS = Set.of("timeout", "checks");
+    private static final Set<String> HEALTH_KEYS = Set.of("timeout", "checks", "require_broker");
     private static final Set<String> SETTING_KEYS = Set.of("default", "description");
 
     private DeviceSections() {
@@ -56,7 +56,7 @@ final class DeviceSections {
             timeout = null;
         }
         return new HealthSpec(timeout == null ? HealthSpec.DEFAULT_TIMEOUT : timeout,
-                CommandSection.read(fields, "checks"));
+                CommandSection.read(fields, "checks"), fields.bool("require_broker", true));
     }
 
     static List<SettingSpec> settings(SpecFields top) {

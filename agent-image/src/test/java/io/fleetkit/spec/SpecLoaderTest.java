@@ -64,7 +64,7 @@ class SpecLoaderTest {
         assertEquals(new LayoutSpec(OptionalLong.of(128L << 20), OptionalLong.of(64_000_000L), OptionalLong.of(32L << 20)),
                 spec.layout());
         assertEquals(Optional.of(new UpdateSpec(GOOD.resolve("keys"), URI.create("tcp://10.0.2.2:1883"),
-                new HealthSpec(Duration.ofSeconds(150), List.of(new CommandSpec("web", List.of("/bin/true")))),
+                new HealthSpec(Duration.ofSeconds(150), List.of(new CommandSpec("web", List.of("/bin/true"))), false),
                 NetbootInstall.BLANK)),
                 spec.update());
         assertEquals(List.of(new SettingSpec("wifi_ssid", Optional.of(""), "the Wi-Fi network"),

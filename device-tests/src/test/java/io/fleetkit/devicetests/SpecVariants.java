@@ -75,6 +75,30 @@ public final class SpecVariants {
     }
 
     /**
+     * The example at {@code version} for a device updated offline, from a bundle dropped on its boot partition: a
+     * trial commits on its local checks without the broker ({@code require_broker: false}), the boot partition is
+     * 128 MiB so a whole bundle fits on it, and the first boot after the agent committed reboots once through the
+     * tryboot helper as {@link #rebootingOnceThroughTheTrybootHelper} does (waiting for the commit in the agent's
+     * state file, so the reboot never cuts an install or a trial short).
+     */
+    static BuildResult offline(String example, String version) {
+        try {
+            Examples.spec(example); // makes the examples' directory, where the helper goes
+            Files.write(Examples.DIR.resolve("fleetkit-reboot.elf"),
+                    io.fleetkit.build.TrybootRebootHelper.elf(io.fleetkit.board.Architecture.ARM64));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String shell = "[ -e /data/rebooted-once ] || { (until /bin/busybox grep -qs COMMITTED /data/fleetkit/agent-state.json; do sleep 2; done;"
+                + " touch /data/rebooted-once; sync; sleep 3; echo 'reboot-once: fleetkit-reboot'; "
+                + io.fleetkit.build.TrybootRebootHelper.PATH + "; echo \"reboot-once: the helper returned $?\") & }";
+        String entry = "onboot:\n  - name: reboot-once\n    command: [\"/bin/sh\", \"-c\", \"" + shell.replace("\"", "\\\"") + "\"]\n";
+        String helper = "files:\n  - path: " + io.fleetkit.build.TrybootRebootHelper.PATH + "\n    source: ./fleetkit-reboot.elf\n    mode: \"0755\"\n";
+        return build(example, version, "-offline", text -> onRaspi3b(example, replace(replace(replace(replace(text, "onboot:\n", entry),
+                "files:\n", helper), "boot_size: 64MiB", "boot_size: 128MiB"), "  health:\n", "  health:\n    require_broker: false\n")));
+    }
+
+    /**
      * A version whose system panics once its init has loaded the modules and armed the watchdog: its first onboot
      * command crashes the kernel (sysrq c with panic_on_oops), and panic=5 resets the board.
      */

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -43,6 +45,26 @@ public final class FatFileInPlace {
                 throw new IOException(path + " is " + file.get().size() + " bytes, too large to read whole");
             }
             return file.isPresent() ? Optional.of(fat.read(file.get())) : Optional.empty();
+        }
+    }
+
+    /**
+     * Where the bytes of {@code path} lie on the disk, in file order (absolute offsets), for reading a
+     * file too large to hold in memory; empty when there is no such file. The ranges are valid until
+     * the file system is next changed.
+     */
+    public Optional<List<ByteRange>> extents(String path) throws IOException {
+        try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
+            FatImageReader fat = new FatImageReader(ch, partitionOffset);
+            Optional<FatFileInfo> file = fat.find(path).filter(f -> !f.directory());
+            if (file.isEmpty()) {
+                return Optional.empty();
+            }
+            List<ByteRange> out = new ArrayList<>();
+            for (ByteRange r : fat.dataRanges(file.get())) {
+                out.add(r.shift(partitionOffset));
+            }
+            return Optional.of(out);
         }
     }
 

@@ -26,6 +26,9 @@ import java.util.TreeMap;
  * chunks the running slot holds already instead of downloading them ({@link LocalChunks}); false
  * downloads every chunk. {@code settings.file} is where the init wrote the
  * device's settings ({@link DeviceSettingsFile}); its {@code server} replaces {@code broker.url}.
+ * {@code offline.bundles} is where the agent looks for a bundle to install without the server
+ * ({@link OfflineBundleSource}; empty: nowhere). {@code health.requireBroker} (default true): a trial
+ * is healthy only with the broker connected; false for devices meant to run offline.
  */
 public record AgentConfig(
         String deviceId,
@@ -57,7 +60,9 @@ public record AgentConfig(
         Path procUptime,
         Path deviceTree,
         Path machineId,
-        Path settingsFile) {
+        Path settingsFile,
+        String offlineBundles,
+        boolean healthRequireBroker) {
 
     /** The default of {@code download.syncBytes}: 8 MiB, a few seconds of writing on an SD card. */
     public static final long DEFAULT_SYNC_BYTES = 8L << 20;
@@ -68,7 +73,7 @@ public record AgentConfig(
             "broker.url", "topic.prefix", "signing.publicKey", "disk.device", "boot.backend", "boot.fwEnvConfig", "data.dir",
             "tls.ca", "tls.cert", "tls.key", "health.services", "health.deadlineSeconds", "reboot.command",
             "reboot.trybootCommand", "download.window", "download.timeoutSeconds", "download.syncBytes", "download.delta", "proc.cmdline", "proc.bootId",
-            "proc.uptime", "proc.deviceTree", "machineId", "settings.file");
+            "proc.uptime", "proc.deviceTree", "machineId", "settings.file", "offline.bundles", "health.requireBroker");
 
     public static AgentConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -108,7 +113,8 @@ public record AgentConfig(
                 number(m, "download.syncBytes", Long.toString(DEFAULT_SYNC_BYTES), source), flag(m, "download.delta", true, source),
                 path(m, "proc.cmdline", "/proc/cmdline"), path(m, "proc.bootId", "/proc/sys/kernel/random/boot_id"),
                 path(m, "proc.uptime", "/proc/uptime"), path(m, "proc.deviceTree", "/proc/device-tree"),
-                path(m, "machineId", "/etc/machine-id"), path(m, "settings.file", DeviceSettingsFile.DEFAULT_PATH));
+                path(m, "machineId", "/etc/machine-id"), path(m, "settings.file", DeviceSettingsFile.DEFAULT_PATH),
+                m.getOrDefault("offline.bundles", OfflineBundleSource.DEFAULT), flag(m, "health.requireBroker", true, source));
     }
 
     /** This configuration with another broker (the device's {@code server} setting). */
@@ -116,7 +122,7 @@ public record AgentConfig(
         return new AgentConfig(deviceId, board, version, versionNumber, agentVersion, url, topicPrefix, signingPublicKey, disk,
                 backend, fwEnvConfig, dataDir, tlsCa, tlsCert, tlsKey, healthServices, healthChecks, healthDeadline, rebootCommand,
                 trybootCommand, downloadWindow, chunkTimeout, downloadSyncBytes, downloadDelta, procCmdline, procBootId, procUptime, deviceTree,
-                machineId, settingsFile);
+                machineId, settingsFile, offlineBundles, healthRequireBroker);
     }
 
     private static String required(Map<String, String> m, String key, String source) {

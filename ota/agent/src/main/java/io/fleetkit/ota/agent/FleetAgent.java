@@ -13,7 +13,10 @@ import io.fleetkit.ota.mqtt.Will;
 import io.fleetkit.ota.protocol.OnlineStatus;
 import io.fleetkit.ota.protocol.Topics;
 
+import io.fleetkit.formats.mbr.MbrReader;
+
 import java.io.IOException;
+import java.security.PublicKey;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 public final class FleetAgent implements AutoCloseable {
 
     private static final Duration TICK = Duration.ofSeconds(1);
+    /** Room for a bundle's header (manifest and signature, bounded by the bundle format) in front of the slot image. */
+    private static final long OFFLINE_HEADER_BYTES = 2L << 20;
 
     private final AgentConfig config;
     private final Clock clock;
@@ -62,8 +67,9 @@ public final class FleetAgent implements AutoCloseable {
             rebooting = true;
             rebooter.reboot(kind);
         };
+        List<PublicKey> trusted = List.of(PemKeys.readPublicKey(config.signingPublicKey()));
         this.machine = new UpdateStateMachine(deviceId, bootId, config.versionNumber(), new AgentStateStore(config.dataDir()), boot, marking,
-                new BundleCheck(config.board(), List.of(PemKeys.readPublicKey(config.signingPublicKey())), config.disk(), clock),
+                new BundleCheck(config.board(), trusted, config.disk(), clock),
                 new SlotDownload(config.disk(), boot, config.downloadSyncBytes()), clock, sink);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleet-agent-" + deviceId);
@@ -72,12 +78,22 @@ public final class FleetAgent implements AutoCloseable {
         });
         javax.net.ssl.SSLSocketFactory tls = tlsSockets(bootFiles);
         this.link = new MqttLink(connectOptions(tls), topics.deviceSubscriptions(deviceId), sink);
-        HealthCheck health = new HealthCheck(config.healthServices(), config.healthChecks(), link::connected, Duration.ofSeconds(30));
+        // health.requireBroker=false: a device meant to run offline commits on its local checks alone
+        HealthCheck health = new HealthCheck(config.healthServices(), config.healthChecks(),
+                config.healthRequireBroker() ? link::connected : () -> true, Duration.ofSeconds(30));
+        OfflineInstall offline = new OfflineInstall(new OfflineBundleSource(config.offlineBundles(), bootFiles), trusted,
+                largestSlot(config) + OFFLINE_HEADER_BYTES, config.dataDir(), clock, sink);
         this.driver = new UpdateDriver(machine, config, health, clock, sink, loop, deviceId,
-                r -> link.publish(topics.chunkRequests(deviceId), r.encode(), false), link::connected, tls);
+                r -> link.publish(topics.chunkRequests(deviceId), r.encode(), false), link::connected, tls, offline);
         this.reporter = new StateReporter(config, deviceId, boot);
         this.status = new StatusPublisher(machine, reporter, link, topics, deviceId,
                 work -> loop.execute(() -> guarded(work::run)), clock, sink);
+    }
+
+    /** The largest slot partition: no bundle file bigger than it and a header is worth reading. */
+    private static long largestSlot(AgentConfig config) throws IOException {
+        io.fleetkit.formats.mbr.PartitionTable t = MbrReader.read(config.disk());
+        return Math.max(t.require(2, "slot A").sizeBytes(), t.require(3, "slot B").sizeBytes());
     }
 
     public String deviceId() {

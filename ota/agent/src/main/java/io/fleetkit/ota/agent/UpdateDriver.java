@@ -1,6 +1,7 @@
 package io.fleetkit.ota.agent;
 
 import io.fleetkit.events.EventSink;
+import io.fleetkit.events.FleetkitException;
 import io.fleetkit.ota.bundle.BundleRefusedException;
 import io.fleetkit.ota.bundle.VerifiedManifest;
 import io.fleetkit.ota.protocol.ChunkFrame;
@@ -14,6 +15,7 @@ import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -38,6 +40,7 @@ final class UpdateDriver {
     private final Consumer<ChunkRequest> send;
     private final BooleanSupplier online;
     private final String deviceId;
+    private final OfflineInstall offline;
     private final DownloadReceiver slot = new SlotReceiver();
     private ChunkDownload chunks;
     private HttpDownload http;
@@ -49,8 +52,10 @@ final class UpdateDriver {
     private final javax.net.ssl.SSLSocketFactory tls;
 
     UpdateDriver(UpdateStateMachine machine, AgentConfig config, HealthCheck health, Clock clock, EventSink sink, ExecutorService loop,
-                 String deviceId, Consumer<ChunkRequest> send, BooleanSupplier online, javax.net.ssl.SSLSocketFactory tls) {
+                 String deviceId, Consumer<ChunkRequest> send, BooleanSupplier online, javax.net.ssl.SSLSocketFactory tls,
+                 OfflineInstall offline) {
         this.machine = machine;
+        this.offline = offline;
         this.tls = tls;
         this.config = config;
         this.health = health;
@@ -84,13 +89,40 @@ final class UpdateDriver {
             stopDownloads();
             if (s == UpdateState.TRIAL) {
                 checkHealth();
+            } else if (!s.isBusy()) {
+                offerOffline();
             }
         }
     }
 
-    private void download() {
+    /** A bundle dropped on the device (looked for at the start, then as {@link OfflineInstall#due()} says) is offered like a desired update from the server. */
+    private void offerOffline() throws IOException {
+        offline.settled(machine.state());
+        if (!offline.due() || machine.boot().currentSlot() != machine.boot().committedSlot()) {
+            return; // a trial or a fallback still to settle: nothing new until the device runs its committed slot
+        }
+        Optional<DesiredUpdate> d = offline.scan(machine.state());
+        if (d.isPresent() && machine.offer(d.get())) {
+            stopDownloads();
+            httpFailedFor = null;
+            download();
+        }
+    }
+
+    private void download() throws IOException {
         String sha = machine.state().bundle().sha256();
         String url = machine.state().url();
+        if (OfflineInstall.isOffline(url)) {
+            try {
+                offline.feed(machine.state(), slot, machine::verifiedManifest);
+            } catch (FleetkitException e) { // a refusal with the download's code, or the file gone
+                stopDownloads();
+                if (machine.state().state() != UpdateState.FAILED) {
+                    machine.fail(e.code(), e.getMessage());
+                }
+            }
+            return;
+        }
         if (url != null && !sha.equals(httpFailedFor)) {
             if (httpThread == null || !httpThread.isAlive()) {
                 startHttp(url);
@@ -159,7 +191,11 @@ final class UpdateDriver {
         } catch (IOException e) {
             sink.warn("agent", "could not record the fallback: " + e.getMessage());
         }
-        download();
+        try {
+            download();
+        } catch (IOException e) {
+            sink.warn("agent", "MQTT chunk download could not start: " + e.getMessage());
+        }
     }
 
     private void stopDownloads() {

@@ -219,7 +219,10 @@ public final class UpdateStateMachine {
         if (boot.trialSlot().orElse(null) == running.other()) {
             boot.rollBack();
         }
-        move(UpdateState.DOWNLOADING, null, "downloading " + desired.version() + " into slot " + running.other());
+        move(UpdateState.DOWNLOADING, null, OfflineInstall.isOffline(desired.url())
+                ? "installing " + desired.version() + " from the file " + desired.url().substring(OfflineInstall.URL_PREFIX.length())
+                        + " into slot " + running.other()
+                : "downloading " + desired.version() + " into slot " + running.other());
         return true;
     }
 
