@@ -215,8 +215,12 @@ class MetricsEndpointTest {
             URI query = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query=fleetkit_database_up%20*%20on(instance)%20up%7Bjob%3D%22fleet%22%7D");
             Await.until("Prometheus scraped the server", WAIT, () -> {
                 try {
-                    String body = plain.send(HttpRequest.newBuilder(query).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-                    Map<String, Object> answer = (Map<String, Object>) io.fleetkit.json.JsonParser.parse(body, 1 << 20);
+                    HttpResponse<String> reply = plain.send(HttpRequest.newBuilder(query).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (reply.statusCode() != 200) {
+                        return false; // 503 "Service Unavailable" in plain text until its storage is ready
+                    }
+                    Map<String, Object> answer = (Map<String, Object>) io.fleetkit.json.JsonParser.parse(reply.body(), 1 << 20);
                     List<Map<String, Object>> result = (List<Map<String, Object>>) ((Map<String, Object>) answer.get("data")).get("result");
                     return result.size() == 1 && "1".equals(((List<Object>) result.get(0).get("value")).get(1));
                 } catch (IOException e) {
