@@ -43,7 +43,9 @@ import javax.net.ssl.SSLContext;
  * each. Side by side, the same pages through the CLI's local client on the database (its own connection, in this JVM)
  * and through the SQL alone (a plain connection, no commit): what HTTPS, the token check and JSON add. Then the
  * dashboard's first load from cold HTTP clients. Parameters are {@code name=value} arguments (or
- * {@code -Dbench.name=value}); small ones make a smoke run.
+ * {@code -Dbench.name=value}); small ones make a smoke run ({@code sideBySide=0} leaves out the two rows without HTTP).
+ * The JDK's HTTP server leaves Nagle's algorithm on unless {@code -Dsun.net.httpserver.nodelay=true}; the header line
+ * says which was measured.
  */
 public final class ApiLoadBenchmark {
 
@@ -68,7 +70,8 @@ public final class ApiLoadBenchmark {
     }
 
     private void run() throws Exception {
-        System.out.printf("machine: %d cores, load average %s; %s%n", Runtime.getRuntime().availableProcessors(), loadAverage(), p);
+        System.out.printf("machine: %d cores, load average %s; %s; API sockets TCP_NODELAY %s (-Dsun.net.httpserver.nodelay)%n",
+                Runtime.getRuntime().availableProcessors(), loadAverage(), p, System.getProperty("sun.net.httpserver.nodelay", "false"));
         keys = TestFleet.keys(dir);
         FleetServerConfig config = FleetServerConfig.defaults(dir.resolve("data")).withKeyDir(TestFleet.serverOnlyKeys(dir))
                 .withListen("127.0.0.1", Mosquitto.freePort()).withApi(0);
@@ -104,11 +107,14 @@ public final class ApiLoadBenchmark {
         double seconds = (System.nanoTime() - t0) / 1e9;
         long sent = agents.sent() - sent0;
         long applied = applied() - applied0;
-        try (LocalFleetClient cli = LocalFleetClient.open(dir.resolve("data"), null, null, Clock.systemUTC(), EventSink.NONE)) {
-            rows.add(row("CLI's local client (LocalFleetClient.devices), 1 thread", phase(1, Duration.ZERO, i -> new LocalPages(cli, i))));
-        }
-        try (Connection c = DriverManager.getConnection(Database.h2Url(dir.resolve("data")))) {
-            rows.add(row("SQL alone (DeviceStore.page, autocommit, no commit to sync), 1 thread", phase(1, Duration.ZERO, i -> new SqlPages(c, i))));
+        if (p.sideBySide != 0) {
+            try (LocalFleetClient cli = LocalFleetClient.open(dir.resolve("data"), null, null, Clock.systemUTC(), EventSink.NONE)) {
+                rows.add(row("CLI's local client (LocalFleetClient.devices), 1 thread", phase(1, Duration.ZERO, i -> new LocalPages(cli, i))));
+            }
+            try (Connection c = DriverManager.getConnection(Database.h2Url(dir.resolve("data")))) {
+                rows.add(row("SQL alone (DeviceStore.page, autocommit, no commit to sync), 1 thread",
+                        phase(1, Duration.ZERO, i -> new SqlPages(c, i))));
+            }
         }
         List<DashboardFirstLoad.Load> loads = new ArrayList<>();
         DashboardFirstLoad dashboard = new DashboardFirstLoad(origin, trustFleetCa, token);
@@ -337,7 +343,7 @@ public final class ApiLoadBenchmark {
     }
 
     record Params(int devices, int versions, int agents, int reportSeconds, int connects, int clients, int paceMs, int pageSize, int seconds,
-                  int warmup, int loads) {
+                  int warmup, int loads, int sideBySide) {
 
         static Params parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
@@ -350,7 +356,8 @@ public final class ApiLoadBenchmark {
             }
             Params p = new Params(get(given, "devices", 10_000), get(given, "versions", 4), get(given, "agents", 1_000),
                     get(given, "reportSeconds", 5), get(given, "connects", 16), get(given, "clients", 50), get(given, "paceMs", 1000),
-                    get(given, "pageSize", 50), get(given, "seconds", 30), get(given, "warmup", 5), get(given, "loads", 10));
+                    get(given, "pageSize", 50), get(given, "seconds", 30), get(given, "warmup", 5), get(given, "loads", 10),
+                    get(given, "sideBySide", 1));
             if (!given.isEmpty()) {
                 throw new IllegalArgumentException("unknown parameters " + given.keySet() + "; known: " + p);
             }

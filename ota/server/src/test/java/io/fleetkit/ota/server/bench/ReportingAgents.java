@@ -89,7 +89,7 @@ final class ReportingAgents implements AutoCloseable {
 
     /**
      * Connects one device per id ({@code parallel} TLS handshakes at a time) and starts their reports. Returns when all
-     * are connected, subscribed, online and have sent their first report.
+     * are connected, online and subscribed; their first reports follow over the first interval.
      */
     static ReportingAgents connect(String brokerUrl, FleetKeys keys, Map<String, Running> devices, Duration every, int parallel)
             throws IOException, InterruptedException {
