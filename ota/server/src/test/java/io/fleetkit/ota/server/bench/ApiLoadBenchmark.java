@@ -49,6 +49,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class ApiLoadBenchmark {
 
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
     private final Params p;
     private final Path dir;
     private FleetServer server;
@@ -101,7 +103,8 @@ public final class ApiLoadBenchmark {
         long t0 = System.nanoTime();
         String what = "GET /devices?version=V&limit=" + p.pageSize + " (HTTPS, token, JSON)";
         rows.add(row("API, 1 client back to back", phase(1, Duration.ZERO, i -> new ApiPages(i))));
-        rows.add(row("API, " + p.clients + " clients back to back", phase(p.clients, Duration.ZERO, i -> new ApiPages(i))));
+        Latencies busy = phase(p.clients, Duration.ZERO, i -> new ApiPages(i));
+        rows.add(row("API, " + p.clients + " clients back to back", busy));
         rows.add(row("API, " + p.clients + " clients, 1 request each per " + p.paceMs + " ms",
                 phase(p.clients, Duration.ofMillis(p.paceMs), i -> new ApiPages(i))));
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -133,6 +136,11 @@ public final class ApiLoadBenchmark {
         }
         System.out.printf("%nstate reports during the API rows: %d sent (%.0f/s), %d applied by the server (%.0f/s); connections lost %d,"
                 + " reports not acknowledged %d%n", sent, sent / seconds, applied, applied / seconds, agents.lost(), agents.failedPublishes());
+        System.out.printf("where the CPU went with %d clients back to back (CPU seconds over %d s, by thread):", p.clients, p.seconds);
+        busy.cpuByThreads().entrySet().stream().limit(10).forEach(e -> System.out.printf(" %s %.1f;", e.getKey(), e.getValue()));
+        double javaThreads = busy.cpuByThreads().values().stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf(" JIT compiler, GC and other JVM threads %.1f; the whole JVM %.1f of %d%n",
+                busy.cpuShare() * p.seconds * CORES - javaThreads, busy.cpuShare() * p.seconds * CORES, p.seconds * CORES);
         double[] ms = loads.stream().mapToDouble(DashboardFirstLoad.Load::millis).sorted().toArray();
         DashboardFirstLoad.Load l = loads.get(0);
         System.out.printf("dashboard first load (index.html, app.css, actions.js, app.js, icon.svg, /me, /summary; new client each): %d loads,"

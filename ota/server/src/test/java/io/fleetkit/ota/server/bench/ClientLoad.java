@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -64,14 +65,16 @@ final class ClientLoad {
         }
         parkUntil(from);
         long cpu0 = cpuNanos();
+        ThreadCpu threads0 = ThreadCpu.now();
         parkUntil(to);
         long cpu1 = cpuNanos();
+        Map<String, Double> byThreads = ThreadCpu.now().since(threads0);
         for (Thread t : threads) {
             t.join();
         }
         double[] all = times.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).toArray();
         double cpuShare = (cpu1 - cpu0) / (measure.toNanos() * (double) Runtime.getRuntime().availableProcessors());
-        return new Latencies(all, errors.get(), measure.toNanos() / 1e9, cpuShare);
+        return new Latencies(all, errors.get(), measure.toNanos() / 1e9, cpuShare, byThreads);
     }
 
     private static void parkUntil(long nanoTime) {

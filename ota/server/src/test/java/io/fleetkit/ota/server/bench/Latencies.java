@@ -1,6 +1,7 @@
 package io.fleetkit.ota.server.bench;
 
 import java.util.Arrays;
+import java.util.Map;
 
 /** Request times of one measured phase, in milliseconds, and what a table shows of them. */
 final class Latencies {
@@ -9,8 +10,10 @@ final class Latencies {
     private final int errors;
     private final double seconds;
     private final double cpuShare;
+    private final Map<String, Double> cpuByThreads;
 
-    Latencies(double[] millis, int errors, double seconds, double cpuShare) {
+    Latencies(double[] millis, int errors, double seconds, double cpuShare, Map<String, Double> cpuByThreads) {
+        this.cpuByThreads = cpuByThreads;
         this.sorted = millis.clone();
         Arrays.sort(this.sorted);
         this.errors = errors;
@@ -42,6 +45,11 @@ final class Latencies {
         }
         int rank = (int) Math.ceil(p / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** CPU seconds of the phase by group of threads, largest first. */
+    Map<String, Double> cpuByThreads() {
+        return cpuByThreads;
     }
 
     double max() {
