@@ -3,21 +3,18 @@ package io.fleetkit.ota.agent;
 import io.fleetkit.events.EventSink;
 import io.fleetkit.events.FleetkitException;
 import io.fleetkit.formats.fat.FatFileInPlace;
+import io.fleetkit.formats.mbr.MbrReader;
+import io.fleetkit.formats.mbr.PartitionTable;
 import io.fleetkit.ota.boot.BootBackend;
 import io.fleetkit.ota.bundle.PemKeys;
+import io.fleetkit.ota.mqtt.MqttOptions;
+import io.fleetkit.ota.mqtt.Will;
 import io.fleetkit.ota.protocol.ChunkFrame;
 import io.fleetkit.ota.protocol.OnlineStatus;
 import io.fleetkit.ota.protocol.Topics;
-import io.fleetkit.ota.mqtt.MqttOptions;
-import io.fleetkit.ota.mqtt.Will;
-import io.fleetkit.ota.protocol.OnlineStatus;
-import io.fleetkit.ota.protocol.Topics;
-
-import io.fleetkit.formats.mbr.MbrReader;
-
 import java.io.IOException;
-import java.security.PublicKey;
 import java.nio.file.Files;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -92,7 +89,7 @@ public final class FleetAgent implements AutoCloseable {
 
     /** The largest slot partition: no bundle file bigger than it and a header is worth reading. */
     private static long largestSlot(AgentConfig config) throws IOException {
-        io.fleetkit.formats.mbr.PartitionTable t = MbrReader.read(config.disk());
+        PartitionTable t = MbrReader.read(config.disk());
         return Math.max(t.require(2, "slot A").sizeBytes(), t.require(3, "slot B").sizeBytes());
     }
 
